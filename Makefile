@@ -1,0 +1,32 @@
+# The verbs of this project. Each target is one line that calls a script or a tool.
+# First use creates .venv from the hash-pinned requirements.txt (needs only python3.11, pip, make).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build figures bench linkcheck-external test-browser lock clean
+
+serve: $(VENV)/.installed  ## live-reloading site on http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+test: $(VENV)/.installed  ## every test, the strict build included
+	$(BIN)/python -m pytest
+
+build: $(VENV)/.installed  ## strict build into site/
+	$(BIN)/mkdocs build --strict --clean
+
+figures: $(VENV)/.installed  ## check every figure in docs/ against its cited source
+	$(BIN)/python scripts/check_figures.py
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	touch $@
+
+lock: $(VENV)/.installed  ## re-pin requirements.txt from requirements.in (needs the package index)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
+
+clean:
+	rm -rf site .pytest_cache

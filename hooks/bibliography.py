@@ -1,0 +1,78 @@
+"""MkDocs hook: bibliography. One job: the bibliography page and the .bib download.
+
+The page `reference/bibliography.md` is generated at build time from
+references.bib (never written by hand): every entry, formatted by the same CSL
+style as the citations, with an anchor named after its key, the `note` that
+says what is unknown (Chicago drops a misc entry's note), its DOI or URL, and
+the vendored source file. references.bib itself is published beside it.
+Runs after hooks/citations.py has had every entry formatted in one pandoc run.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+from mkdocs_bibtex.citation import Citation
+
+PAGE = "reference/bibliography.md"
+BIB_DOWNLOAD = "references.bib"
+
+
+def _sort_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]", "", text.lower())
+
+
+def _latex_to_text(value: str) -> str:
+    return re.sub(r"\\([&%$#_])", r"\1", value).replace("{", "").replace("}", "")
+
+
+def _entry(key: str, entry, formatted: str) -> str:
+    fields = {name.lower(): value for name, value in entry.fields.items()}
+    details = [f"Key <code>{key}</code>"]
+    if "doi" in fields:
+        doi = fields["doi"]
+        details.append(f'DOI <a href="https://doi.org/{html.escape(doi)}">{html.escape(doi)}</a>')
+    if "url" in fields and "doi" not in fields:
+        details.append(f'<a href="{html.escape(fields["url"])}">Online copy</a>')
+    if "file" in fields:
+        details.append(f"Vendored text: <code>{html.escape(fields['file'])}</code>")
+    if "note" in fields:
+        details.append(f"Note: {html.escape(_latex_to_text(fields['note']))}")
+    return (f'<div class="bib-entry" id="{key}" markdown>\n\n{formatted}\n\n'
+            f'<small class="bib-details">{" · ".join(details)}</small>\n\n</div>\n')
+
+
+def render(registry) -> str:
+    entries = registry.bib_data.entries
+    formatted = {key: registry.reference_text(Citation(key=key)) for key in entries}
+    sources = sorted((k for k, e in entries.items() if "file" in e.fields), key=lambda k: _sort_key(formatted[k]))
+    others = sorted((k for k, e in entries.items() if "file" not in e.fields), key=lambda k: _sort_key(formatted[k]))
+    parts = [
+        "---\ntitle: Bibliography\ndescription: Every work the primer cites, generated from references.bib.\n---\n",
+        "# Bibliography\n",
+        "Every work the primer cites, generated at build time from "
+        f"[`references.bib`](../{BIB_DOWNLOAD}) (download it for your reference manager). "
+        "Each entry's anchor is its citation key. Metadata the primer could not establish is stated "
+        "in the entry's note, never guessed.\n",
+        "## The source documents\n",
+        "The documents the primer summarises; their texts are vendored unchanged in the repository.\n",
+        *(_entry(k, entries[k], formatted[k]) for k in sources),
+        "## Works the sources cite\n",
+        "As the source documents give them. Where a source cites a work only by author and year, the entry "
+        "says so and records what is unknown.\n",
+        *(_entry(k, entries[k], formatted[k]) for k in others),
+    ]
+    return "\n".join(parts)
+
+
+@event_priority(-50)  # after hooks/citations.py formatted every entry
+def on_files(files, config):
+    registry = config.plugins["bibtex"].registry
+    root = Path(config.config_file_path).parent
+    files.append(File.generated(config, PAGE, content=render(registry)))
+    bib_path = root / config.plugins["bibtex"].config.bib_file
+    files.append(File.generated(config, BIB_DOWNLOAD, abs_src_path=str(bib_path)))
+    return files

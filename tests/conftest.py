@@ -1,0 +1,50 @@
+"""Shared fixtures: one strict build of the real site per test run, and
+throw-away copies of the project in which a test plants a defect."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+# What a build needs; a copy of these is a complete project.
+PROJECT_PARTS = ["mkdocs.yml", "docs", "hooks", "scripts", "sources", "styles", "references.bib"]
+
+
+def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    """Run the strict build exactly as `make build` does, from the project's root."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site_dir)],
+        cwd=project, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real site, built once with --strict from the working tree."""
+    site = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT, site)
+    if result.returncode != 0:
+        pytest.fail("strict build failed:\n" + result.stdout + result.stderr, pytrace=False)
+    return site
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A copy of the project to break on purpose."""
+    dest = tmp_path / "project"
+    dest.mkdir()
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / part)
+    return dest

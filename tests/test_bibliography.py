@@ -1,0 +1,94 @@
+"""references.bib: the real file is clean, and the lint catches each defect
+with one line that names the file, the line and the fix."""
+from __future__ import annotations
+
+from conftest import ROOT
+from lint_bib import lint
+from pybtex.database import parse_file
+
+GOOD = """@article{smith2020dual,
+  author = {Smith, Ann},
+  title = {Dual Circulation},
+  journal = {J},
+  year = {2020},
+  pages = {1–2},
+  doi = {10.1000/xyz.123},
+}
+"""
+
+
+def _lint(tmp_path, text):
+    path = tmp_path / "references.bib"
+    path.write_text(text, encoding="utf-8")
+    return [str(p) for p in lint(path, root=tmp_path)]
+
+
+def test_real_bibliography_is_clean():
+    problems = lint(ROOT / "references.bib", root=ROOT)
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_real_bibliography_holds_the_sources_and_lis_ten_references():
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    for key in ("li2025twoway", "zhaondinnovative", "guangdongndbrief", "chinesedreamndinternal"):
+        assert entries[key].fields.get("file", "").startswith("sources/"), key
+    li_refs = [k for k, e in entries.items() if e.fields.get("note", "").startswith("Reference ")]
+    assert len(li_refs) == 10
+    # Li gives DOIs for eight of the ten; the two without say so.
+    assert sum("doi" in entries[k].fields for k in li_refs) == 8
+    for key in li_refs:
+        if "doi" not in entries[key].fields:
+            assert "no DOI" in entries[key].fields["note"], key
+
+
+def test_good_entry_passes(tmp_path):
+    assert _lint(tmp_path, GOOD) == []
+
+
+def test_malformed_entry(tmp_path):
+    problems = _lint(tmp_path, GOOD.replace("{Dual Circulation},", "{Dual Circulation}"))
+    assert problems == [f"{tmp_path / 'references.bib'}:4: malformed entry ('}}' expected); "
+                        "check the braces and the comma after each field"]
+
+
+def test_duplicate_key(tmp_path):
+    problems = _lint(tmp_path, GOOD + GOOD)
+    assert problems == [f"{tmp_path / 'references.bib'}:9: duplicate key \"smith2020dual\" (first defined at line 1); "
+                        "rename one of them"]
+
+
+def test_key_out_of_house_style(tmp_path):
+    for bad in ("Smith2020dual", "smith:2020", "smith2020", "smith.2020.dual"):
+        problems = _lint(tmp_path, GOOD.replace("smith2020dual", bad))
+        assert any(f'key "{bad}" breaks the house style' in p for p in problems), (bad, problems)
+
+
+def test_missing_required_field(tmp_path):
+    problems = _lint(tmp_path, GOOD.replace("  journal = {J},\n", ""))
+    assert problems == [f'{tmp_path / "references.bib"}:1: "smith2020dual": @article needs a `journal` field']
+
+
+def test_misc_must_say_what_is_unknown(tmp_path):
+    problems = _lint(tmp_path, "@misc{anon2020brief,\n  title = {A brief},\n}\n")
+    assert len(problems) == 1 and "@misc needs a `note` field; state what is unknown" in problems[0]
+
+
+def test_malformed_doi(tmp_path):
+    for bad in ("https://doi.org/10.1000/xyz", "10.1/x", "doi:10.1000/xyz", "10.1000/has space"):
+        problems = _lint(tmp_path, GOOD.replace("10.1000/xyz.123", bad))
+        assert len(problems) == 1 and "is not well formed" in problems[0], (bad, problems)
+
+
+def test_missing_file(tmp_path):
+    problems = _lint(tmp_path, GOOD.replace("  year", "  file = {sources/nope.txt},\n  year"))
+    assert len(problems) == 1 and '"smith2020dual": file "sources/nope.txt" does not exist' in problems[0]
+
+
+def test_double_hyphen_page_range(tmp_path):
+    problems = _lint(tmp_path, GOOD.replace("1–2", "1--2"))
+    assert len(problems) == 1 and "should use an en dash" in problems[0]
+
+
+def test_missing_bib_file(tmp_path):
+    problems = [str(p) for p in lint(tmp_path / "absent.bib")]
+    assert len(problems) == 1 and "bibliography file not found" in problems[0]
