@@ -19,6 +19,9 @@ build: $(VENV)/.installed  ## strict build into site/
 figures: $(VENV)/.installed  ## check every figure in docs/ against its cited source
 	$(BIN)/python scripts/check_figures.py
 
+linkcheck-external: $(VENV)/.installed  ## check every external URL (needs the network); report in reports/
+	$(BIN)/python scripts/linkcheck_external.py
+
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt

@@ -17,23 +17,34 @@ DOCS = ROOT / "docs"
 
 
 class _Text(HTMLParser):
-    """The article's text, without code (where `[@` or a backslash may be meant)."""
+    """The article's text, without code (where `[@` or a backslash may be meant) and
+    without verbatim quotations of a source (class "source-verbatim": the figure
+    ledger quotes the vendored text with its extraction artefacts, such as "US \\$")."""
+
+    SKIPPED = ("code", "pre", "script", "style")
+    VOID = ("area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
 
     def __init__(self):
         super().__init__()
-        self.parts, self._skip, self._in_article = [], 0, 0
+        self.parts, self._skip, self._in_article, self._stack = [], 0, 0, []
 
     def handle_starttag(self, tag, attrs):
         if tag == "article":
             self._in_article += 1
-        if tag in ("code", "pre", "script", "style"):
-            self._skip += 1
+        if tag in self.VOID:
+            return
+        skip = tag in self.SKIPPED or "source-verbatim" in (dict(attrs).get("class") or "")
+        self._stack.append((tag, skip))
+        self._skip += skip
 
     def handle_endtag(self, tag):
         if tag == "article":
             self._in_article -= 1
-        if tag in ("code", "pre", "script", "style"):
-            self._skip -= 1
+        while self._stack:  # HTML may leave tags unclosed: unwind to the matching one
+            opened, skip = self._stack.pop()
+            self._skip -= skip
+            if opened == tag:
+                break
 
     def handle_data(self, data):
         if self._in_article and not self._skip:

@@ -1,0 +1,67 @@
+"""The figure check gates the real chapters and the build, and its ledger is
+published complete: figures.json, figures.csv and the Figure ledger page."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import check_figures
+from conftest import ROOT, mkdocs_build
+
+import sys
+sys.path.insert(0, str(ROOT / "hooks"))
+from ledger import heading_anchors  # noqa: E402
+
+
+def test_every_figure_in_the_chapters_maps_to_its_source():
+    result = check_figures.check([ROOT / "docs"], root=ROOT)
+    assert result.figures > 0, "no figure found in docs/: the check would pass vacuously"
+    assert not result.problems, "\n" + "\n".join(map(str, result.problems)) + "\n" + result.summary()
+
+
+def test_ledger_files_hold_every_figure(built_site):
+    result = check_figures.check([ROOT / "docs"], root=ROOT)
+    data = json.loads((built_site / "figures.json").read_text(encoding="utf-8"))
+    assert len(data["rows"]) == len(result.rows)
+    assert data["summary"]["problems"] == 0
+    with open(built_site / "figures.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == check_figures.ROW_FIELDS
+    assert len(rows) - 1 == len(result.rows)
+    sourced = [r for r in data["rows"] if r["kind"] == "sourced"]
+    assert sourced and all(r["source_file"].startswith("sources/") and r["source_line"] for r in sourced)
+
+
+def test_ledger_page_lists_every_figure_with_a_link_to_its_use(built_site):
+    result = check_figures.check([ROOT / "docs"], root=ROOT)
+    page = (built_site / "reference" / "figure-ledger" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)">line \d+</a>', page)
+    assert len(links) == len(result.rows)
+    assert all("#" in link for link in links if "sources/" in link)  # a section anchor, not just the page
+
+
+def test_heading_anchors_agree_with_the_built_pages(built_site):
+    """The ledger links to sections by computing their ids; each must exist."""
+    checked = 0
+    for md in sorted((ROOT / "docs").rglob("*.md")):
+        rel = md.relative_to(ROOT / "docs").with_suffix("")
+        html_path = built_site / (rel.parent if rel.name == "index" else rel) / "index.html"
+        ids = set(re.findall(r'id="([^"]+)"', html_path.read_text(encoding="utf-8")))
+        for line, anchor in heading_anchors(md.read_text(encoding="utf-8")):
+            checked += 1
+            assert anchor in ids, f"docs/{md.relative_to(ROOT / 'docs')}:{line}: computed id {anchor!r} not in page"
+    assert checked > 10
+
+
+def test_a_wrong_figure_fails_the_strict_build(project_copy, tmp_path):
+    page = project_copy / "docs" / "sources" / "index.md"
+    text = page.read_text(encoding="utf-8")
+    assert "EMSS 2025 [@li2025twoway" in text
+    page.write_text(text.replace("EMSS 2025 [@li2025twoway", "EMSS 2024 [@li2025twoway"), encoding="utf-8")
+    line = text[: text.index("EMSS 2025 [@li2025twoway")].count("\n") + 1
+    result = mkdocs_build(project_copy, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert f'docs/sources/index.md:{line}:' in output and 'figure "2024" is not in [@li2025twoway' in output, output
+    assert "Traceback" not in output
