@@ -1,0 +1,123 @@
+"""MkDocs hook: glossary. One job: glossary.yaml → the Glossary page and hover tooltips.
+
+- The page reference/glossary.md is generated from glossary.yaml (never typed
+  twice): each term with characters, pinyin, English, a one-line cited
+  definition, and the pages that use it (found by scanning docs/).
+- Every page gets the terms as Markdown abbreviations (`*[GBA]: …`), so each
+  occurrence shows its definition on hover (Material styles `abbr` tooltips).
+- The definitions' figures go through the figure check like any chapter's.
+Runs before hooks/citations.py, so the page's citations join the single pandoc run.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import check_figures  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.glossary")
+
+DATA = "glossary.yaml"
+PAGE = "reference/glossary.md"
+REQUIRED = ("term", "english", "definition", "cite")
+
+_terms: list[dict] = []
+
+
+def load(root: Path) -> list[dict]:
+    path = root / DATA
+    try:
+        terms = yaml.safe_load(path.read_text(encoding="utf-8"))["terms"]
+    except FileNotFoundError:
+        raise PluginError(f"{DATA}: missing; it holds the glossary") from None
+    except (yaml.YAMLError, KeyError, TypeError) as err:
+        raise PluginError(f"{DATA}: cannot be read ({err.__class__.__name__}: {err}); fix the YAML") from None
+    for number, term in enumerate(terms, start=1):
+        missing = [field for field in REQUIRED if not term.get(field)]
+        if missing:
+            raise PluginError(f"{DATA}: term {number} ({term.get('term', '?')}) lacks {', '.join(missing)}")
+        if re.search(r"[\u4e00-\u9fff]", term["term"]) and not term.get("pinyin"):
+            raise PluginError(f"{DATA}: {term['term']} needs `pinyin` (with tone marks)")
+    return terms
+
+
+def triggers(term: dict) -> list[str]:
+    return [term["term"], *term.get("aliases", [])]
+
+
+def tooltip(term: dict) -> str:
+    parts = [term.get("pinyin"), term["english"], term.get("chinese")]
+    head = ", ".join(part for part in parts if part)
+    definition = " ".join(term["definition"].split())
+    return f"{head}: {definition}"
+
+
+def pages_using(term: dict, docs_dir: Path) -> list[str]:
+    found = []
+    for md in sorted(docs_dir.rglob("*.md")):
+        text = md.read_text(encoding="utf-8")
+        if any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) for t in triggers(term)):
+            found.append(md.relative_to(docs_dir).as_posix())
+    return found
+
+
+def _title(docs_dir: Path, page: str) -> str:
+    match = re.search(r"^title:\s*(.+)$", (docs_dir / page).read_text(encoding="utf-8"), re.MULTILINE)
+    return match.group(1).strip().strip("\"'") if match else page
+
+
+def render(terms: list[dict], docs_dir: Path) -> str:
+    lines = [
+        "---\ntitle: Glossary\ndescription: The Chinese policy terms and acronyms the sources use, with "
+        "characters, pinyin, English and a cited definition.\n---\n",
+        "# Glossary\n",
+        "The Chinese policy terms and the acronyms the sources use. Wherever a term appears in the primer, "
+        "hovering over it shows its definition. Where a source gives only the English, the characters are "
+        "the standard Chinese term and the entry says the sources do not use them.\n",
+    ]
+    for term in terms:
+        anchor = "term-" + re.sub(r"[^a-z0-9]+", "-", term["english"].lower()).strip("-")
+        lines.append(f"## {term['term']} {{#{anchor}}}\n")
+        facts = []
+        if term.get("pinyin"):
+            facts.append(f"**Pinyin:** {term['pinyin']}")
+        facts.append(f"**English:** {term['english']}")
+        if term.get("chinese"):
+            facts.append(f"**Chinese:** {term['chinese']}")
+        lines.append("  \n".join(facts) + "\n")
+        definition = " ".join(term["definition"].split())
+        lines.append(f"{definition} {term['cite']}.\n")
+        if term.get("in_sources") is False:
+            lines.append("*The sources use the English term, not these characters.*\n")
+        used = [page for page in pages_using(term, docs_dir) if page != PAGE]
+        links = ", ".join(f"[{_title(docs_dir, page)}](../{page})" for page in used) or "none yet"
+        lines.append(f"**Used on:** {links}\n")
+    return "\n".join(lines)
+
+
+@event_priority(60)  # before hooks/citations.py collects the citation blocks
+def on_files(files, config):
+    global _terms
+    root = Path(config.config_file_path).parent
+    docs_dir = Path(config.docs_dir)
+    _terms = load(root)
+    content = render(_terms, docs_dir)
+    result = check_figures.check_markdown(content, PAGE, check_figures.load_project(root),
+                                          display_path=f"{DATA} (via {PAGE})")
+    for problem in result.problems:
+        log.warning("%s", problem)
+    files.append(File.generated(config, PAGE, content=content))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    abbreviations = "\n".join(f"*[{t}]: {tooltip(term)}" for term in _terms for t in triggers(term))
+    return f"{markdown}\n\n{abbreviations}\n"

@@ -1,0 +1,71 @@
+"""The glossary: every required term, defined with a citation, shown as a hover
+tooltip on the pages that use it, and its figures checked like a chapter's."""
+from __future__ import annotations
+
+import html
+import re
+import sys
+
+import pytest
+import yaml
+from conftest import ROOT, mkdocs_build
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(ROOT / "hooks"))
+from glossary import load, tooltip  # noqa: E402
+
+REQUIRED_TERMS = ["双循环", "内循环", "国内大循环", "新发展格局", "卡脖子", "自力更生",
+                  "GBA", "BRI", "RCEP", "CBAM", "FDI", "SME"]
+
+
+def test_glossary_has_every_required_term_with_pinyin_for_chinese():
+    terms = {t["term"]: t for t in load(ROOT)}
+    for term in REQUIRED_TERMS:
+        assert term in terms, f"glossary.yaml lacks {term}"
+        assert terms[term]["cite"].startswith("[@") and ", " in terms[term]["cite"], f"{term}: cite with a locator"
+    for term in terms.values():
+        if any("\u4e00" <= ch <= "\u9fff" for ch in term["term"]):
+            assert any(ch in term["pinyin"] for ch in "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"), f"{term['term']}: tone marks"
+
+
+def test_glossary_page_lists_terms_and_where_they_are_used(built_site):
+    page = (built_site / "reference" / "glossary" / "index.html").read_text(encoding="utf-8")
+    for term in REQUIRED_TERMS:
+        assert f">{term}" in page
+    # GBA is used in the Guangdong chapter, so the page must link there.
+    gba = page[page.index('id="term-greater-bay-area"'):]
+    gba = gba[:gba.index("<h2")] if "<h2" in gba else gba
+    assert "../../sources/guangdong-technological-brief/" in gba
+
+
+def test_terms_show_their_definition_on_hover(built_site):
+    page = (built_site / "sources" / "guangdong-technological-brief" / "index.html").read_text(encoding="utf-8")
+    gba = next(t for t in load(ROOT) if t["term"] == "GBA")
+    titles = {html.unescape(t) for t in re.findall(r'<abbr title="([^"]*)">GBA</abbr>', page)}
+    assert titles == {tooltip(gba)}
+
+
+def test_a_chinese_term_without_pinyin_is_refused(tmp_path):
+    (tmp_path / "glossary.yaml").write_text(yaml.safe_dump({"terms": [
+        {"term": "内循环", "english": "internal circulation", "definition": "x", "cite": "[@a2020b, para. 1]"}]},
+        allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PluginError, match=r"glossary.yaml: 内循环 needs `pinyin`"):
+        load(tmp_path)
+
+
+def test_a_term_without_citation_is_refused(tmp_path):
+    (tmp_path / "glossary.yaml").write_text("terms:\n  - term: GBA\n    english: Greater Bay Area\n"
+                                            "    definition: A region.\n", encoding="utf-8")
+    with pytest.raises(PluginError, match=r"glossary.yaml: term 1 \(GBA\) lacks cite"):
+        load(tmp_path)
+
+
+def test_a_wrong_figure_in_a_definition_fails_the_build(project_copy, tmp_path):
+    data = project_copy / "glossary.yaml"
+    text = data.read_text(encoding="utf-8")
+    assert "effective from 2026" in text
+    data.write_text(text.replace("effective from 2026", "effective from 2027"), encoding="utf-8")
+    result = mkdocs_build(project_copy, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert 'glossary.yaml (via reference/glossary.md)' in output and 'figure "2027"' in output, output
