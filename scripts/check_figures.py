@@ -1091,14 +1091,15 @@ class Result:
 
     @property
     def figures(self) -> int:
-        """Figures checked: sourced and derived (editorial numbers are not checked)."""
-        return sum(1 for r in self.rows if r.kind != "editorial")
+        """Figures checked: sourced and derived (editorial and external numbers are not checked
+        against a vendored source)."""
+        return sum(1 for r in self.rows if r.kind in ("sourced", "derived"))
 
     def summary(self) -> str:
         n, k = self.figures, len(self.problems)
         return (f"{n} figure{'s' * (n != 1)} checked on {self.pages} page{'s' * (self.pages != 1)}: "
                 f"{k} problem{'s' * (k != 1)} ({self.count('derived')} derived, "
-                f"{self.count('editorial')} editorial not checked)")
+                f"{self.count('editorial')} editorial and {self.count('external')} external not checked)")
 
     def extend(self, other: "Result") -> None:
         self.problems.extend(other.problems)
@@ -1109,7 +1110,7 @@ class Result:
         return {
             "summary": {"figures": self.figures, "pages": self.pages, "problems": len(self.problems),
                         "sourced": self.count("sourced"), "derived": self.count("derived"),
-                        "editorial": self.count("editorial")},
+                        "editorial": self.count("editorial"), "external": self.count("external")},
             "problems": [str(p) for p in self.problems],
             "rows": [{k: getattr(r, k) for k in ROW_FIELDS} for r in self.rows],
         }
@@ -1206,7 +1207,7 @@ def _parse_citation_body(body: str, offset: int) -> list[tuple[str, str, int]]:
 
 @dataclass
 class _Span:
-    kind: str          # editorial / derived
+    kind: str          # editorial / derived / external
     start: int         # offset of the inner text
     inner: str
     formula: str = ""
@@ -1232,8 +1233,8 @@ def _mask_markdown(text: str):
         attrs = {a.group(1).lower(): next(g for g in a.groups()[1:] if g is not None)
                  for a in _ATTR_RE.finditer(x.group("attrs"))}
         classes = attrs.get("class", "").split()
-        if "editorial" in classes or "derived" in classes:
-            kind = "derived" if "derived" in classes else "editorial"
+        if "editorial" in classes or "derived" in classes or "external" in classes:
+            kind = next(k for k in ("derived", "external", "editorial") if k in classes)
             spans.append(_Span(kind, x.start("inner"), x.group("inner"), attrs.get("data-formula", "")))
             return _blank(x.group())
         return x.group()
@@ -1575,6 +1576,23 @@ class _Checker:
             self.problem(offset, f'{what}: formula "{sp.formula}" gives {_fmt(value) if abs(value - shown) == 0 else shown} '
                                  f"(at the written precision), not {written_num}")
 
+    def record_external(self, sp: _Span, cits: list, kind: str) -> None:
+        """A figure from public evidence that is not vendored: it must cite that evidence
+        (a references.bib entry without a `file`); it is recorded, not verified."""
+        evidence = [c for c in cits if c.status == "unvendored"]
+        figs = [f for f in extract_figures(_sub_blank(_TAG_RE, sp.inner), original=sp.inner) if not f.word_ordinal]
+        for f in figs or [None]:
+            line, col = self.pos(sp.start + (f.start if f else 0))
+            row = Row(self.page, line, col, f.text if f else _collapse(sp.inner), f.value if f else "",
+                      f.unit if f else "", "external", "cited" if evidence else "problem")
+            if evidence:
+                row.key, row.locator = evidence[0].key, evidence[0].locator
+            else:
+                self.problem(sp.start, f'external figure "{_collapse(sp.inner)}" has no citation to the public '
+                                       f"evidence it comes from in its {_unit_kind_name(kind)}; cite a "
+                                       f"{BIBFILE} entry (one without a vendored file) in the same {_unit_kind_name(kind)}")
+            self.result.rows.append(row)
+
     # -- page -------------------------------------------------------------
     def run(self) -> Result:
         masked, citations, spans = _mask_markdown(self.text)
@@ -1621,6 +1639,8 @@ class _Checker:
                 for f in figs:
                     line, col = self.pos(sp.start + f.start)
                     self.result.rows.append(Row(self.page, line, col, f.text, f.value, f.unit, "editorial", "skipped"))
+            elif sp.kind == "external":
+                self.record_external(sp, cits, kind)
             else:
                 self.check_derived(sp, cits, kind)
         self.result.rows.sort(key=lambda r: (r.line, r.col))

@@ -605,7 +605,7 @@ BAD = "The share rose to 46.7% [@alpha2024report, sec. 1.1].\n"
 def test_summary_line(tree):
     r = run(tree, GOOD + f"\nA {DERIVED.format(f='82.9 - 66.2', v='16.7')} [@alpha2024report].\n"
                   '\n<span class="editorial">four</span>\n')
-    assert r.summary() == "3 figures checked on 1 page: 0 problems (1 derived, 1 editorial not checked)"
+    assert r.summary() == "3 figures checked on 1 page: 0 problems (1 derived, 1 editorial and 0 external not checked)"
 
 
 def test_json_and_csv_ledger(tree, tmp_path):
@@ -614,7 +614,7 @@ def test_json_and_csv_ledger(tree, tmp_path):
     out_json, out_csv = tmp_path / "out" / "figures.json", tmp_path / "out" / "figures.csv"
     assert cf.main(["--root", str(tree), "--json", str(out_json), "--csv", str(out_csv)]) == 0
     data = json.loads(out_json.read_text(encoding="utf-8"))
-    assert data["summary"] == {"figures": 2, "pages": 1, "problems": 0, "sourced": 2, "derived": 0, "editorial": 0}
+    assert data["summary"] == {"figures": 2, "pages": 1, "problems": 0, "sourced": 2, "derived": 0, "editorial": 0, "external": 0}
     assert [list(r) for r in data["rows"]] == [cf.ROW_FIELDS] * 2
     assert data["rows"][0]["page"] == "sub/a.md" and data["rows"][0]["value"] == "46.9"
     with open(out_csv, encoding="utf-8", newline="") as fh:
@@ -626,11 +626,11 @@ def test_json_and_csv_ledger(tree, tmp_path):
 def test_cli_exit_codes(tree, capsys):
     (tree / "docs" / "page.md").write_text(GOOD, encoding="utf-8")
     assert cf.main(["--root", str(tree)]) == 0
-    assert capsys.readouterr().out == "2 figures checked on 1 page: 0 problems (0 derived, 0 editorial not checked)\n"
+    assert capsys.readouterr().out == "2 figures checked on 1 page: 0 problems (0 derived, 0 editorial and 0 external not checked)\n"
     (tree / "docs" / "page.md").write_text(BAD, encoding="utf-8")
     assert cf.main(["--root", str(tree)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith('docs/page.md:1:19: figure "46.7%"') and out[-1].endswith(": 1 problem (0 derived, 0 editorial not checked)")
+    assert out[0].startswith('docs/page.md:1:19: figure "46.7%"') and out[-1].endswith(": 1 problem (0 derived, 0 editorial and 0 external not checked)")
     assert cf.main(["--root", str(tree), "docs/nope.md"]) == 2
     assert "docs/nope.md: no such file or folder" in capsys.readouterr().err
 
@@ -808,3 +808,27 @@ def test_real_every_source_figure_quoted_where_it_stands_maps_back(real):
             assert r.ok and r.rows, (o.fig.text, o.line, messages(r))
             checked += 1
     assert checked > 200
+
+
+# ---------------------------------------------------------------------------
+# External figures: from public evidence that is not vendored
+# ---------------------------------------------------------------------------
+def test_external_figure_citing_its_evidence_is_recorded_not_verified(tree):
+    r = run(tree, 'Alpha gives 46.9% [@alpha2024report, sec. 1.1], against <span class="external">38.6%</span> '
+                  'in a book [@gamma2019book, p. 4].\n')
+    assert r.ok, messages(r)
+    external = [row for row in r.rows if row.kind == "external"]
+    assert [(row.figure, row.unit, row.status, row.key) for row in external] == [
+        ("38.6%", "percent", "cited", "gamma2019book")]
+    assert r.figures == 1  # only the sourced figure counts as checked against a vendored text
+
+
+def test_external_figure_without_its_evidence_is_a_problem(tree):
+    r = run(tree, 'Alpha gives 46.9% against <span class="external">38.6%</span> [@alpha2024report, sec. 1.1].\n')
+    assert one_problem(r).startswith('docs/page.md:1:50: external figure "38.6%" has no citation to the public '
+                                     "evidence it comes from in its sentence")
+
+
+def test_an_unmarked_figure_citing_only_unvendored_evidence_is_still_a_problem(tree):
+    r = run(tree, "A book says 38.6% [@gamma2019book, p. 4].\n")
+    assert "no vendored source file" in one_problem(r)
