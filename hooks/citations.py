@@ -63,6 +63,10 @@ def _blocks(text: str):
             yield CitationBlock(raw=match.group(1), citations=citations), match.start()
 
 
+# A citation block broken across lines: mkdocs-bibtex would leave it as raw text.
+_SPLIT_BLOCK_RE = re.compile(r"\[[^\[\]\n]*@[^\[\]]*?\n[^\[\]]*\]|\[[^\[\]\n]*\n[^\[\]]*?@[^\[\]]*\]")
+
+
 @event_priority(50)
 def on_files(files, config):
     registry = _bibtex(config).registry
@@ -72,6 +76,11 @@ def on_files(files, config):
     for file in files.documentation_pages():
         shown = Path(file.abs_src_path).relative_to(root) if file.abs_src_path else file.src_uri
         text = file.content_string
+        for match in _SPLIT_BLOCK_RE.finditer(text):
+            if "\n\n" not in match.group() and re.search(r"@[a-z]", match.group()):
+                line = text.count("\n", 0, match.start()) + 1
+                errors.append(f"{shown}:{line}: citation block [{match.group()[1:40]}…] is broken across lines; "
+                              "mkdocs-bibtex only processes a block written on one line: join it")
         for block, offset in _blocks(text):
             all_blocks.append(block)
             for citation in block.citations:

@@ -72,3 +72,11 @@ def test_missing_source_file_named_in_bib_fails_the_build(project_copy, tmp_path
     (project_copy / "sources" / "internal-circulation-explainer.txt").unlink()
     result = mkdocs_build(project_copy, tmp_path / "site")
     _fails_cleanly(result, '"chinesedreamndinternal": file "sources/internal-circulation-explainer.txt" does not exist')
+
+
+def test_citation_block_broken_across_lines_fails_the_build(project_copy, tmp_path):
+    page = project_copy / "docs" / "reference" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8")
+                    + "\nA claim [@li2025twoway, sec. 4.1;\n@li2025twoway, sec. 4.2].\n", encoding="utf-8")
+    result = mkdocs_build(project_copy, tmp_path / "site")
+    _fails_cleanly(result, "docs/reference/index.md:", "is broken across lines")
