@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build figures bench linkcheck-external test-browser lock clean
+.PHONY: serve test build figures bench linkcheck-external test-browser published lock clean
 
 serve: $(VENV)/.installed  ## live-reloading site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -21,6 +21,9 @@ figures: $(VENV)/.installed  ## check every figure in docs/ against its cited so
 
 linkcheck-external: $(VENV)/.installed  ## check every external URL (needs the network); report in reports/
 	$(BIN)/python scripts/linkcheck_external.py
+
+published: $(VENV)/.installed  ## record the site's page URLs and section anchors in published.json (deliberately, after a release or removal)
+	$(BIN)/python scripts/published.py --update
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)

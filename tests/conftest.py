@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 # What a build needs; a copy of these is a complete project.
-PROJECT_PARTS = ["mkdocs.yml", "docs", "hooks", "scripts", "sources", "styles", "references.bib", "glossary.yaml"]
+PROJECT_PARTS = ["mkdocs.yml", "docs", "hooks", "scripts", "sources", "styles", "references.bib", "glossary.yaml",
+                 "charts.yaml", "overrides"]
 
 
 def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:

@@ -11,7 +11,7 @@ from conftest import ROOT, mkdocs_build
 
 import sys
 sys.path.insert(0, str(ROOT / "hooks"))
-from ledger import heading_anchors  # noqa: E402
+from ledger import heading_anchors, ledger_page  # noqa: E402
 
 
 def test_every_figure_in_the_chapters_maps_to_its_source():
@@ -33,10 +33,18 @@ def test_ledger_files_hold_every_figure(built_site):
     assert sourced and all(r["source_file"].startswith("sources/") and r["source_line"] for r in sourced)
 
 
-def test_ledger_page_lists_every_figure_with_a_link_to_its_use(built_site):
+def test_ledger_pages_list_every_figure_with_a_link_to_its_use(built_site):
     result = check_figures.check([ROOT / "docs"], root=ROOT)
-    page = (built_site / "reference" / "figure-ledger" / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'<a href="([^"]+)">line \d+</a>', page)
+    overview = (built_site / "reference" / "figure-ledger" / "index.html").read_text(encoding="utf-8")
+    pages = sorted({row.page for row in result.rows})
+    links = []
+    for page in pages:
+        sub = ledger_page(page).removeprefix("reference/figure-ledger/").removesuffix(".md")
+        assert f'href="{sub}/"' in overview, f"the overview does not link to the ledger of {page}"
+        html_text = (built_site / "reference" / "figure-ledger" / sub / "index.html").read_text(encoding="utf-8")
+        page_links = re.findall(r'<a href="([^"]+)">line \d+</a>', html_text)
+        assert len(page_links) == sum(row.page == page for row in result.rows), page
+        links += page_links
     assert len(links) == len(result.rows)
     assert all("#" in link for link in links if "sources/" in link)  # a section anchor, not just the page
 

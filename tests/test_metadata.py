@@ -20,6 +20,16 @@ def test_citation_cff_version_matches_the_site():
     assert str(cff["version"]) == str(_mkdocs_config()["extra"]["version"])
 
 
+def test_citation_cff_title_and_author_match_the_site():
+    """The primer as a whole (CITATION.cff) and each page (hooks/cite.py, from mkdocs.yml) are
+    cited with the same title and author."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    config = _mkdocs_config()
+    assert cff["title"] == config["site_name"]
+    assert [author.get("name") for author in cff["authors"]] == [config["extra"]["primer"]["author"]]
+    assert config["extra"]["primer"]["title_sentence_case"].casefold() == config["site_name"].casefold()
+
+
 def test_mkdocs_config_keeps_the_guards():
     config = _mkdocs_config()
     assert config["strict"] is True
@@ -31,9 +41,31 @@ def test_mkdocs_config_keeps_the_guards():
     assert plugins["bibtex"]["bibtex"]["enable_inline_citations"] is False
 
 
+# The one other thing CI may do: install Debian's Chromium (and a CJK font) for the browser
+# tests when it is missing. Nothing but apt-get can run in it, so it cannot stand in for the tests.
+_CHROMIUM_INSTALL = re.compile(
+    r"^if ! command -v chromium >/dev/null 2>&1; then\n"
+    r"\s+apt-get update && apt-get install -y (--no-install-recommends )?chromium( fonts-[a-z0-9-]+)*\n"
+    r"fi$", re.MULTILINE)
+
+
+def _ci_commands(script: str) -> list[str]:
+    script = _CHROMIUM_INSTALL.sub("", script)
+    return [line for line in script.splitlines()
+            if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
+
+
 def test_ci_runs_the_readmes_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = re.search(r"^(make \w+)\s+# .*runs every test", readme, re.MULTILINE).group(1)
-    ci = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-          if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
-    assert ci == [command]
+    assert _ci_commands((ROOT / ".ci" / "run").read_text(encoding="utf-8")) == [command]
+
+
+def test_ci_check_allows_only_the_chromium_install():
+    """The allowance above is exactly the Chromium install: anything else in the block counts."""
+    install = ("if ! command -v chromium >/dev/null 2>&1; then\n"
+               "  apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk\nfi\n")
+    assert _ci_commands(install + "make test\n") == ["make test"]
+    assert _ci_commands(install.replace("fonts-noto-cjk", "fonts-noto-cjk; exit 0") + "make test\n") != ["make test"]
+    assert _ci_commands(install.replace("\nfi", "\n  exit 0\nfi") + "make test\n") != ["make test"]
+    assert _ci_commands(install + "make test || true\n") != ["make test"]

@@ -1,0 +1,79 @@
+"""MkDocs hook: charts. One job: draw charts.yaml's charts from the figure ledger where a page asks.
+
+- Files (after hooks/ledger.py has run the figure check): each chart's points are resolved to
+  their ledger rows, the pages' marker lines `<!-- chart: ID -->` are checked against
+  charts.yaml, and every chart is drawn as SVG (scripts/charts.py does the work). A problem
+  fails the build, one line each, naming charts.yaml or the page. The captions' citation blocks
+  go to mkdocs-bibtex's registry, formatted as hooks/citations.py formats the pages' blocks
+  (usually already cached: a caption cites the passage the chapter cites for the same figure).
+- Page Markdown (before mkdocs-bibtex replaces citation blocks): a marker becomes the figure,
+  its caption with the citation, and the data as a table.
+- Page HTML: the SVG goes inline into the figure, so its colours follow the light/dark palette.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs_bibtex.citation import CitationBlock
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import charts as chartlib  # noqa: E402  (scripts/charts.py)
+
+_resolved: dict = {}   # chart id -> charts.Resolved, for this build
+_svgs: dict = {}       # chart id -> inline SVG
+
+
+def _hook(config, filename: str):
+    for name, plugin in config.plugins.items():
+        if Path(name).name == filename:
+            return plugin
+    raise PluginError(f"mkdocs.yml: hooks/charts.py needs hooks/{filename} under `hooks:`")
+
+
+@event_priority(-50)  # after hooks/ledger.py (-40) has this build's figure check
+def on_files(files, config):
+    _resolved.clear()
+    _svgs.clear()
+    root = Path(config.config_file_path).parent
+    result = _hook(config, "ledger.py").last_result
+    if result is None:
+        raise PluginError("charts: the figure check could not run (see the warning above), so no chart can be drawn")
+    try:
+        charts = chartlib.load(root / chartlib.DATA)
+    except chartlib.ChartError as err:
+        raise PluginError(str(err)) from None
+    resolved, problems = chartlib.resolve(charts, result.rows)
+    pages = {file.src_uri: file.content_string for file in files.documentation_pages()}
+    problems += chartlib.check_markers(charts, pages)
+    if problems:
+        raise PluginError("\n".join(problems))
+    for chart in resolved:
+        _resolved[chart.id] = chart
+        _svgs[chart.id] = chartlib.svg(chart)
+    # The captions' citations, formatted once like every page's (hooks/citations.py).
+    registry = config.plugins["bibtex"].registry
+    unescape = _hook(config, "citations.py").unescape_pandoc
+    caches = (registry._inline_cache, registry._reference_cache)
+    before = [set(cache) for cache in caches]
+    blocks = [block for chart in resolved for block in CitationBlock.from_markdown(chart.citation)]
+    registry.validate_citation_blocks(blocks)
+    for cache, seen in zip(caches, before):
+        for key in set(cache) - seen:
+            cache[key] = unescape(cache[key])
+    return files
+
+
+@event_priority(50)  # before mkdocs-bibtex (priority 0) replaces the citation blocks
+def on_page_markdown(markdown, page, config, files):
+    return chartlib.expand(markdown, _resolved, page.file.src_uri)
+
+
+def on_page_content(html, page, config, files):
+    for chart_id, svg in _svgs.items():
+        empty = chartlib.placeholder(chart_id)
+        if empty in html:
+            html = html.replace(empty, empty.replace('"></div>', f'" data-search-exclude>{svg}</div>'))
+    return html

@@ -1,0 +1,434 @@
+"""Charts are drawn from the figure ledger and show nothing else: their numbers, in the drawing
+and in the data table, are the ledger's; each has alt text, a cited caption and its data; the
+SVG stays inline, offline and in the theme's colours; bad input fails the build clearly."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+
+import charts as chartlib
+import check_figures
+from check_figures import Row
+from conftest import ROOT, mkdocs_build
+
+assert chartlib.__file__.endswith("scripts/charts.py"), chartlib.__file__
+
+REQUIRED = {"gba-tertiary-share", "patents-by-city", "longhua-tertiary-share", "exports-share-of-gdp",
+            "guangdong-digital-economy-share"}
+PAINT_OK = re.compile(r"^(none|currentColor|var\(--md-[a-z-]+\)|url\(#[\w-]+\))$")
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return check_figures.check([ROOT / "docs"], root=ROOT)
+
+
+@pytest.fixture(scope="module")
+def real(ledger):
+    charts = chartlib.load(ROOT / "charts.yaml")
+    resolved, problems = chartlib.resolve(charts, ledger.rows)
+    assert not problems, "\n".join(problems)
+    return {chart.id: chart for chart in resolved}
+
+
+def _row(**kw) -> Row:
+    base = dict(page="p.md", line=3, col=1, figure="66.2%", value="66.2", unit="percent", kind="sourced",
+                status="ok", key="guangdongndbrief", locator="sec. Problems Ahead",
+                source_file="sources/b.txt", source_line=504, source_sentence="As of 2019, 66.2% of it.")
+    base.update(kw)
+    return Row(**base)
+
+
+def _chart(points, caption="A caption.", alt="An alt text.", title="A title", kind="bar", cid="c"):
+    return chartlib.Chart(id=cid, title=title, kind=kind, where=("p.md",), alt=alt, caption=caption,
+                          points=tuple(chartlib.Point(label=label, select=tuple(sel.items())) for label, sel in points))
+
+
+# ---------------------------------------------------------------------------
+# The drawing read back: values from the SVG's geometry and its data attributes
+# ---------------------------------------------------------------------------
+def _numbers(d: str) -> list[float]:
+    return [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+
+
+def drawn_values(svg: str) -> list[dict]:
+    """Each point's data attributes and the value its geometry shows on the plot's value axis."""
+    root = ET.fromstring(svg)
+    plot = next(g for g in root.iter("g") if g.get("class") == "primer-chart__plot")
+    box = _numbers(plot.find("path").get("d"))
+    xs, ys = box[0::2], box[1::2]
+    lo, hi, axis = float(plot.get("data-min")), float(plot.get("data-max")), plot.get("data-axis")
+    out = []
+    for g in root.iter("g"):
+        if g.get("class") != "primer-chart__point":
+            continue
+        if axis == "x":   # a horizontal bar from the axis' start
+            d = _numbers(g.find("path").get("d"))
+            bar_x = d[0::2]
+            assert min(bar_x) == pytest.approx(min(xs), abs=0.02), "a bar does not start at the axis"
+            shown = lo + (max(bar_x) - min(xs)) / (max(xs) - min(xs)) * (hi - lo)
+            step = (hi - lo) / (max(xs) - min(xs))
+        else:             # a point on a vertical value axis
+            use = g.find(".//use")
+            shown = lo + (max(ys) - float(use.get("y"))) / (max(ys) - min(ys)) * (hi - lo)
+            step = (hi - lo) / (max(ys) - min(ys))
+        out.append(dict(g.attrib, shown=shown, tolerance=step * 0.02))
+    return out
+
+
+def assert_drawing_matches(svg: str, resolved) -> None:
+    points = drawn_values(svg)
+    assert len(points) == len(resolved.points), f"{resolved.id}: {len(points)} points drawn"
+    for got, want in zip(points, resolved.points):
+        assert got["data-label"] == want.label
+        assert got["data-figure"] == want.row.figure
+        assert got["data-value"] == want.row.value
+        assert got["data-unit"] == want.row.unit
+        assert got["shown"] == pytest.approx(float(want.row.value), abs=got["tolerance"]), \
+            f"{resolved.id}: {want.label} drawn at {got['shown']}, ledger says {want.row.value}"
+
+
+# ---------------------------------------------------------------------------
+# The real charts, without a build
+# ---------------------------------------------------------------------------
+def test_every_required_chart_is_there_and_resolves_to_ok_ledger_rows(real, ledger):
+    assert REQUIRED <= set(real)
+    rows = {(r.page, r.line, r.col): r for r in ledger.rows}
+    for chart in real.values():
+        for d in chart.points:
+            row = rows[(d.row.page, d.row.line, d.row.col)]
+            assert row == d.row and row.status == "ok" and row.kind in ("sourced", "derived")
+            assert d.value == Decimal(row.value)
+        assert chart.citation.startswith("[@") and len({d.row.unit for d in chart.points}) == 1
+
+
+def test_digital_economy_chart_shows_both_mentions_honestly(real):
+    chart = real["guangdong-digital-economy-share"]
+    assert [d.row.figure for d in chart.points] == ["46.9%", "46.8%"]
+    assert [d.row.source_line for d in chart.points][0] != chart.points[1].row.source_line
+    assert "first" in chart.points[0].label.lower() and "second" in chart.points[1].label.lower()
+
+
+def test_exports_chart_invents_no_year(real):
+    chart = real["exports-share-of-gdp"]
+    assert [d.row.figure for d in chart.points] == ["35.4%", "17.4%"]
+    assert "2006" in chart.points[0].label
+    assert not re.search(r"\d", chart.points[1].label) and "not stated" in chart.points[1].label
+
+
+def test_each_drawing_shows_the_ledger_values(real):
+    for chart in real.values():
+        assert_drawing_matches(chartlib.svg(chart), chart)
+
+
+def test_the_geometry_check_sees_a_wrong_bar(real):
+    """The read-back must fail when a bar is drawn at another value than its label says."""
+    chart = real["patents-by-city"]
+    wrong = replace(chart, points=(replace(chart.points[0], value=Decimal("20000")),) + chart.points[1:])
+    with pytest.raises(AssertionError):
+        assert_drawing_matches(chartlib.svg(wrong), chart)
+
+
+def test_rendering_is_deterministic(real):
+    for chart in real.values():
+        first = chartlib.svg(chart)
+        chartlib._cache.clear()
+        assert chartlib.svg(chart) == first, chart.id
+
+
+def test_svg_is_inline_offline_and_in_theme_colours(real):
+    ids = []
+    for chart in real.values():
+        svg = chartlib.svg(chart)
+        assert svg.startswith("<svg ") and svg.endswith("</svg>")
+        assert chartlib.svg_problems(svg) == []
+        # no URL, no external reference, nothing global
+        assert "http" not in svg and "xlink" not in svg and "<image" not in svg and "<style" not in svg
+        assert "<metadata" not in svg and "font-family" not in svg and "<?xml" not in svg
+        assert all(h.startswith(f"#chart-{chart.id}-") for h in re.findall(r'href="([^"]*)"', svg))
+        # every colour is the theme's: no fixed fill or stroke (no black, white or hex left)
+        paints = re.findall(r"\b(?:fill|stroke)\s*:\s*([^;\"]+)", svg) + re.findall(r'\b(?:fill|stroke)="([^"]*)"', svg)
+        assert paints and all(PAINT_OK.match(p.strip()) for p in paints), sorted(set(paints))
+        markup = re.sub(r'>[^<]*<|(id|href|aria-label|data-label)="[^"]*"|url\([^)]*\)', "", svg)  # tags, not text
+        assert not re.search(r"#[0-9a-fA-F]{3,8}\b|rgba?\(|hsla?\(|\b(black|white)\b", markup), markup
+        assert "var(--md-primary-fg-color)" in svg and "var(--md-default-fg-color)" in svg
+        ids += re.findall(r' id="([^"]+)"', svg)
+        assert all(i.startswith(f"chart-{chart.id}-") for i in re.findall(r' id="([^"]+)"', svg))
+        assert len(svg) < 20_000, f"{chart.id}: {len(svg)} bytes"
+        # accessible: an image with the alt text as its name
+        root = ET.fromstring(svg)
+        assert root.get("role") == "img" and root.get("aria-label") == " ".join(chart.chart.alt.split())
+        assert root.find("title").text == root.get("aria-label")
+    assert len(ids) == len(set(ids)), "ids repeat across charts (several may share a page)"
+
+
+def test_svg_problem_detector_sees_what_it_claims():
+    assert chartlib.svg_problems('<svg><path style="fill: var(--md-primary-fg-color)"/></svg>') == []
+    for bad in ('<svg><path style="fill: #000000"/></svg>', '<svg><path fill="white"/></svg>',
+                '<svg><path style="stroke: rgb(0,0,0)"/></svg>', '<svg><use href="https://x.org/a.svg#b"/></svg>',
+                '<svg><use xlink:href="#a"/></svg>', '<svg><text style="color: red">a</text></svg>'):
+        assert chartlib.svg_problems(bad), bad
+
+
+def test_png_preview_renders(real, tmp_path):
+    chartlib.png(real["gba-tertiary-share"], tmp_path / "c.png", "dark")
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------------------
+# Selectors and the rules for typed text, on made-up rows
+# ---------------------------------------------------------------------------
+def test_a_figure_quoted_twice_with_the_same_meaning_is_one_row():
+    rows = [_row(line=3), _row(line=9, col=4)]
+    resolved, problems = chartlib.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%"})])], rows)
+    assert problems == [] and resolved[0].points[0].row.line == 3
+    assert resolved[0].citation == "[@guangdongndbrief, sec. Problems Ahead]"
+
+
+def test_selector_matching_no_row():
+    _, problems = chartlib.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.3%"})])],
+                                   [_row(), _row(page="q.md", figure="66.3%")])
+    assert len(problems) == 1 and "matches no ledger row" in problems[0]
+    assert problems[0].startswith('charts.yaml: chart "c", point 1 (GBA)') and "q.md" in problems[0]
+
+
+def test_ambiguous_selector_and_line_to_choose():
+    rows = [_row(line=3), _row(line=9, source_line=600, locator="sec. Summary")]
+    _, problems = chartlib.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%"})])], rows)
+    assert len(problems) == 1 and "matches 2 different ledger rows" in problems[0] and "add `line:`" in problems[0]
+    resolved, problems = chartlib.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%", "line": 9})])], rows)
+    assert problems == [] and resolved[0].points[0].row.source_line == 600
+
+
+def test_a_row_the_figure_check_rejects_cannot_be_charted():
+    rows = [_row(), _row(line=9, status="problem", source_line=None)]
+    _, problems = chartlib.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%"})])], rows)
+    assert len(problems) == 1 and "'problem'" in problems[0] and "docs/p.md:9:1" in problems[0]
+
+
+def test_units_must_agree_and_ranges_are_refused():
+    rows = [_row(), _row(figure="6,558", value="6558", unit="count"), _row(figure="2–3%", value="2..3")]
+    _, problems = chartlib.resolve([_chart([("A", {"page": "p.md", "figure": "66.2%"}),
+                                            ("B", {"page": "p.md", "figure": "6,558"})])], rows)
+    assert len(problems) == 1 and "different units (count, percent)" in problems[0]
+    _, problems = chartlib.resolve([_chart([("A", {"page": "p.md", "figure": "2–3%"})])], rows)
+    assert len(problems) == 1 and "is a range" in problems[0]
+
+
+@pytest.mark.parametrize("field, text, found", [
+    ("caption", "Shares as of 2019.", "'2019'"),
+    ("caption", "Shares for the nine cities.", "'nine'"),
+    ("alt", "Bars of 66.2 and more.", "'66.2'"),
+    ("title", "Top 5 cities", "'5'"),
+])
+def test_typed_text_holds_no_numbers(field, text, found):
+    chart = replace(_chart([("GBA", {"page": "p.md", "figure": "66.2%"})]), **{field: text})
+    _, problems = chartlib.resolve([chart], [_row()])
+    assert len(problems) == 1 and f"{field} contains {found}" in problems[0], problems
+
+
+def test_caption_must_not_cite_itself():
+    chart = _chart([("GBA", {"page": "p.md", "figure": "66.2%"})], caption="Shares [@guangdongndbrief].")
+    _, problems = chartlib.resolve([chart], [_row()])
+    assert any("cites a source itself" in p for p in problems)
+
+
+def test_a_label_may_hold_only_a_year_of_its_source_sentence():
+    rows = [_row()]
+    ok, problems = chartlib.resolve([_chart([("2019", {"page": "p.md", "figure": "66.2%"})])], rows)
+    assert problems == [] and ok
+    for label in ("2020", "GBA (top 5)", "Nine cities"):
+        _, problems = chartlib.resolve([_chart([(label, {"page": "p.md", "figure": "66.2%"})])], rows)
+        assert len(problems) == 1 and "label contains" in problems[0], label
+
+
+def test_charts_yaml_structure_is_checked(tmp_path):
+    path = tmp_path / "charts.yaml"
+    path.write_text("charts:\n  - id: Bad_Id\n    title: t\n    kind: pie\n    where: x.md\n    alt: a\n"
+                    "    caption: c\n    series:\n      - label: a\n        select: {page: x.md}\n", encoding="utf-8")
+    with pytest.raises(chartlib.ChartError) as err:
+        chartlib.load(path)
+    message = str(err.value)
+    assert "kebab-case" in message and "kind 'pie'" in message and "select needs `page` and `figure`" in message
+    path.write_text("charts: [", encoding="utf-8")
+    with pytest.raises(chartlib.ChartError, match="cannot be read"):
+        chartlib.load(path)
+    with pytest.raises(chartlib.ChartError, match="missing"):
+        chartlib.load(tmp_path / "none.yaml")
+
+
+# ---------------------------------------------------------------------------
+# Markers
+# ---------------------------------------------------------------------------
+def test_markers_are_found_outside_code_only():
+    text = "# T\n\n<!-- chart: a -->\n\n```md\n<!-- chart: b -->\n```\n\n    <!--chart:c-->\n"
+    assert chartlib.markers(text) == [(3, "a", ""), (9, "c", "    ")]
+
+
+def test_marker_problems():
+    a = _chart([("x", {"page": "p.md", "figure": "1"})], cid="a")
+    b = replace(_chart([("x", {"page": "p.md", "figure": "1"})], cid="b"), where=("p.md", "gone.md"))
+    pages = {"p.md": "<!-- chart: a -->\n<!-- chart: a -->\n<!-- chart: zz -->\n", "q.md": "<!-- chart: a -->\n"}
+    problems = chartlib.check_markers([a, b], pages)
+    assert "docs/p.md:2: chart 'a' appears twice on the page; keep one marker" in problems
+    assert any(p.startswith("docs/p.md:3: chart marker 'zz' names no chart in charts.yaml") for p in problems)
+    assert any(p.startswith("docs/q.md:1: chart 'a' is shown here but its `where`") for p in problems)
+    assert any('chart "b": docs/p.md has no marker <!-- chart: b -->' in p for p in problems)
+    assert any('chart "b": where names gone.md, which is not a page' in p for p in problems)
+    assert len(problems) == 5
+
+
+def test_expansion_replaces_the_marker_with_figure_caption_and_table(real):
+    chart = real["gba-tertiary-share"]
+    text = chartlib.expand("# T\n\n!!! note\n\n    <!-- chart: gba-tertiary-share -->\n\nAfter.\n",
+                           {chart.id: chart}, "primer/guangdong-greater-bay-area.md")
+    assert "<!-- chart:" not in text and chartlib.placeholder(chart.id) in text
+    assert chart.citation in text and "](../reference/figure-ledger.md)" in text
+    assert "    | Greater Bay Area | 66.2% | 66.2 percent |" in text  # indented like the marker
+    assert text.rstrip().endswith("After.")
+
+
+# ---------------------------------------------------------------------------
+# The built site
+# ---------------------------------------------------------------------------
+class _Chart(HTMLParser):
+    """One chart block of a built page: its SVG (verbatim), caption text and table cells."""
+
+    def __init__(self, chart_id: str):
+        super().__init__(convert_charrefs=True)
+        self.id, self.depth, self.part = f"chart-{chart_id}", 0, None
+        self.svg, self.caption, self.rows, self.cell = "", "", [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if not self.depth and tag == "div" and attrs.get("id") == self.id:
+            self.depth = 1
+            return
+        if not self.depth:
+            return
+        if tag == "div":
+            self.depth += 1
+        if tag == "figcaption":
+            self.part = "caption"
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag == "div":
+            self.depth -= 1
+        elif tag == "figcaption":
+            self.part = None
+        elif tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(" ".join(self.cell.split()))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.depth and self.part == "caption":
+            self.caption += data
+        if self.depth and self.cell is not None:
+            self.cell += data
+
+
+def built_chart(site, page: str, chart_id: str) -> tuple[_Chart, str]:
+    rel = page.removesuffix(".md")
+    path = site / (rel.removesuffix("index") if rel.endswith("index") else rel) / "index.html"
+    text = path.read_text(encoding="utf-8")
+    parser = _Chart(chart_id)
+    parser.feed(text)
+    match = re.search(rf'<div class="primer-chart__image" data-chart="{chart_id}" data-search-exclude>'
+                      r"(<svg.*?</svg>)</div>", text, re.S)
+    assert parser.rows and match, f"{page}: chart {chart_id} not found"
+    parser.svg = match.group(1)
+    return parser, text
+
+
+def test_built_charts_equal_the_ledger(built_site, real):
+    shown = 0
+    for chart in real.values():
+        for page in chart.chart.where:
+            block, _ = built_chart(built_site, page, chart.id)
+            shown += 1
+            # the data table, cell by cell
+            header, *rows = block.rows
+            assert header == ["Point", "As quoted", "Value and unit", "Source line"]
+            assert rows == [[d.label, d.row.figure, f"{d.row.value} {d.row.unit}",
+                             f"{d.row.source_file}:{d.row.source_line}"] for d in chart.points]
+            # the drawing: the very SVG the ledger gives here and now (so also the same across processes)
+            assert block.svg == chartlib.svg(chart)
+            assert_drawing_matches(block.svg, chart)
+    assert shown >= len(REQUIRED)
+
+
+def test_built_charts_have_alt_text_a_cited_caption_and_their_data(built_site, real):
+    for chart in real.values():
+        for page in chart.chart.where:
+            block, text = built_chart(built_site, page, chart.id)
+            root = ET.fromstring(block.svg)
+            assert root.get("role") == "img" and len(root.get("aria-label")) > 40
+            caption = " ".join(block.caption.split())
+            assert caption.startswith(chart.chart.title.rstrip(".")) and "[@" not in caption and "@" not in caption
+            for d in chart.points:
+                assert d.row.locator in caption, f"{chart.id}: locator missing from the rendered caption"
+            assert "n.d." in caption or re.search(r"\d{4}", caption), caption   # an author–date citation
+            assert len(block.rows) == len(chart.points) + 1
+            section = text[text.index(f'id="chart-{chart.id}"'):]
+            caption_html = section[:section.index("</figcaption>")]
+            assert re.search(r'<figcaption>.*?class="footnote-ref"', caption_html, re.S)
+
+
+def test_chart_page_is_in_the_nav_after_the_ledger(built_site):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="reference/figure-ledger/"' in home and 'href="reference/charts/"' in home
+    assert home.index('href="reference/figure-ledger/"') < home.index('href="reference/charts/"')
+    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert mkdocs.index("reference/figure-ledger.md") < mkdocs.index("reference/charts.md")
+    assert mkdocs.index("hooks/ledger.py") < mkdocs.index("hooks/charts.py")
+
+
+def test_bad_chart_input_fails_the_build_with_one_line_each(project_copy, tmp_path):
+    """Five defects, one build: each is reported, naming charts.yaml or the page, with the fix."""
+    yaml_path = project_copy / "charts.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    planted = {
+        'figure: "71.6%"': 'figure: "71.7%"',                                  # matches no row
+        'figure: "9,346"': 'figure: "2019"',                                   # ambiguous on that page
+        "the Guangdong brief reports\n      them for a single year":
+            "the Guangdong brief reports\n      them for 2019",               # a digit in a caption
+    }
+    for old, new in planted.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    yaml_path.write_text(text, encoding="utf-8")
+    page = project_copy / "docs" / "reference" / "charts.md"
+    md = page.read_text(encoding="utf-8")
+    assert "<!-- chart: exports-share-of-gdp -->" in md
+    md = md.replace("<!-- chart: exports-share-of-gdp -->", "")                 # a missing marker
+    md += "\n## Unknown\n\n<!-- chart: no-such-chart -->\n"                     # an unknown id
+    page.write_text(md, encoding="utf-8")
+    unknown_line = md.split("\n").index("<!-- chart: no-such-chart -->") + 1
+
+    result = mkdocs_build(project_copy, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output, output
+    expected = [
+        'charts.yaml: chart "gba-tertiary-share", point 2 (San Francisco Bay Area): selector '
+        "{page: 'sources/guangdong-technological-brief.md', figure: '71.7%'} matches no ledger row",
+        'charts.yaml: chart "patents-by-city", point 3 (Shanghai): selector',
+        "different ledger rows",
+        'charts.yaml: chart "gba-tertiary-share": caption contains \'2019\'',
+        'charts.yaml: chart "exports-share-of-gdp": docs/reference/charts.md has no marker '
+        "<!-- chart: exports-share-of-gdp -->",
+        f"docs/reference/charts.md:{unknown_line}: chart marker 'no-such-chart' names no chart in charts.yaml",
+    ]
+    for line in expected:
+        assert line in output, f"missing {line!r} in:\n{output}"

@@ -1,0 +1,562 @@
+"""Citing the primer: the "Cite this page" block and meta tags on every built page, the dates
+from git, the site_url / no-site_url cases, the downloads page, and stable URLs and anchors.
+
+Unit tests call scripts/cite.py and scripts/published.py directly (no build). Site tests read
+the session's strict build (a git checkout, site_url unset). One extra build, of a copy of the
+project that is not a git checkout and has a site_url, covers the tarball fallback, absolute
+URLs, Open Graph, the sitemap and a redirect.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pytest
+import yaml
+from conftest import ROOT, mkdocs_build
+from pybtex.database import parse_string
+
+import cite
+import published
+
+DOCS = ROOT / "docs"
+FORMATS = ["Chicago", "APA", "BibTeX", "RIS", "CSL-JSON"]
+SITE = cite.Site(title="Dual Circulation (双循环): A Source-Checked Primer",
+                 title_sentence_case="Dual circulation (双循环): A source-checked primer",
+                 author="Dual Circulation Primer contributors", institution="Dual Circulation Primer", version="0.1.0")
+
+
+# --- reading a built page ----------------------------------------------------------------------
+
+
+class _PageParser(HTMLParser):
+    """The meta tags, and the cite block: its attributes, its tabs' labels and code, its COinS,
+    its dates (<time datetime>) and text."""
+
+    def __init__(self):
+        super().__init__()
+        self.meta: dict[str, list[str]] = {}
+        self.block: dict | None = None
+        self.redirect = False
+        self.raw = ""
+        self._depth = 0  # inside <section class="cite-block">: its nesting depth
+        self._code = None
+        self._label = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta":
+            key = attrs.get("name") or attrs.get("property")
+            if key and "content" in attrs:
+                self.meta.setdefault(key, []).append(attrs["content"])
+            if (attrs.get("http-equiv") or "").lower() == "refresh":
+                self.redirect = True
+        if tag == "section" and "cite-block" in (attrs.get("class") or "").split():
+            self.block = {"attrs": attrs, "labels": [], "code": [], "coins": [], "times": [], "text": []}
+            self._depth = 1
+            return
+        if not self._depth:
+            return
+        if tag == "section":
+            self._depth += 1
+        if tag == "code":
+            self._code = []
+        if tag == "label":
+            self._label = []
+        if tag == "span" and "Z3988" in (attrs.get("class") or ""):
+            self.block["coins"].append(attrs.get("title") or "")
+        if tag == "time":
+            self.block["times"].append(attrs.get("datetime"))
+
+    def handle_endtag(self, tag):
+        if not self._depth:
+            return
+        if tag == "section":
+            self._depth -= 1
+        if tag == "code" and self._code is not None:
+            self.block["code"].append("".join(self._code))
+            self._code = None
+        if tag == "label" and self._label is not None:
+            self.block["labels"].append("".join(self._label).strip())
+            self._label = None
+
+    def handle_data(self, data):
+        if not self._depth:
+            return
+        if self._code is not None:
+            self._code.append(data)
+        elif self._label is not None:
+            self._label.append(data)
+        else:
+            self.block["text"].append(data)
+
+
+def read_page(path: Path) -> _PageParser:
+    parser = _PageParser()
+    parser.raw = path.read_text(encoding="utf-8")
+    parser.feed(parser.raw)
+    return parser
+
+
+def built_pages(site: Path) -> dict[str, Path]:
+    """{URL path: index.html} for every page of a built site but 404 and redirect pages."""
+    pages = {}
+    for index in sorted(site.rglob("index.html")):
+        rel = index.parent.relative_to(site).as_posix()
+        path = "" if rel == "." else rel + "/"
+        if not path.startswith("404/") and 'http-equiv="refresh"' not in index.read_text(encoding="utf-8"):
+            pages[path] = index
+    return pages
+
+
+def bib_plain(value: str) -> str:
+    """A BibTeX field's value as text: braces and escapes removed."""
+    return re.sub(r"\\([&%$#_])", r"\1", value).replace("{", "").replace("}", "")
+
+
+def long_date(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.strftime('%B')} {day.day}, {day.year}"
+
+
+def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]:
+    """Everything wrong with one page's cite block and meta tags (empty when all is well)."""
+    where = f"/{path}"
+    block = page.block
+    if block is None:
+        return [f"{where}: no cite block (section.cite-block)"]
+    problems = []
+    if "Footnotes Go Here" in " ".join(block["text"]) or "Footnotes Go Here" in page.raw:
+        problems.append(f"{where}: the footnotes marker is shown as text")
+    attrs = block["attrs"]
+    if attrs.get("data-page-path") != path:
+        problems.append(f"{where}: data-page-path is {attrs.get('data-page-path')!r}, not {path!r}")
+    expected_url = (site_url or cite.SITE_URL_PLACEHOLDER) + path
+    if block["labels"] != FORMATS or len(block["code"]) != len(FORMATS):
+        return problems + [f"{where}: cite block tabs are {block['labels']} with {len(block['code'])} code blocks, "
+                           f"expected {FORMATS}"]
+    text = dict(zip(FORMATS, block["code"]))
+
+    # BibTeX: parses, one @techreport, its url is the page's
+    try:
+        entries = parse_string(text["BibTeX"], "bibtex").entries
+    except Exception as err:  # noqa: BLE001 - any parse error is the finding
+        return problems + [f"{where}: BibTeX does not parse: {err}"]
+    if len(entries) != 1:
+        return problems + [f"{where}: BibTeX holds {len(entries)} entries, not one"]
+    key, entry = next(iter(entries.items()))
+    fields = {name.lower(): value for name, value in entry.fields.items()}
+    if entry.type != "techreport":
+        problems.append(f"{where}: BibTeX entry is @{entry.type}, not @techreport")
+    authors = [bib_plain(str(person)) for person in entry.persons.get("author", [])]
+    for name in ("title", "institution", "url", "urldate", "version", "note"):
+        if not fields.get(name):
+            problems.append(f"{where}: BibTeX lacks {name}")
+    if fields.get("url") != expected_url:
+        problems.append(f"{where}: BibTeX url is {fields.get('url')!r}, expected {expected_url!r}")
+    if authors != [SITE.author]:
+        problems.append(f"{where}: BibTeX author is {authors}, expected the corporate author [{SITE.author!r}]")
+    title = bib_plain(fields.get("title", ""))
+    date = fields.get("date")
+    version = fields.get("version", "")
+
+    # dates shown on the page: last revised, first published (<time datetime=…> when known)
+    times = block["times"]
+    shown = " ".join("".join(block["text"]).split())
+    if date:
+        if not times or times[0] != date:
+            problems.append(f"{where}: BibTeX date {date} is not the page's last-revised date {times[:1]}")
+        if fields.get("year") != date[:4]:
+            problems.append(f"{where}: BibTeX year {fields.get('year')} does not match date {date}")
+    elif "Last revised:" not in shown:
+        problems.append(f"{where}: no 'Last revised:' line")
+
+    # Chicago and APA: title, version, dates, URL, access-date placeholder
+    chicago, apa = text["Chicago"], text["APA"]
+    for style, body in (("Chicago", chicago), ("APA", apa)):
+        for what, value in (("title", title), ("version", version), ("URL", expected_url),
+                            ("access date placeholder", cite.ACCESSED_PLACEHOLDER)):
+            if value.casefold() not in body.casefold():
+                problems.append(f"{where}: {style} lacks the {what} {value!r}: {body!r}")
+    if date:
+        if long_date(date) not in chicago:
+            problems.append(f"{where}: Chicago lacks the last-revised date {long_date(date)}")
+        day = dt.date.fromisoformat(date)
+        if f"({day.year}, {day.strftime('%B')} {day.day})" not in apa:
+            problems.append(f"{where}: APA lacks the date ({day.year}, {day.strftime('%B')} {day.day})")
+        if len(times) > 1 and times[1] and long_date(times[1]) not in chicago:
+            problems.append(f"{where}: Chicago lacks the first-published date {long_date(times[1])}")
+    elif "n.d." not in chicago or "(n.d.)" not in apa:
+        problems.append(f"{where}: an undated page must say n.d. in Chicago and APA")
+
+    # RIS and CSL-JSON
+    ris = text["RIS"].rstrip("\n").split("\n")
+    if ris[0] != "TY  - RPRT" or not ris[-1].startswith("ER  -"):
+        problems.append(f"{where}: RIS must start with 'TY  - RPRT' and end with 'ER  -': {ris[0]!r} … {ris[-1]!r}")
+    if f"UR  - {expected_url}" not in ris or f"TI  - {title}" not in ris:
+        problems.append(f"{where}: RIS lacks the page's UR or TI")
+    try:
+        csl = json.loads(text["CSL-JSON"])
+    except json.JSONDecodeError as err:
+        return problems + [f"{where}: CSL-JSON does not parse: {err}"]
+    item = csl[0] if isinstance(csl, list) and csl else {}
+    if item.get("type") != "report" or item.get("URL") != expected_url or item.get("title") != title:
+        problems.append(f"{where}: CSL-JSON item is not a report with the page's title and URL: {item}")
+    if date and item.get("issued") != {"date-parts": [[int(p) for p in date.split("-")]]}:
+        problems.append(f"{where}: CSL-JSON issued {item.get('issued')} is not {date}")
+
+    # Meta tags agree with the BibTeX, field by field; URL tags only with an absolute URL
+    meta = page.meta
+    agree = {"citation_title": title, "citation_author": SITE.author,
+             "citation_technical_report_institution": bib_plain(fields.get("institution", "")),
+             "citation_series_title": bib_plain(fields.get("series", "")),
+             "citation_abstract": bib_plain(fields.get("abstract", "")) or None,
+             "citation_publication_date": date.replace("-", "/") if date else None,
+             "DC.title": title, "DC.creator": SITE.author, "DC.date": date,
+             "DC.publisher": bib_plain(fields.get("institution", "")), "DC.type": "Text",
+             "og:title": title, "og:type": "article",
+             "citation_public_url": expected_url if site_url else None,
+             "DC.identifier": expected_url if site_url else None,
+             "og:url": expected_url if site_url else None}
+    for name, value in agree.items():
+        found = meta.get(name)
+        if value is None and found:
+            problems.append(f"{where}: meta {name} = {found} should be absent "
+                            f"({'no date' if 'date' in name else 'no absolute URL'})")
+        elif value is not None and found != [value]:
+            problems.append(f"{where}: meta {name} = {found}, BibTeX says {value!r}")
+    if meta.get("description", [""])[0] != bib_plain(fields.get("abstract", "")):
+        problems.append(f"{where}: <meta name=description> {meta.get('description')} differs from the abstract")
+
+    # COinS: a report, the same title, corporate author, issuer, date, URL (only if absolute)
+    coins = dict(parse_qsl(html.unescape(block["coins"][0]))) if block["coins"] else {}
+    wanted = {"rft.genre": "report", "rft.btitle": title, "rft.aucorp": SITE.author,
+              "rft.pub": bib_plain(fields.get("institution", "")), "rft.date": date,
+              "rft.series": bib_plain(fields.get("series", "")),
+              "rft.description": bib_plain(fields.get("abstract", "")) or None,
+              "rft_id": expected_url if site_url else None}
+    for name, value in wanted.items():
+        if coins.get(name) != value:
+            problems.append(f"{where}: COinS {name} = {coins.get(name)!r}, expected {value!r}")
+    return problems
+
+
+# --- unit tests: scripts/cite.py ----------------------------------------------------------------
+
+
+def _page(**dates) -> cite.Page:
+    return cite.Page(title="Guangdong and the Greater Bay Area", path="primer/guangdong-greater-bay-area/",
+                     description='What the sources say about "Guangdong" & the 50% share.',
+                     dates=cite.Dates(dates.get("first"), dates.get("last"), dates.get("unknown", cite.NOT_COMMITTED)))
+
+
+def _as_built(citation: cite.Citation, page: cite.Page, site: cite.Site) -> _PageParser:
+    """Render the block and meta tags as the build would (via Python-Markdown), and read them back."""
+    import markdown
+
+    body = markdown.markdown(cite.render_block(site, page, citation), extensions=[
+        "attr_list", "md_in_html", "footnotes", "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed"],
+        extension_configs={"pymdownx.tabbed": {"alternate_style": True}})
+    head = "".join(f'<meta {a}="{n}" content="{html.escape(c)}">' for a, n, c in citation.meta)
+    head += f'<meta name="description" content="{html.escape(page.description)}">'
+    parser = _PageParser()
+    parser.feed(f"<html><head>{head}</head><body>{body}</body></html>")
+    return parser
+
+
+def test_every_format_agrees_with_the_others_and_the_meta_tags():
+    page = _page(first="2025-01-02", last="2025-03-04")
+    citation = cite.cite(SITE, page)
+    assert citation.key == "dcprimer-primer-guangdong-greater-bay-area"
+    assert check_block(page.path, _as_built(citation, page, SITE), None) == []
+    entry = parse_string(citation.bibtex, "bibtex").entries[citation.key]
+    assert entry.fields["title"] == "{Guangdong} and the {Greater} {Bay} {Area}"  # capitals protected
+    assert entry.fields["abstract"] == r'What the sources say about "Guangdong" \& the 50\% share.'
+    assert entry.fields["note"] == ("Version 0.1.0 of Dual Circulation (双循环): A Source-Checked Primer. "
+                                    "First published 2025-01-02; last revised 2025-03-04.")
+    assert citation.chicago == (
+        "Dual Circulation Primer contributors. 2025. “Guangdong and the Greater Bay Area.” In Dual Circulation "
+        "(双循环): A Source-Checked Primer, version 0.1.0. First published January 2, 2025; last modified "
+        "March 4, 2025. Accessed [date]. [site URL]/primer/guangdong-greater-bay-area/.")
+    assert citation.apa == (
+        "Dual Circulation Primer contributors. (2025, March 4). Guangdong and the Greater Bay Area. In Dual "
+        "circulation (双循环): A source-checked primer (Version 0.1.0). Retrieved [date], from "
+        "[site URL]/primer/guangdong-greater-bay-area/")
+
+
+def test_the_checker_sees_a_disagreement():
+    """check_block must fail when a meta tag and the BibTeX disagree, or the URL is another page's."""
+    page = _page(first="2025-01-02", last="2025-03-04")
+    citation = cite.cite(SITE, page)
+    built = _as_built(citation, page, SITE)
+    built.meta["citation_title"] = ["Another title"]
+    assert any("citation_title" in p for p in check_block(page.path, built, None))
+    assert any("BibTeX url" in p for p in check_block("primer/other/", _as_built(citation, page, SITE), None))
+
+
+def test_without_site_url_urls_are_placeholders_and_url_meta_tags_are_left_out():
+    citation = cite.cite(SITE, _page(last="2025-03-04"))
+    assert citation.url == "[site URL]/primer/guangdong-greater-bay-area/" and not citation.absolute
+    names = {name for _, name, _ in citation.meta}
+    assert not names & {"citation_public_url", "og:url", "DC.identifier"}
+    assert "rft_id" not in citation.coins
+
+
+def test_with_site_url_every_url_is_absolute():
+    site = cite.Site.from_config(SITE.title, "https://primer.example.org/sub", {
+        "version": "0.2.0", "primer": {"title_sentence_case": SITE.title_sentence_case, "author": SITE.author,
+                                       "institution": SITE.institution}})
+    page = _page(last="2025-03-04")
+    citation = cite.cite(site, page)
+    url = "https://primer.example.org/sub/primer/guangdong-greater-bay-area/"
+    assert citation.url == url and citation.absolute
+    assert ("property", "og:url", url) in citation.meta and ("name", "citation_public_url", url) in citation.meta
+    assert "[site URL]" not in citation.bibtex + citation.chicago + citation.apa + citation.ris + citation.csl_json
+    assert check_block(page.path, _as_built(citation, page, site), "https://primer.example.org/sub/") == []
+
+
+def test_an_undated_page_says_so_and_invents_no_date():
+    page = _page(unknown=cite.NO_GIT)
+    citation = cite.cite(SITE, page)
+    entry = parse_string(citation.bibtex, "bibtex").entries[citation.key]
+    assert "year" not in entry.fields and "date" not in entry.fields
+    assert " n.d. " in citation.chicago and "(n.d.)" in citation.apa
+    assert not {name for _, name, _ in citation.meta} & {"citation_publication_date", "DC.date"}
+    block = cite.render_block(SITE, page, citation)
+    assert f"Last revised: {cite.NO_GIT}; first published: {cite.NO_GIT}." in block
+    assert check_block(page.path, _as_built(citation, page, SITE), None) == []
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("What dual circulation is", "What Dual Circulation Is"),
+    ("Li: China's two-way internationalisation under dual circulation",
+     "Li: China's Two-Way Internationalisation under Dual Circulation"),
+    ("Internal Circulation (内循环): the chinesedream.earth explainer",
+     "Internal Circulation (内循环): The chinesedream.earth Explainer"),
+    ("Where the sources agree and disagree, and why", "Where the Sources Agree and Disagree, and Why"),
+])
+def test_chicago_titles_are_in_headline_style(title, expected):
+    assert cite.headline_case(title) == expected
+
+
+def test_missing_site_metadata_is_one_clear_line():
+    with pytest.raises(cite.MetadataError, match=r"^mkdocs\.yml: extra\.primer\.author not set"):
+        cite.Site.from_config("T", None, {"version": "1", "primer": {"title_sentence_case": "t", "institution": "I"}})
+    with pytest.raises(cite.MetadataError, match="not site_name"):
+        cite.Site.from_config("T", None, {"version": "1", "primer": {"title_sentence_case": "U", "author": "A",
+                                                                     "institution": "I"}})
+
+
+def test_the_real_site_metadata_is_complete():
+    site = cite.load_site(ROOT)
+    assert site.author == "Dual Circulation Primer contributors" and site.institution == "Dual Circulation Primer"
+
+
+# --- unit tests: dates from git ---------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str, date: str | None = None):
+    env = dict(os.environ, GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T",
+               GIT_COMMITTER_EMAIL="t@example.org", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    if date:
+        env.update(GIT_AUTHOR_DATE=f"{date}T12:00:00+00:00", GIT_COMMITTER_DATE=f"{date}T12:00:00+00:00")
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_dates_are_the_first_and_last_commit_of_each_page(tmp_path):
+    repo = tmp_path / "repo"
+    docs = repo / "docs"
+    (docs / "primer").mkdir(parents=True)
+    _git(repo, "init", "-q")
+    (docs / "index.md").write_text("# Home\n")
+    (docs / "primer" / "old-name.md").write_text("# A chapter\n\nFirst draft, long enough to be a rename.\n" * 5)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "first", date="2024-01-15")
+    (docs / "index.md").write_text("# Home\n\nRevised.\n")
+    _git(repo, "commit", "-q", "-am", "revise", date="2024-06-30")
+    _git(repo, "mv", "docs/primer/old-name.md", "docs/primer/new-name.md")
+    _git(repo, "commit", "-q", "-m", "rename", date="2024-09-01")
+    (docs / "draft.md").write_text("# Not committed\n")
+
+    dates, unknown = cite.git_dates(docs)
+    assert dates["index.md"] == cite.Dates("2024-01-15", "2024-06-30")
+    assert dates["primer/new-name.md"] == cite.Dates("2024-01-15", "2024-09-01")  # the rename is followed
+    assert "draft.md" not in dates and unknown == cite.NOT_COMMITTED
+    for rel in ("index.md", "primer/new-name.md"):  # the same as git's own --follow, file by file
+        log = _git(docs, "log", "--follow", "--format=%cs", "--", rel).split()
+        assert (dates[rel].first, dates[rel].last) == (log[-1], log[0])
+
+
+def test_outside_a_git_checkout_there_are_no_dates(tmp_path):
+    (tmp_path / "docs").mkdir()
+    assert cite.git_dates(tmp_path / "docs") == ({}, cite.NO_GIT)
+
+
+# --- unit tests: stable URLs and anchors ----------------------------------------------------------
+
+
+def _fake_site(root: Path, pages: dict[str, list[str]]) -> Path:
+    for path, anchors in pages.items():
+        page = root / path / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        headings = "".join(f'<h2 id="{a}">{a}</h2>' for a in anchors)
+        page.write_text(f"<html><body><article><h1>T</h1>{headings}</article></body></html>")
+    return root
+
+
+def test_published_check_reports_a_missing_page_or_anchor_unless_redirected(tmp_path):
+    listed = {"": ["intro"], "primer/old/": ["a", "b"], "primer/kept/": ["x"]}
+    site = _fake_site(tmp_path / "site", {"": ["intro", "new-section"], "primer/new/": ["a", "b"],
+                                          "primer/kept/": []})
+    problems = published.check(listed, site)
+    assert problems == [
+        "/primer/old/: published page is gone; if it moved, add `old.md: new.md` under extra.redirects in "
+        "mkdocs.yml, or restore it",
+        "/primer/kept/#x: published section anchor is gone; keep it on the reworded heading with {#x}, or if it "
+        "was removed on purpose run `python scripts/published.py --update`"]
+    redirected = published.check(listed, site, {"primer/old.md": "primer/new.md"})
+    assert [p for p in redirected if p.startswith("/primer/old/")] == []
+
+
+def test_redirect_page_forwards_to_the_new_url_with_its_fragment():
+    page = published.redirect_page("primer/old/", "sources/new/")
+    assert 'content="0; url=../../sources/new/"' in page
+    assert 'location.replace("../../sources/new/" + location.hash)' in page
+    assert 'url=../"' in published.redirect_page("primer/old/", "primer/")
+
+
+# --- the real site ---------------------------------------------------------------------------------
+
+
+def _site_url() -> str | None:
+    return cite.load_site(ROOT).url
+
+
+def test_every_page_has_a_valid_cite_block_and_agreeing_meta_tags(built_site):
+    pages = built_pages(built_site)
+    assert len(pages) >= 20, f"only {len(pages)} pages built"
+    problems = []
+    for path, index in pages.items():
+        problems += check_block(path, read_page(index), _site_url())
+    assert not problems, "\n".join(problems)
+
+
+def _git_log_dates(rel: str) -> tuple[str, str] | None:
+    out = subprocess.run(["git", "log", "--follow", "--format=%cs", "--", rel], cwd=DOCS,
+                         capture_output=True, text=True).stdout.split()
+    return (out[-1], out[0]) if out else None
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_each_page_shows_its_dates_from_git(built_site):
+    """First published and last revised as `git log --follow` gives them; an uncommitted page says so."""
+    problems = []
+    for md in sorted(DOCS.rglob("*.md")):
+        rel = md.relative_to(DOCS).as_posix()
+        page = read_page(built_site / cite.url_path(rel) / "index.html")
+        text = " ".join("".join(page.block["text"]).split()) if page.block else ""
+        expected = _git_log_dates(rel)
+        if expected is None:
+            if f"Last revised: {cite.NOT_COMMITTED}; first published: {cite.NOT_COMMITTED}." not in text:
+                problems.append(f"docs/{rel}: not committed, but the page does not say so: {text[:120]!r}")
+        elif page.block is None or page.block["times"][:2] != [expected[1], expected[0]]:
+            problems.append(f"docs/{rel}: shows {page.block and page.block['times']}, git says last revised "
+                            f"{expected[1]}, first published {expected[0]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_generated_pages_say_they_are_generated(built_site):
+    page = read_page(built_site / "reference" / "bibliography" / "index.html")
+    text = " ".join("".join(page.block["text"]).split())
+    assert f"Last revised: {cite.GENERATED}; first published: {cite.GENERATED}." in text
+
+
+def test_every_page_has_its_own_description(built_site):
+    site_description = " ".join(yaml.safe_load(re.search(r"^site_description:.*?(?=^\S)", (
+        ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M | re.S).group(0))["site_description"].split())
+    problems = []
+    for path, index in built_pages(built_site).items():
+        descriptions = read_page(index).meta.get("description", [])
+        if len(descriptions) != 1 or not descriptions[0].strip():
+            problems.append(f"/{path}: {len(descriptions)} meta descriptions")
+        elif " ".join(descriptions[0].split()) == site_description and path:
+            problems.append(f"/{path}: falls back to the site's description; give the page its own")
+    assert not problems, "\n".join(problems)
+
+
+def test_downloads_page_links_only_to_files_that_exist(built_site):
+    page = built_site / "reference" / "downloads" / "index.html"
+    article = re.search(r"<article.*?</article>", page.read_text(encoding="utf-8"), re.S).group(0)
+    links = [html.unescape(href) for href in re.findall(r'href="([^"#]+)"', article)]
+    files = {Path(href).name for href in links if not href.endswith("/")}
+    assert {"references.bib", "figures.csv", "figures.json"} <= files
+    missing = [href for href in links if not (page.parent / href).resolve().exists()]
+    assert not missing, f"the downloads page links to files the site lacks: {missing}"
+    pdfs = [href for href in links if href.endswith(".pdf")]
+    assert all((page.parent / href).resolve().is_file() for href in pdfs)
+
+
+def test_published_urls_and_anchors_still_exist(built_site):
+    problems = published.check(published.load(), built_site, published.redirects_in(ROOT / "mkdocs.yml"))
+    assert not problems, "\n".join(problems)
+
+
+def test_published_check_catches_an_anchor_removed_from_a_copy_of_the_site(built_site, tmp_path):
+    """The check above must see what it claims to see: list a copy's anchors, remove one, check."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site / "primer", site / "primer")
+    listed = published.collect(site)
+    path = next(p for p, anchors in listed.items() if len(anchors) > 1)
+    anchor = listed[path][1]
+    assert published.check(listed, site) == []
+    index = site / path / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace(f'id="{anchor}"', 'id="renamed"'), encoding="utf-8")
+    problems = published.check(listed, site)
+    assert len(problems) == 1 and problems[0].startswith(f"/{path}#{anchor}: published section anchor is gone")
+
+
+# --- one more build: a copy with site_url, outside git --------------------------------------------
+
+
+def test_build_with_site_url_outside_git(project_copy, tmp_path):
+    """A source tarball (no .git) with a public address: the build passes, dates fall back,
+    every URL is absolute, og:url and the sitemap are there, and a redirect page is written."""
+    site_url = "https://primer.example.org/dual-circulation/"
+    config = project_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("copyright:", f"site_url: {site_url}\ncopyright:", 1)
+    text = text.replace("  redirects: {}", "  redirects:\n    primer/old-chapter.md: primer/external-risks.md", 1)
+    assert site_url in text and "old-chapter" in text, "mkdocs.yml changed shape: update this test"
+    config.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(project_copy, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    pages = built_pages(site)
+    problems = []
+    for path, index in pages.items():
+        page = read_page(index)
+        problems += check_block(path, page, site_url)
+        shown = " ".join("".join(page.block["text"]).split()) if page.block else ""
+        if not any(f"Last revised: {fallback}; first published: {fallback}." in shown
+                   for fallback in (cite.NO_GIT, cite.GENERATED)):
+            problems.append(f"/{path}: does not say its dates were not recorded: {shown[:100]!r}")
+    assert not problems, "\n".join(problems)
+
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    assert {site_url + path for path in pages} <= locs, "the sitemap lacks pages"
+    assert all(loc.startswith(site_url) for loc in locs)
+
+    redirect = (site / "primer" / "old-chapter" / "index.html").read_text(encoding="utf-8")
+    assert 'url=../external-risks/"' in redirect
+    assert published.check({"primer/old-chapter/": []}, site, {"primer/old-chapter.md": "primer/external-risks.md"}) == []
