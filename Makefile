@@ -19,6 +19,12 @@ build: $(VENV)/.installed  ## strict build into site/
 figures: $(VENV)/.installed  ## check every figure in docs/ against its cited source
 	$(BIN)/python scripts/check_figures.py
 
+test-browser: $(VENV)/.installed  ## the browser tests only: the built site in Chromium (Playwright)
+	$(BIN)/python -m pytest tests/browser -m browser
+
+bench: $(VENV)/.installed  ## build time, page weight and load time; writes reports/bench.json and .md
+	$(BIN)/python scripts/bench.py
+
 linkcheck-external: $(VENV)/.installed  ## check every external URL (needs the network); report in reports/
 	$(BIN)/python scripts/linkcheck_external.py
 

@@ -1,0 +1,214 @@
+"""What the browser tests share besides fixtures: Chromium's launch options, the viewports and
+colour schemes, a recorder of a context's traffic, how to load a page, and the survey of every
+page (each page visited once per setting, then checked by several tests)."""
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM = shutil.which("chromium")
+NO_CHROMIUM = 'Chromium not found: install it with "apt-get install chromium" (Debian) to run the browser tests'
+
+# Headless, and no call home: without the background-networking flags Chromium tries to reach
+# Google; running as root it needs --no-sandbox.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+MOBILE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+VIEWPORTS = {"mobile": MOBILE, "desktop": DESKTOP}
+# Every page is surveyed in each of these: (viewport, the colour scheme the reader prefers).
+SETTINGS = {"desktop-light": (DESKTOP, "light"), "desktop-dark": (DESKTOP, "dark"), "mobile-light": (MOBILE, "light")}
+# axe-core's rules per setting. Every page gets every rule on the desktop in light; the other
+# settings run what can differ there (and axe's contrast rules are most of its time on a long
+# page): the dark scheme changes only colours; the phone changes the layout, not the colours
+# or the type sizes (Material sets the same root size below 100em).
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+AXE_OPTIONS = {
+    "desktop-light": {"resultTypes": ["violations"]},
+    "desktop-dark": {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": COLOUR_RULES}},
+    "mobile-light": {"resultTypes": ["violations"], "rules": {"color-contrast": {"enabled": False}}},
+}
+MATERIAL_SCHEME = {"light": "default", "dark": "slate"}
+SEARCH_INDEX = "search/search_index.json"
+
+
+def page_paths(site: Path) -> list[str]:
+    """Every page of the built site as a URL path relative to its root ("" for the landing page)."""
+    paths = []
+    for index in sorted(site.rglob("index.html")):
+        rel = index.parent.relative_to(site).as_posix()
+        if rel == "404" or rel.startswith("404/"):
+            continue
+        paths.append("" if rel == "." else rel + "/")
+    return paths
+
+
+def is_local(url: str) -> bool:
+    if url.startswith(("data:", "blob:", "about:")):
+        return True
+    return urlparse(url).hostname == "127.0.0.1"
+
+
+@dataclass
+class Traffic:
+    """What a browser context did: every request, and everything that went wrong."""
+
+    requests: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    in_flight: set = field(default_factory=set)
+    last_activity: float = 0.0
+
+    def watch(self, page):
+        page.on("console", lambda msg: self.console_errors.append(
+            f"{page.url}: console error: {msg.text}") if msg.type == "error" else None)
+        page.on("pageerror", lambda error: self.console_errors.append(f"{page.url}: uncaught exception: {error}"))
+        return page
+
+    def on_request(self, request):
+        self.in_flight.add(request)
+        self.last_activity = time.monotonic()
+        self.requests.append(request.url)
+        if not is_local(request.url):
+            self.external.append(f"{request.url} (from {request.frame.url})")
+
+    def on_finished(self, request):
+        self.in_flight.discard(request)
+        self.last_activity = time.monotonic()
+
+    def on_failed(self, request):
+        self.on_finished(request)
+        if is_local(request.url):  # a request to another host is reported (and aborted) as external
+            self.failed.append(f"{request.url}: failed ({request.failure})")
+
+    def on_response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.url}: HTTP {response.status}")
+
+    def problems(self) -> list[str]:
+        return ([f"request leaves 127.0.0.1: {line}" for line in self.external]
+                + self.failed + self.console_errors)
+
+    def assert_clean(self):
+        problems = self.problems()
+        assert not problems, "\n".join(problems)
+
+    def wait_quiet(self, page, quiet_ms: int = 150, timeout_ms: int = 15_000):
+        """Wait until no request has been in flight for `quiet_ms` (Playwright's "networkidle"
+        waits 500 ms, which a run over every page pays many times)."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(25)  # lets Playwright deliver the request events
+            if not self.in_flight and time.monotonic() - self.last_activity >= quiet_ms / 1000:
+                return
+        raise AssertionError(f"{page.url}: still loading after {timeout_ms} ms: "
+                             f"{sorted(r.url for r in self.in_flight)}")
+
+
+def open_context(browser, viewport=DESKTOP, color_scheme="light", **options):
+    """A new context (fresh storage and cache) and page, with every request recorded; a request
+    that would leave 127.0.0.1 is recorded and aborted, so no test ever reaches the network."""
+    traffic = Traffic()
+    mobile = viewport is MOBILE
+    options = {"is_mobile": mobile, "has_touch": mobile, **options}
+    context = browser.new_context(viewport=viewport, color_scheme=color_scheme, **options)
+    context.set_default_timeout(15_000)
+    context.on("request", traffic.on_request)
+    context.on("requestfinished", traffic.on_finished)
+    context.on("requestfailed", traffic.on_failed)
+    context.on("response", traffic.on_response)
+    context.route(lambda url: not is_local(url), lambda route: route.abort("blockedbyclient"))
+    return context, traffic.watch(context.new_page()), traffic
+
+
+def goto(page, url: str, traffic: Traffic | None = None):
+    """Load a page and wait until the network is quiet: Material loads its search worker, the
+    search index and the lunr language files after the page itself. With the page's `traffic`
+    recorder, a shorter quiet spell than Playwright's "networkidle" is enough."""
+    response = page.goto(url, wait_until="load" if traffic else "networkidle")
+    assert response is not None and response.ok, f"{url}: HTTP {response.status if response else 'no response'}"
+    if traffic:
+        traffic.wait_quiet(page)
+    return response
+
+
+# The elements that stick out past the right edge, outermost first, those inside a box that
+# scrolls or clips on its own (Material's table wrapper, code blocks) excepted.
+OVERFLOW_JS = """() => {
+    const root = document.documentElement, limit = root.clientWidth;
+    if (root.scrollWidth <= limit) return null;
+    const clipped = el => {
+        for (let p = el.parentElement; p && p !== root; p = p.parentElement) {
+            if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(p).overflowX)) return true;
+        }
+        return false;
+    };
+    const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + [...el.classList].slice(0, 2).map(c => "." + c).join("");
+    const wide = [...document.body.querySelectorAll("*")].filter(el =>
+        el.getBoundingClientRect().right > limit + 1 && !clipped(el) && getComputedStyle(el).position !== "fixed");
+    const outermost = wide.filter(el => !wide.includes(el.parentElement));
+    return {scrollWidth: root.scrollWidth, clientWidth: limit,
+            culprits: outermost.slice(0, 5).map(el =>
+                `${name(el)} (right edge ${Math.round(el.getBoundingClientRect().right)} px)`)};
+}"""
+
+
+@dataclass
+class PageVisit:
+    path: str
+    scheme: str | None  # Material's data-md-color-scheme on <body>
+    search_index_seen: bool  # the search worker's on-demand fetch was waited for and seen
+    overflow: dict | None  # OVERFLOW_JS's answer: None when the page does not scroll sideways
+    violations: list[dict]  # axe-core's violations
+
+
+@dataclass
+class Survey:
+    setting: str
+    traffic: Traffic
+    visits: list[PageVisit]
+
+
+def survey_site(browser, site_url: str, paths: list[str], setting: str) -> Survey:
+    """Visit every page once in `setting`: record its traffic, measure sideways overflow, run axe."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    viewport, color_scheme = SETTINGS[setting]
+    context, page, traffic = open_context(browser, viewport, color_scheme)
+    visits = []
+    try:
+        for path in paths:
+            seen = len(traffic.requests)
+            # Checked once loaded, while Material's search worker fetches the index and builds it
+            # (it changes nothing on the page until one searches); then wait for it to finish.
+            response = page.goto(site_url + path, wait_until="load")
+            assert response is not None and response.ok, f"/{path}: HTTP {response.status if response else '-'}"
+            scheme = page.get_attribute("body", "data-md-color-scheme")
+            overflow = page.evaluate(OVERFLOW_JS)
+            violations = axe.run(page, options=AXE_OPTIONS[setting]).response["violations"]
+            traffic.wait_quiet(page)
+            visits.append(PageVisit(path, scheme, site_url + SEARCH_INDEX in traffic.requests[seen:],
+                                    overflow, violations))
+    finally:
+        context.close()
+    return Survey(setting, traffic, visits)
+
+
+def survey_in_own_browser(site_url: str, paths: list[str], setting: str) -> Survey:
+    """survey_site() in a Chromium of its own, so that the settings can be surveyed in parallel
+    threads (Playwright's sync API wants one instance per thread)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            return survey_site(browser, site_url, paths, setting)
+        finally:
+            browser.close()

@@ -1,0 +1,110 @@
+"""Browser tests: the built site, served on 127.0.0.1 by the test itself, in Debian's Chromium
+driven by Playwright. Skipped, with a message saying how to enable them, where no `chromium`
+is on the PATH (Playwright's own browser download is not used).
+
+Fixtures: `site_url` (the session's strict build from tests/conftest.py, served over HTTP),
+`site_pages` (every page of the built site), `browser` (one Chromium per session), `open_page`
+(a fresh context at a given viewport and colour scheme, its traffic recorded) and `survey`
+(every page visited once per setting, shared by the tests that check every page).
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from .browsing import (CHROMIUM, CHROMIUM_ARGS, DESKTOP, NO_CHROMIUM, SETTINGS, open_context, page_paths,
+                       survey_in_own_browser)
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is a `browser` test, and is skipped when there is no Chromium
+    (before the site is built for it)."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if CHROMIUM is None:
+                item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The strict build, served on 127.0.0.1 at a free port for the whole session."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site_pages(built_site) -> list[str]:
+    paths = page_paths(built_site)
+    assert len(paths) >= 5, f"the built site has only {len(paths)} pages: {paths}"
+    return paths
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(viewport=DESKTOP, color_scheme="light", **context_options) -> (page, traffic).
+
+    Each call is a new context (fresh storage and cache), closed after the test. Every request
+    is recorded; one that would leave 127.0.0.1 is recorded and aborted.
+    """
+    contexts = []
+
+    def _open(viewport=DESKTOP, color_scheme="light", **options):
+        context, page, traffic = open_context(browser, viewport, color_scheme, **options)
+        contexts.append(context)
+        return page, traffic
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def survey(site_url, site_pages):
+    """survey(setting) -> Survey: every page visited once in that setting (see browsing.SETTINGS),
+    its traffic, sideways overflow and axe-core's findings recorded. On first use every setting
+    is surveyed at once, each in its own Chromium in a thread of its own: the surveys are most
+    of the suite's time, and they overlap well (1.8x faster than one after the other here)."""
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
+    executor = ThreadPoolExecutor(max_workers=len(SETTINGS), thread_name_prefix="survey")
+    futures = {}
+
+    def _survey(setting: str):
+        if not futures:
+            futures.update({name: executor.submit(survey_in_own_browser, site_url, site_pages, name)
+                            for name in SETTINGS})
+        return futures[setting].result()
+
+    yield _survey
+    executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,49 @@
+"""axe-core (bundled, offline, by axe-playwright-python) on every page, light and dark, desktop
+and phone (browsing.SETTINGS): no violation of impact "serious" or "critical"."""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from .browsing import MATERIAL_SCHEME, SETTINGS
+
+BLOCKING = {"serious", "critical"}
+
+# Violations in Material's own templates that our CSS and configuration cannot reach. Each is
+# excused for one rule on one selector only, and reported as a warning on every run.
+THEME_ISSUES = {
+    # Material 9.8.1, partials/search.html: <div class="md-search" role="dialog"> has no
+    # accessible name. Fixing it needs a template override (theme.custom_dir with
+    # partials/search.html given aria-label="Search") or a post-page hook: not CSS.
+    ("aria-dialog-name", ".md-search"): "Material's search dialog has no accessible name",
+}
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_no_serious_accessibility_violation(survey, setting):
+    result = survey(setting)
+    expected = MATERIAL_SCHEME[SETTINGS[setting][1]]
+    wrong = [f"/{visit.path}" for visit in result.visits if visit.scheme != expected]
+    assert not wrong, f"not in Material's {expected!r} scheme ({setting}): {wrong}"
+    problems, excused = [], {}
+    for visit in result.visits:
+        for violation in visit.violations:
+            if violation["impact"] not in BLOCKING:
+                continue
+            nodes = []
+            for node in violation["nodes"]:
+                key = (violation["id"], " ".join(map(str, node["target"])))
+                if key in THEME_ISSUES:
+                    excused.setdefault(key, []).append(f"/{visit.path}")
+                else:
+                    nodes.append(node)
+            if nodes:
+                targets = "; ".join(" ".join(map(str, n["target"])) for n in nodes[:3])
+                problems.append(f"/{visit.path} ({setting}): {violation['id']} [{violation['impact']}] "
+                                f"{violation['help']}: {len(nodes)} element(s), e.g. {targets}")
+    for (rule, target), pages in excused.items():
+        warnings.warn(f"axe {rule} on {target} excused ({THEME_ISSUES[(rule, target)]}) on "
+                      f"{len(pages)} page(s), {setting}", stacklevel=1)
+    assert not problems, "\n".join(problems)
+    result.traffic.assert_clean()
