@@ -15,12 +15,15 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 # What a build needs; a copy of these is a complete project.
 PROJECT_PARTS = ["mkdocs.yml", "docs", "hooks", "scripts", "sources", "styles", "references.bib", "glossary.yaml",
-                 "charts.yaml", "overrides"]
+                 "charts.yaml", "overrides", "CHANGELOG.md"]
 
 
-def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """Run the strict build exactly as `make build` does, from the project's root."""
+def mkdocs_build(project: Path, site_dir: Path, *, pdf: bool = False) -> subprocess.CompletedProcess:
+    """Run the strict build exactly as `make build` does, from the project's root; without the PDF
+    of the print edition (~20 s with WeasyPrint) unless `pdf` (hooks/print_edition.py, PRIMER_PDF)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if not pdf:
+        env["PRIMER_PDF"] = "0"
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site_dir)],
         cwd=project, env=env, capture_output=True, text=True, timeout=600,
@@ -31,7 +34,7 @@ def mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess:
 def built_site(tmp_path_factory) -> Path:
     """The real site, built once with --strict from the working tree."""
     site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, site)
+    result = mkdocs_build(ROOT, site, pdf=True)
     if result.returncode != 0:
         pytest.fail("strict build failed:\n" + result.stdout + result.stderr, pytrace=False)
     return site
