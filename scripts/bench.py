@@ -48,6 +48,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH_INDEX = "search/search_index.json"
 BUDGETS = {"build_ratio": 2.0, "page_kb": 400, "search_index_kb": 500}
+CHAPTERS = ("/primer/", "/sources/")  # the budget is for chapter pages; every page is shown
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -362,11 +363,17 @@ def report(results: dict, previous: dict | None) -> str:
     lines += ["## Budgets", "", "| Budget | Measured | Verdict |", "|---|---|---|",
               f"| Build overhead ratio < {BUDGETS['build_ratio']:g}× | {b['ratio']:.2f}× | {v['build_ratio']} |"]
     if p.get("available"):
-        lines.append(f"| Every page < {BUDGETS['page_kb']} KB on a cold load (search index apart), as served "
-                     f"here, uncompressed | heaviest {_kb(max(r['bytes'] for r in p['pages']))} ({p['heaviest']}) "
-                     f"| {v['pages']} |")
+        chapters = [r for r in p["pages"] if r["page"].startswith(CHAPTERS)]
+        if chapters:
+            heavy = max(chapters, key=lambda r: r["bytes"])
+            over = sum(r["bytes"] >= BUDGETS["page_kb"] * 1024 for r in chapters)
+            lines.append(f"| Every chapter page (primer/, sources/) < {BUDGETS['page_kb']} KB on a cold load "
+                         f"(search index apart), as served here, uncompressed | heaviest {_kb(heavy['bytes'])} "
+                         f"({heavy['page']}); {over} of {len(chapters)} over | {v['chapters']} |")
+        lines.append(f"| Every page, the same | heaviest {_kb(max(r['bytes'] for r in p['pages']))} "
+                     f"({p['heaviest']}) | {v['pages']} |")
         gz = max(p["pages"], key=lambda r: r["bytes_gzip_estimate"])
-        lines.append(f"| The same, gzip-compressed as a typical host serves it (estimate) | heaviest "
+        lines.append(f"| Every page, gzip-compressed as a typical host serves it (estimate) | heaviest "
                      f"{_kb(gz['bytes_gzip_estimate'])} ({gz['page']}) | {v['pages_gzip']} |")
     if s.get("available"):
         lines.append(f"| Search index < {BUDGETS['search_index_kb']} KB | {_kb(s['bytes'])} | {v['search_index']} |")
@@ -401,6 +408,8 @@ def main(argv=None) -> int:
     results["budgets"] = {
         "limits": BUDGETS,
         "build_ratio": _verdict(results["build"]["ratio"] < BUDGETS["build_ratio"]),
+        "chapters": _verdict(all(r["bytes"] < BUDGETS["page_kb"] * 1024 for r in pages["pages"]
+                                 if r["page"].startswith(CHAPTERS))) if pages.get("available") else None,
         "pages": _verdict(all(r["bytes"] < BUDGETS["page_kb"] * 1024 for r in pages["pages"]))
         if pages.get("available") else None,
         "pages_gzip": _verdict(all(r["bytes_gzip_estimate"] < BUDGETS["page_kb"] * 1024 for r in pages["pages"]))

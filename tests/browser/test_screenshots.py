@@ -16,9 +16,9 @@ FULL_PAGE_MAX = 30_000  # px: a taller page (the ledger) is shot by its first sc
 
 def _ledger(built_site, site_pages):
     """The figure ledger page, once the figure-ledger issue has generated it."""
-    for path in site_pages:
-        if "ledger" in path:
-            return path
+    named = [path for path in site_pages if "ledger" in path]
+    if named:
+        return min(named, key=len)  # the ledger itself, not one of its per-page sub-pages
     for path in site_pages:
         text = (built_site / path / "index.html").read_text(encoding="utf-8")
         heading = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S)
@@ -30,6 +30,8 @@ def _ledger(built_site, site_pages):
 @pytest.fixture(scope="module")
 def folder():
     FOLDER.mkdir(parents=True, exist_ok=True)
+    for old in FOLDER.glob("*.png"):  # the folder shows one run, not a mix of runs
+        old.unlink()
     print(f"\nscreenshots: {FOLDER}")
     return FOLDER
 
