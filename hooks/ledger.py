@@ -104,7 +104,9 @@ def render(result, docs_dir: Path) -> dict[str, str]:
                         + f" | [figures]({sub.removeprefix('reference/')}) |")
         lines = [
             f"---\ntitle: \"Figure ledger: {title}\"\ndescription: Every figure on the page {page}, with the "
-            "source sentence it was checked against.\n---\n",
+            "source sentence it was checked against.\n"
+            "search:\n  exclude: true\n"  # repeats of the chapters' figures: kept out of the search index
+            "---\n",
             f"# Figure ledger: {_cell(title)}\n",
             f"Every figure on [{_cell(title)}](../../{page}), in order. Back to the [whole ledger](../figure-ledger.md). "
             f"{INTRO}\n",

@@ -73,3 +73,11 @@ def test_a_wrong_figure_fails_the_strict_build(project_copy, tmp_path):
     assert result.returncode != 0, output
     assert f'docs/sources/index.md:{line}:' in output and 'figure "2024" is not in [@li2025twoway' in output, output
     assert "Traceback" not in output
+
+
+def test_ledger_pages_stay_out_of_the_search_index(built_site):
+    """They repeat every figure of the chapters; in the index they would double its size."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert any(loc.startswith("primer/") for loc in locations)
+    assert not [loc for loc in locations if loc.startswith("reference/figure-ledger/") and loc.count("/") > 2]
