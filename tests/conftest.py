@@ -52,3 +52,14 @@ def project_copy(tmp_path) -> Path:
         else:
             shutil.copy2(src, dest / part)
     return dest
+
+
+def built_pages(site: Path) -> dict[str, Path]:
+    """{URL path: index.html} for every page of a built site but 404 and redirect pages."""
+    pages = {}
+    for index in sorted(site.rglob("index.html")):
+        rel = index.parent.relative_to(site).as_posix()
+        path = "" if rel == "." else rel + "/"
+        if not path.startswith("404/") and 'http-equiv="refresh"' not in index.read_text(encoding="utf-8"):
+            pages[path] = index
+    return pages

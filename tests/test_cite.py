@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 import yaml
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, built_pages, mkdocs_build
 from pybtex.database import parse_string
 
 import cite
@@ -104,17 +104,6 @@ def read_page(path: Path) -> _PageParser:
     parser.raw = path.read_text(encoding="utf-8")
     parser.feed(parser.raw)
     return parser
-
-
-def built_pages(site: Path) -> dict[str, Path]:
-    """{URL path: index.html} for every page of a built site but 404 and redirect pages."""
-    pages = {}
-    for index in sorted(site.rglob("index.html")):
-        rel = index.parent.relative_to(site).as_posix()
-        path = "" if rel == "." else rel + "/"
-        if not path.startswith("404/") and 'http-equiv="refresh"' not in index.read_text(encoding="utf-8"):
-            pages[path] = index
-    return pages
 
 
 def bib_plain(value: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 import changelog
 from check_links import _mkdocs_config
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, built_pages, mkdocs_build
 
 CONFIG = _mkdocs_config(ROOT)
 PRINT_PAGE = "reference/print-edition/"
@@ -201,20 +201,10 @@ def _note(path: Path) -> _Note:
     return parser
 
 
-def _pages(site: Path) -> dict[str, Path]:
-    pages = {}
-    for index in sorted(site.rglob("index.html")):
-        rel = index.parent.relative_to(site).as_posix()
-        path = "" if rel == "." else rel + "/"
-        if not path.startswith("404/") and 'http-equiv="refresh"' not in index.read_text(encoding="utf-8"):
-            pages[path] = index
-    return pages
-
-
 def test_every_page_shows_its_corrections_and_how_to_report_an_error(built_site):
     assert not CONFIG["extra"].get("report_error_url"), "this test expects extra.report_error_url unset"
     problems = []
-    pages = _pages(built_site)
+    pages = built_pages(built_site)
     assert len(pages) > 20
     for path, index in pages.items():
         note = _note(index)
