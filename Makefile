@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build figures bench linkcheck-external test-browser published lock clean
+.PHONY: serve test build figures bench linkcheck-external test-browser published publish lock clean
 
 serve: $(VENV)/.installed  ## live-reloading site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -30,6 +30,9 @@ linkcheck-external: $(VENV)/.installed  ## check every external URL (needs the n
 
 published: $(VENV)/.installed  ## record the site's page URLs and section anchors in published.json (deliberately, after a release or removal)
 	$(BIN)/python scripts/published.py --update
+
+publish: $(VENV)/.installed  ## publish the edition with mike onto gh-pages (PUSH=1 pushes; FORCE=1 replaces a published edition)
+	$(BIN)/python scripts/publish.py $(if $(PUSH),--push) $(if $(FORCE),--force) $(if $(TAG),--tag $(TAG))
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)

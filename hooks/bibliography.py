@@ -71,7 +71,7 @@ def render(registry) -> str:
 @event_priority(-50)  # after hooks/citations.py formatted every entry
 def on_files(files, config):
     registry = config.plugins["bibtex"].registry
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     files.append(File.generated(config, PAGE, content=render(registry)))
     bib_path = root / config.plugins["bibtex"].config.bib_file
     files.append(File.generated(config, BIB_DOWNLOAD, abs_src_path=str(bib_path)))

@@ -37,7 +37,7 @@ def _hook(config, filename: str):
 def on_files(files, config):
     _resolved.clear()
     _svgs.clear()
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     result = _hook(config, "ledger.py").last_result
     if result is None:
         raise PluginError("charts: the figure check could not run (see the warning above), so no chart can be drawn")

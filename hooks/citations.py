@@ -35,7 +35,7 @@ def _bibtex(config):
 @event_priority(100)  # before mkdocs-bibtex parses the .bib
 def on_config(config):
     plugin = _bibtex(config)
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     bib = root / plugin.config.bib_file
     problems = lint(bib, root=root)
     if problems:
@@ -71,7 +71,7 @@ _SPLIT_BLOCK_RE = re.compile(r"\[[^\[\]\n]*@[^\[\]]*?\n[^\[\]]*\]|\[[^\[\]\n]*\n
 def on_files(files, config):
     registry = _bibtex(config).registry
     known = registry.bib_data.entries
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     all_blocks, errors = [], []
     for file in files.documentation_pages():
         shown = Path(file.abs_src_path).relative_to(root) if file.abs_src_path else file.src_uri

@@ -1,6 +1,6 @@
 """MkDocs hook: cite. One job: how to cite each page.
 
-- Once per build: the site's citation metadata (site_name, site_url, extra.version,
+- Once per build: the site's citation metadata (site_name, site_url, extra.primer.version,
   extra.primer in mkdocs.yml) and every page's dates from one `git log` (scripts/cite.py).
   Outside a git checkout the build still passes and pages say the dates were not recorded.
 - Per page: the "Cite this page" block appended to the Markdown (Chicago, APA, BibTeX, RIS,

@@ -1,7 +1,7 @@
 """MkDocs hook: corrections. One job: each page's corrections log and how to report an error.
 
 - Config: read CHANGELOG.md (scripts/changelog.py). A malformed entry, or a newest edition
-  that is not mkdocs.yml's extra.version, fails the build with one line per problem naming
+  that is not mkdocs.yml's extra.primer.version, fails the build with one line per problem naming
   CHANGELOG.md:LINE. extra.report_error_url, when set, must be an https:// or mailto: address.
 - Files (after every hook that generates a page): an entry naming a page that is not a page of
   the site fails the build the same way (a moved page is followed through extra.redirects).
@@ -26,7 +26,7 @@ _state: dict = {}
 
 
 def _docs_prefix(config) -> str:
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     try:
         return Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix() + "/"
     except ValueError:
@@ -34,9 +34,9 @@ def _docs_prefix(config) -> str:
 
 
 def on_config(config):
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     editions, problems = changelog.load(root / changelog.FILE)
-    problems += changelog.check_version(editions, config.extra.get("version"))
+    problems += changelog.check_version(editions, changelog.edition_of(config.extra))
     url_problem = changelog.check_report_url(config.extra.get("report_error_url"))
     if url_problem:
         problems.append(url_problem)
@@ -62,5 +62,5 @@ def on_page_markdown(markdown, page, config, files):
     log = changelog.page_log(_state["editions"], page.file.src_uri, _state["redirects"], _state["prefix"])
     title = page.meta.get("title") or page.title or page.file.src_uri
     return markdown + "\n" + changelog.note(log, page_path=page.url, title=title,
-                                            version=str(config.extra.get("version")),
+                                            version=str(changelog.edition_of(config.extra)),
                                             report=config.extra.get("report_error_url"))

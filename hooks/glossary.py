@@ -106,7 +106,7 @@ def render(terms: list[dict], docs_dir: Path) -> str:
 @event_priority(60)  # before hooks/citations.py collects the citation blocks
 def on_files(files, config):
     global _terms
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     docs_dir = Path(config.docs_dir)
     _terms = load(root)
     content = render(_terms, docs_dir)

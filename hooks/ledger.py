@@ -134,7 +134,7 @@ def render(result, docs_dir: Path) -> dict[str, str]:
 def on_files(files, config):
     global last_result
     last_result = None
-    root = Path(config.config_file_path).parent
+    root = Path(config.config_file_path).resolve().parent
     docs_dir = Path(config.docs_dir)
     try:
         result = check_figures.check([docs_dir], root=root)

@@ -65,7 +65,7 @@ def on_config(config):
 
 
 def _page_markdown(config) -> str:
-    version = config.extra.get("version")
+    version = changelog.edition_of(config.extra)
     if _state["weasyprint"]:
         pdf = (f"The same pages as a PDF, with page numbers and the citation on its title page: "
                f"[{edition.PDF_NAME}](../{edition.PDF_NAME}).")
@@ -107,7 +107,7 @@ def on_page_markdown(markdown, page, config, files):
             "and corrections. |"]
     if _state["weasyprint"]:
         rows.append(f"| [{edition.PDF_NAME}](../{edition.PDF_NAME}) | The print edition as a PDF: a title page "
-                    f"with the edition ({config.extra.get('version')}), its date and its citation; the contents, "
+                    f"with the edition ({changelog.edition_of(config.extra)}), its date and its citation; the contents, "
                     "page numbers and bookmarks. |")
     else:
         rows.append("| PDF | Not available in this build of the site: there is no PDF of this edition to link to. "
@@ -160,7 +160,7 @@ def on_post_build(config):
     # The print edition's citation, exactly as hooks/cite.py builds it for the print page.
     citation = cite.cite(site, cite.Page(title=page.meta.get("title") or TITLE, path=page.url,
                                          description=DESCRIPTION, dates=cite.Dates(None, None, cite.GENERATED)))
-    editions, _ = changelog.load(Path(config.config_file_path).parent / changelog.FILE)
+    editions, _ = changelog.load(Path(config.config_file_path).resolve().parent / changelog.FILE)
     current = next((e for e in editions if e.version == site.version), None)
     status = (f"released {current.released}" if current and current.released
               else (current.status if current else "not recorded in CHANGELOG.md"))

@@ -15,7 +15,7 @@ Text before the first edition is free (the file's introduction). Every entry is 
 an edition and a kind; it names each page it concerns by its path in the repository
 (`docs/….md`, optionally with `#anchor`). An entry under Added records where a page first
 appeared; every other kind is a correction, listed on the pages it names (hooks/corrections.py).
-Editions are listed newest first, and the newest is mkdocs.yml's `extra.version`: bumping the
+Editions are listed newest first, and the newest is mkdocs.yml's `extra.primer.version`: bumping the
 version without saying what changed fails the build.
 
 `parse(text)` returns the editions and the problems, each one line naming CHANGELOG.md:LINE;
@@ -106,7 +106,7 @@ def parse(text: str, source: str = FILE) -> tuple[list[Edition], list[str]]:
             if not match:
                 problems.append(f"{source}:{number}: heading {line.strip()!r} is not an edition; write "
                                 "`## [X.Y.Z] - YYYY-MM-DD`, or `## [X.Y.Z] - not yet released` for the edition "
-                                "being prepared (its number is mkdocs.yml's extra.version)")
+                                "being prepared (its number is mkdocs.yml's extra.primer.version)")
                 editions.append(Edition("?", "", number))
                 continue
             version, status = match.group("version"), (match.group("status") or "").strip()
@@ -147,8 +147,14 @@ def parse(text: str, source: str = FILE) -> tuple[list[Edition], list[str]]:
     return editions, problems
 
 
+def edition_of(extra: dict | None) -> str | None:
+    """The edition being built: mkdocs.yml's extra.primer.version (the one place it lives)."""
+    version = ((extra or {}).get("primer") or {}).get("version")
+    return str(version) if version is not None else None
+
+
 def check_version(editions: list[Edition], version: str | None, source: str = FILE) -> list[str]:
-    """The newest edition must be the one being built (mkdocs.yml's extra.version)."""
+    """The newest edition must be the one being built (mkdocs.yml's extra.primer.version)."""
     version = str(version or "")
     known = [edition for edition in editions if edition.version != "?"]
     if not known:
@@ -157,7 +163,7 @@ def check_version(editions: list[Edition], version: str | None, source: str = FI
     if known[0].version != version:
         hint = (f"add `## [{version}] - not yet released` above it and record what changed"
                 if not any(e.version == version for e in known) else "list editions newest first")
-        return [f"{source}:{known[0].line}: the newest edition is {known[0].version}, but mkdocs.yml's extra.version "
+        return [f"{source}:{known[0].line}: the newest edition is {known[0].version}, but mkdocs.yml's extra.primer.version "
                 f"is {version}; {hint}"]
     return []
 
@@ -282,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     extra = config.get("extra") or {}
     redirects = extra.get("redirects") or {}
     editions, problems = load(root / FILE)
-    problems += check_version(editions, extra.get("version"))
+    problems += check_version(editions, edition_of(extra))
     # Whether each named page exists is checked by the build (hooks/corrections.py), which also
     # knows the pages generated at build time (bibliography, glossary, figure ledger, print edition).
     if args.page:

@@ -3,7 +3,7 @@
     python scripts/cite.py docs/primer/domestic-circulation.md   # that page's citation, every format
     python scripts/cite.py --dates                               # first published / last revised, per page
 
-`cite(site, page)` takes the site's metadata (mkdocs.yml: `site_name`, `site_url`, `extra.version`,
+`cite(site, page)` takes the site's metadata (mkdocs.yml: `site_name`, `site_url`, `extra.primer.version`,
 `extra.primer`) and a page's (title, URL path, description, dates) and returns the page's
 citation as Chicago author–date, APA, BibTeX (@techreport), RIS and CSL-JSON, the meta tags
 reference managers and search engines read (Highwire Press `citation_*`, typed as a report;
@@ -64,9 +64,9 @@ class Site:
     @classmethod
     def from_config(cls, site_name, site_url, extra, language="en", source="mkdocs.yml") -> "Site":
         primer = (extra or {}).get("primer") or {}
-        version = (extra or {}).get("version")
+        version = primer.get("version")
         missing = [f"extra.primer.{name}" for name in ("title_sentence_case", "author", "institution")
-                   if not primer.get(name)] + ([] if version else ["extra.version"])
+                   if not primer.get(name)] + ([] if version else ["extra.primer.version"])
         if missing:
             raise MetadataError(f"{source}: {', '.join(missing)} not set; the citation of every page is "
                                 "built from them (see extra.primer in mkdocs.yml)")

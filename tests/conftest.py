@@ -3,9 +3,11 @@ throw-away copies of the project in which a test plants a defect."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -43,15 +45,7 @@ def built_site(tmp_path_factory) -> Path:
 @pytest.fixture
 def project_copy(tmp_path) -> Path:
     """A copy of the project to break on purpose."""
-    dest = tmp_path / "project"
-    dest.mkdir()
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / part)
-    return dest
+    return copy_project(tmp_path / "project")
 
 
 def built_pages(site: Path) -> dict[str, Path]:
@@ -63,3 +57,97 @@ def built_pages(site: Path) -> dict[str, Path]:
         if not path.startswith("404/") and 'http-equiv="refresh"' not in index.read_text(encoding="utf-8"):
             pages[path] = index
     return pages
+
+
+@dataclass
+class Editions:
+    """Two editions published with scripts/publish.py (mike) into a throw-away repository."""
+
+    repo: Path  # the copied project, a git repository with the gh-pages branch mike wrote
+    served: Path  # gh-pages as a web server would serve it (git archive)
+    earlier: str  # the edition published first
+    current: str  # the edition published next, which `latest` names
+    runs: dict[str, subprocess.CompletedProcess]  # each publication attempt, by name
+    earlier_tree: dict[str, str]  # the git tree id of gh-pages:<earlier>/ after each attempt
+    head: dict[str, str]  # the gh-pages commit after each attempt
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org",
+               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org")
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def _publish(repo: Path, *options: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PRIMER_PDF="0", GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org",
+               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org")
+    return subprocess.run([sys.executable, "scripts/publish.py", *options], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def copy_project(dest: Path, extra: tuple[str, ...] = ()) -> Path:
+    dest.mkdir(parents=True)
+    for part in (*PROJECT_PARTS, *extra):
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+def release_edition(repo: Path, version: str | None = None, date: str = "2026-01-01") -> str:
+    """Date the newest CHANGELOG.md edition (or add `version`, with one correction, and raise
+    mkdocs.yml and CITATION.cff to it), then commit: what a release does before `make publish`."""
+    changelog_md = repo / "CHANGELOG.md"
+    text = changelog_md.read_text(encoding="utf-8")
+    if version is None:
+        match = re.search(r"(?m)^## \[(\d+\.\d+\.\d+)\] - not yet released$", text)
+        if match:
+            text = text.replace(match.group(0), f"## [{match.group(1)}] - {date}", 1)
+        version = re.search(r"(?m)^## \[(\d+\.\d+\.\d+)\]", text).group(1)
+    else:
+        first = re.search(r"(?m)^## \[", text).start()
+        text = (text[:first] + f"## [{version}] - {date}\n\n### Corrected\n\n- The landing page "
+                "(`docs/index.md`) said one thing in the earlier edition and says another now.\n\n" + text[first:])
+        for name, pattern in (("mkdocs.yml", r"(?m)^(    version: )\S+"), ("CITATION.cff", r"(?m)^(version: )\S+")):
+            path = repo / name
+            path.write_text(re.sub(pattern, rf"\g<1>{version}", path.read_text(encoding="utf-8"), count=1),
+                            encoding="utf-8")
+    changelog_md.write_text(text, encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", f"Edition {version}")
+    return version
+
+
+@pytest.fixture(scope="session")
+def published_editions(tmp_path_factory) -> Editions:
+    """The current edition published, then a later one beside it, then the later one again
+    (refused) and again with --force: what `make publish` does over a primer's life."""
+    base = tmp_path_factory.mktemp("editions")
+    repo = copy_project(base / "project", ("CITATION.cff", ".gitignore"))
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "The primer")
+    earlier = release_edition(repo)
+    runs, trees, heads = {}, {}, {}
+
+    def attempt(name, *options):
+        runs[name] = _publish(repo, *options)
+        trees[name] = _git(repo, "rev-parse", f"gh-pages:{earlier}").strip()
+        heads[name] = _git(repo, "rev-parse", "gh-pages").strip()
+
+    attempt("earlier")
+    if runs["earlier"].returncode != 0:
+        pytest.fail("publishing the earlier edition failed:\n" + runs["earlier"].stdout + runs["earlier"].stderr,
+                    pytrace=False)
+    major, minor, _ = earlier.split(".")
+    current = release_edition(repo, f"{major}.{int(minor) + 1}.0", "2026-02-01")
+    attempt("current")
+    attempt("again")
+    attempt("forced", "--force")
+    served = base / "served"
+    served.mkdir()
+    archive = subprocess.run(["git", "archive", "gh-pages"], cwd=repo, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(served)], input=archive, check=True)
+    return Editions(repo, served, earlier, current, runs, trees, heads)

@@ -301,8 +301,8 @@ def test_without_site_url_urls_are_placeholders_and_url_meta_tags_are_left_out()
 
 def test_with_site_url_every_url_is_absolute():
     site = cite.Site.from_config(SITE.title, "https://primer.example.org/sub", {
-        "version": "0.2.0", "primer": {"title_sentence_case": SITE.title_sentence_case, "author": SITE.author,
-                                       "institution": SITE.institution}})
+        "primer": {"version": "0.2.0", "title_sentence_case": SITE.title_sentence_case, "author": SITE.author,
+                   "institution": SITE.institution}})
     page = _page(last="2025-03-04")
     citation = cite.cite(site, page)
     url = "https://primer.example.org/sub/primer/guangdong-greater-bay-area/"
@@ -338,10 +338,10 @@ def test_chicago_titles_are_in_headline_style(title, expected):
 
 def test_missing_site_metadata_is_one_clear_line():
     with pytest.raises(cite.MetadataError, match=r"^mkdocs\.yml: extra\.primer\.author not set"):
-        cite.Site.from_config("T", None, {"version": "1", "primer": {"title_sentence_case": "t", "institution": "I"}})
+        cite.Site.from_config("T", None, {"primer": {"version": "1", "title_sentence_case": "t", "institution": "I"}})
     with pytest.raises(cite.MetadataError, match="not site_name"):
-        cite.Site.from_config("T", None, {"version": "1", "primer": {"title_sentence_case": "U", "author": "A",
-                                                                     "institution": "I"}})
+        cite.Site.from_config("T", None, {"primer": {"version": "1", "title_sentence_case": "U", "author": "A",
+                                                          "institution": "I"}})
 
 
 def test_the_real_site_metadata_is_complete():

@@ -69,8 +69,8 @@ def test_sample_changelog_parses_into_editions_kinds_and_pages():
 def test_real_changelog_is_well_formed_and_its_newest_edition_is_the_version():
     editions, problems = changelog.load(ROOT / changelog.FILE)
     assert problems == []
-    assert changelog.check_version(editions, CONFIG["extra"]["version"]) == []
-    assert editions[0].version == str(CONFIG["extra"]["version"])
+    assert changelog.check_version(editions, CONFIG["extra"]["primer"]["version"]) == []
+    assert editions[0].version == str(CONFIG["extra"]["primer"]["version"])
     named = {page for edition in editions for entry in edition.entries for page in entry.pages}
     for page in ("docs/index.md", "docs/primer/domestic-circulation.md",
                  "docs/sources/li-2025-two-way-internationalization.md", "docs/reference/print-edition.md"):
@@ -98,7 +98,7 @@ def test_version_must_be_the_newest_edition():
     editions, _ = changelog.parse(SAMPLE)
     assert changelog.check_version(editions, "0.2.0") == []
     problem, = changelog.check_version(editions, "0.3.0")
-    assert problem.startswith("CHANGELOG.md:7: ") and "extra.version is 0.3.0" in problem
+    assert problem.startswith("CHANGELOG.md:7: ") and "extra.primer.version is 0.3.0" in problem
     assert "## [0.3.0] - not yet released" in problem
     problem, = changelog.check_version([], "0.1.0")
     assert problem.startswith("CHANGELOG.md:1: no edition")
@@ -226,7 +226,7 @@ def test_every_page_shows_its_corrections_and_how_to_report_an_error(built_site)
 
 def test_the_changelog_edition_is_named_on_pages_it_added(built_site):
     text = " ".join("".join(_note(built_site / "primer" / "domestic-circulation" / "index.html").text).split())
-    assert f"(edition {CONFIG['extra']['version']})" in text
+    assert f"(edition {CONFIG['extra']['primer']['version']})" in text
 
 
 # --------------------------------------------------------------------------- builds of a copy
@@ -252,18 +252,20 @@ def _insert_edition(project: Path, entry: str) -> int:
 
 
 def _set_extra(project: Path, **values) -> None:
+    """Set mkdocs.yml values under extra; a key "a__b" is extra.a.b."""
     path = project / "mkdocs.yml"
     text = path.read_text(encoding="utf-8")
     for key, value in values.items():
-        text, count = re.subn(rf"(?m)^  {key}:.*$", f"  {key}: {json.dumps(value)}", text)
+        indent, name = "  " * (key.count("__") + 1), key.split("__")[-1]
+        text, count = re.subn(rf"(?m)^{indent}{name}:.*$", f"{indent}{name}: {json.dumps(value)}", text)
         assert count == 1, key
     path.write_text(text, encoding="utf-8")
 
 
 def test_a_correction_and_a_report_url_show_on_the_pages(project_copy, tmp_path):
-    version = CONFIG["extra"]["version"]
+    version = CONFIG["extra"]["primer"]["version"]
     _insert_edition(project_copy, CORRECTION.format(version="9.9.9"))
-    _set_extra(project_copy, version="9.9.9", report_error_url="mailto:errata@example.org?subject=Error%20on%20{path}")
+    _set_extra(project_copy, primer__version="9.9.9", report_error_url="mailto:errata@example.org?subject=Error%20on%20{path}")
     result = mkdocs_build(project_copy, tmp_path / "site")
     assert result.returncode == 0, result.stdout + result.stderr
     site = tmp_path / "site"
@@ -278,7 +280,7 @@ def test_a_correction_and_a_report_url_show_on_the_pages(project_copy, tmp_path)
 
 
 def test_an_entry_naming_a_missing_page_fails_the_build_with_its_line(project_copy, tmp_path):
-    entry = CORRECTION.format(version=CONFIG["extra"]["version"]).replace(
+    entry = CORRECTION.format(version=CONFIG["extra"]["primer"]["version"]).replace(
         "li-2025-two-way-internationalization.md", "no-such-source.md")
     text = (project_copy / changelog.FILE).read_text(encoding="utf-8")
     at = text.index("\n### Added\n", text.index("\n## [")) + 1

@@ -17,7 +17,7 @@ def _mkdocs_config() -> dict:
 
 def test_citation_cff_version_matches_the_site():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
-    assert str(cff["version"]) == str(_mkdocs_config()["extra"]["version"])
+    assert str(cff["version"]) == str(_mkdocs_config()["extra"]["primer"]["version"])
 
 
 def test_citation_cff_title_and_author_match_the_site():

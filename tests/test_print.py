@@ -336,7 +336,7 @@ def test_pdf_text_has_title_page_citation_page_numbers_and_bibliography(pdf, bui
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout.split("\f")
     first = "".join(pages[0].split())  # without spaces: lines wrap inside the citations
-    version = CONFIG["extra"]["version"]
+    version = CONFIG["extra"]["primer"]["version"]
     for expected in (CONFIG["site_name"].split(":")[0], f"Edition {version}", "Cite this edition",
                      f"In {CONFIG['site_name']}, version {version}", "@techreport{dcprimer-reference-print-edition"):
         assert "".join(expected.split()) in first, f"title page lacks {expected!r}: {pages[0][:800]}"

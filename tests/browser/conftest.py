@@ -38,17 +38,34 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site):
-    """The strict build, served on 127.0.0.1 at a free port for the whole session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+def _serve(directory: Path):
+    """Serve `directory` on 127.0.0.1 at a free port: (its URL, a function that stops it)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    return f"http://127.0.0.1:{server.server_port}/", stop
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The strict build, served on 127.0.0.1 at a free port for the whole session."""
+    url, stop = _serve(built_site)
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="session")
+def editions_url(published_editions):
+    """Two editions published with mike (tests/conftest.py), served as GitHub Pages would."""
+    url, stop = _serve(published_editions.served)
+    yield url
+    stop()
 
 
 @pytest.fixture(scope="session")
