@@ -181,3 +181,15 @@ def test_third_party_detector_catches_a_planted_request(tmp_path):
     parser.feed(page.read_text(encoding="utf-8"))
     flagged = [url for url in parser.urls if _third_party(url)]
     assert flagged == ["https://fonts.googleapis.com/css?family=Roboto", "//cdn.example.com/x.js"]
+
+
+def test_the_search_dialog_has_an_accessible_name_on_every_page(built_site):
+    """hooks/a11y.py names Material's search dialog; if Material's markup changes, this says so
+    before the browser's accessibility test does."""
+    from conftest import built_pages
+
+    for path, index in built_pages(built_site).items():
+        text = index.read_text(encoding="utf-8")
+        dialog = re.search(r'<div class="md-search"[^>]*role="dialog"[^>]*>', text)
+        assert dialog, f"/{path}: no search dialog found (has Material's partials/search.html changed?)"
+        assert 'aria-label="Search"' in dialog.group(0), f"/{path}: {dialog.group(0)} has no accessible name"
