@@ -44,7 +44,9 @@ def on_config(config):
 @event_priority(-100)  # last: after mkdocs-bibtex and every hook that adds to the page
 def on_page_markdown(markdown, page, config, files):
     file = page.file
-    if file.generated_by:
+    if page.meta.get("gathers_every_page"):  # the print edition (hooks/print_edition.py)
+        dates = cite.whole_dates(_state["dates"], _state["unknown"])
+    elif file.generated_by:
         dates = cite.Dates(None, None, cite.GENERATED)
     else:
         dates = _state["dates"].get(file.src_uri, cite.Dates(None, None, _state["unknown"]))
@@ -56,7 +58,7 @@ def on_page_markdown(markdown, page, config, files):
     info = cite.Page(title=page.meta.get("title") or page.title or file.src_uri, path=page.url,
                      description=description, dates=dates)
     citation = cite.cite(_state["site"], info)
-    page.meta["cite"] = {"meta": citation.meta, "key": citation.key}
+    page.meta["cite"] = {"meta": citation.meta, "key": citation.key, "dates": dates}
     # Material 9.8 prints page.meta.description into <meta name="description" content="…">
     # unescaped, so a description with a double quote cut the tag short: escape it here.
     page.meta["description"] = html.escape(description, quote=True)

@@ -72,7 +72,7 @@ def _page_markdown(config) -> str:
     else:
         pdf = "There is no PDF of this edition in this build of the site; your browser can save this page as one."
     return "\n".join([
-        f"---\ntitle: {TITLE}\ndescription: {DESCRIPTION}\ncorrections: false\nsearch:\n  exclude: true\n---\n",
+        f"---\ntitle: {TITLE}\ndescription: {DESCRIPTION}\ncorrections: false\ngathers_every_page: true\nsearch:\n  exclude: true\n---\n",
         f"# The whole primer {{#{TOP_ID}}}\n",
         f"Every page of the primer, edition {version}, on one page and in the order of the navigation, for "
         "printing. It is put together when the site is built, from the pages themselves. A link to another "
@@ -157,9 +157,10 @@ def on_post_build(config):
     started = time.monotonic()
     site = cite.Site.from_config(config.site_name, config.site_url, config.extra, config.theme.get("language") or "en")
     page = _state["page"]
-    # The print edition's citation, exactly as hooks/cite.py builds it for the print page.
+    # The print edition's citation, exactly as hooks/cite.py builds it for the print page (its
+    # dates span every page's: cite.whole_dates).
     citation = cite.cite(site, cite.Page(title=page.meta.get("title") or TITLE, path=page.url,
-                                         description=DESCRIPTION, dates=cite.Dates(None, None, cite.GENERATED)))
+                                         description=DESCRIPTION, dates=page.meta["cite"]["dates"]))
     editions, _ = changelog.load(Path(config.config_file_path).resolve().parent / changelog.FILE)
     current = next((e for e in editions if e.version == site.version), None)
     status = (f"released {current.released}" if current and current.released

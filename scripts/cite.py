@@ -393,6 +393,14 @@ def git_dates(docs_dir: str | Path) -> tuple[dict[str, Dates], str]:
     return result, NOT_COMMITTED
 
 
+def whole_dates(dates: dict[str, Dates], unknown: str) -> Dates:
+    """The dates of what gathers every page (the print edition and its PDF): first published
+    when the first page was, last revised at the latest revision of any page."""
+    firsts = [d.first for d in dates.values() if d.first]
+    lasts = [d.last for d in dates.values() if d.last]
+    return Dates(min(firsts) if firsts else None, max(lasts) if lasts else None, unknown)
+
+
 # --- command line ---------------------------------------------------------------------------
 
 

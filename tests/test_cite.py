@@ -549,3 +549,19 @@ def test_build_with_site_url_outside_git(project_copy, tmp_path):
     redirect = (site / "primer" / "old-chapter" / "index.html").read_text(encoding="utf-8")
     assert 'url=../external-risks/"' in redirect
     assert published.check({"primer/old-chapter/": []}, site, {"primer/old-chapter.md": "primer/external-risks.md"}) == []
+
+
+def test_whole_primer_dates_span_every_page():
+    dates = {"a.md": cite.Dates("2024-03-01", "2024-05-01"), "b.md": cite.Dates("2024-01-15", "2024-02-01"),
+             "c.md": cite.Dates(None, "2024-09-09", cite.SHALLOW)}
+    assert cite.whole_dates(dates, cite.NOT_COMMITTED) == cite.Dates("2024-01-15", "2024-09-09", cite.NOT_COMMITTED)
+    assert cite.whole_dates({}, cite.NO_GIT) == cite.Dates(None, None, cite.NO_GIT)
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_the_print_edition_is_dated_by_the_pages_it_gathers(built_site):
+    spans = [span for span in (_git_log_dates(p.relative_to(ROOT / "docs").as_posix())
+                               for p in (ROOT / "docs").rglob("*.md")) if span]
+    page = read_page(built_site / "reference" / "print-edition" / "index.html")
+    assert spans, "no page of docs/ is committed"
+    assert page.block["times"][:2] == [max(s[1] for s in spans), min(s[0] for s in spans)]
