@@ -1,0 +1,330 @@
+"""scripts/bench.py: its server (gzip like GitHub Pages), its sums and verdicts, and the helpers of
+its live-reload measurement. Nothing here needs Chromium or judges a time; one test (marked REAL in
+its docstring) starts a real `mkdocs serve` on a tiny project, a few seconds."""
+from __future__ import annotations
+
+import contextlib
+import gzip
+import http.client
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import bench  # noqa: E402
+
+KB = 1024
+HTML = ("<!doctype html><html><body>" + "<p>The dual circulation strategy, a paragraph. </p>" * 400
+        + "</body></html>").encode()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """(site folder, base URL, the server's record of bodies sent): one server for the module."""
+    tmp_path = tmp_path_factory.mktemp("site")
+    (tmp_path / "index.html").write_bytes(HTML)
+    (tmp_path / "primer").mkdir()
+    (tmp_path / "primer" / "index.html").write_bytes(HTML.replace(b"paragraph", b"chapter"))
+    (tmp_path / "style.css").write_bytes(b"body { margin: 0 }\n" * 200)
+    (tmp_path / "app.js").write_bytes(b"console.log('x');\n" * 200)
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_bytes(b'{"docs": [' + b'{"text": "abc"},' * 300 + b'{}]}')
+    (tmp_path / "icon.svg").write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'>" + b"<g/>" * 300 + b"</svg>")
+    (tmp_path / "sitemap.xml").write_bytes(b"<urlset>" + b"<url/>" * 300 + b"</urlset>")
+    (tmp_path / "primer.pdf").write_bytes(b"%PDF-1.7\n" + b"stream of text " * 300)
+    (tmp_path / "favicon.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"a" * 3000)
+    (tmp_path / "font.woff2").write_bytes(b"wOF2" + b"b" * 3000)
+    (tmp_path / "changing.js").write_bytes(b"console.log('x');\n" * 200)
+    sent = {}
+    with bench.serve(tmp_path, sent) as base:
+        yield tmp_path, base, sent
+
+
+def get(base: str, path: str, accept: str | None = "gzip, deflate, br", method: str = "GET"):
+    """(status, headers, raw body as sent) for one request, without any decoding."""
+    url = urlparse(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+    headers = {"Accept-Encoding": accept} if accept is not None else {"Accept-Encoding": "identity"}
+    connection.request(method, path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    result = response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    connection.close()
+    return result
+
+
+@pytest.mark.parametrize("path, file", [("/", "index.html"), ("/primer/", "primer/index.html"),
+                                        ("/style.css", "style.css"), ("/app.js", "app.js"),
+                                        ("/search/search_index.json", "search/search_index.json"),
+                                        ("/icon.svg", "icon.svg"), ("/sitemap.xml", "sitemap.xml")])
+def test_text_is_sent_gzipped_when_accepted(server, path, file):
+    site, base, sent = server
+    status, headers, body = get(base, path)
+    data = (site / file).read_bytes()
+    assert status == 200
+    assert headers["content-encoding"] == "gzip"
+    assert int(headers["content-length"]) == len(body)
+    assert len(body) < len(data)  # these files compress well
+    assert gzip.decompress(body) == data
+    assert sent[path] == (len(body), "gzip")
+
+
+@pytest.mark.parametrize("accept", [None, "br", "gzip;q=0", "deflate, gzip;q=0, br"])
+def test_text_is_sent_plain_when_gzip_is_not_accepted(server, accept):
+    site, base, _ = server
+    status, headers, body = get(base, "/primer/", accept=accept)
+    assert status == 200
+    assert "content-encoding" not in headers
+    assert int(headers["content-length"]) == len(body)
+    assert body == (site / "primer" / "index.html").read_bytes()
+
+
+@pytest.mark.parametrize("path", ["/primer.pdf", "/favicon.png", "/font.woff2"])
+def test_compressed_formats_are_never_gzipped(server, path):
+    site, base, sent = server
+    status, headers, body = get(base, path, accept="gzip")
+    assert status == 200
+    assert "content-encoding" not in headers
+    assert int(headers["content-length"]) == len(body)
+    assert body == (site / path.lstrip("/")).read_bytes()
+    assert sent[path] == (len(body), None)
+
+
+def test_head_sends_the_headers_of_get_and_no_body(server):
+    _, base, _ = server
+    _, get_headers, get_body = get(base, "/style.css")
+    status, headers, body = get(base, "/style.css", method="HEAD")
+    assert status == 200 and body == b""
+    assert headers["content-encoding"] == "gzip"
+    assert headers["content-length"] == get_headers["content-length"] == str(len(get_body))
+
+
+def test_redirects_and_missing_files_are_left_to_the_parent(server):
+    _, base, _ = server
+    status, headers, _ = get(base, "/primer")
+    assert status == 301 and headers["location"].endswith("/primer/")
+    assert get(base, "/nothing.html")[0] == 404
+    assert get(base, "/style.css/")[0] == 404
+
+
+def test_a_changed_file_is_compressed_again(server):
+    site, base, _ = server
+    first = get(base, "/changing.js")[2]
+    assert get(base, "/changing.js")[2] == first  # from the cache, the same bytes
+    (site / "changing.js").write_bytes(b"console.log('changed');\n" * 300)
+    stat = os.stat(site / "changing.js")
+    os.utime(site / "changing.js", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert gzip.decompress(get(base, "/changing.js")[2]) == (site / "changing.js").read_bytes()
+
+
+@pytest.mark.parametrize("header, accepted", [("gzip", True), ("gzip, deflate, br, zstd", True), ("GZIP", True),
+                                              ("x-gzip", True), ("*", True), ("gzip;q=0.5", True),
+                                              ("gzip;q=0", False), ("br, *;q=0", False), ("*, gzip;q=0", False),
+                                              ("identity", False), ("", False), (None, False), ("deflate", False)])
+def test_accepts_gzip(header, accepted):
+    assert bench.accepts_gzip(header) is accepted
+
+
+def test_verdict_is_strictly_under_the_budget():
+    assert bench.verdict(401 * KB, 400) == "OVER"
+    assert bench.verdict(400 * KB, 400) == "OVER"  # "under 400 KB"
+    assert bench.verdict(400 * KB - 1, 400) == "PASS"
+    assert bench.verdict(499 * KB, 500) == "PASS"
+
+
+def test_split_load_counts_the_search_index_apart():
+    load = bench.split_load([
+        {"url": "http://127.0.0.1:1/primer/", "transferred": 40 * KB, "uncompressed": 180 * KB},
+        {"url": "http://127.0.0.1:1/assets/main.css", "transferred": 25 * KB, "uncompressed": 140 * KB},
+        {"url": "http://127.0.0.1:1/search/search_index.json", "transferred": 150 * KB, "uncompressed": 640 * KB},
+        {"url": "http://127.0.0.1:1/assets/bundle.js?v=1", "transferred": 35 * KB, "uncompressed": 115 * KB},
+    ])
+    assert load["transferred"] == 100 * KB and load["uncompressed"] == 435 * KB and load["requests"] == 3
+    assert load["search_index"] == {"transferred": 150 * KB, "uncompressed": 640 * KB}
+    assert bench.split_load([{"url": "http://x/a.css", "transferred": 1, "uncompressed": 2}])["search_index"] is None
+
+
+def _results(chapter_kb: float, index_kb: float) -> dict:
+    """Results as main() gathers them, with the given transferred sizes; uncompressed far over budget."""
+    def row(page, kb):
+        return {"page": page, "transferred": kb * KB, "uncompressed": 4 * kb * KB, "requests": 10,
+                "search_index": {"transferred": index_kb * KB, "uncompressed": 4 * index_kb * KB},
+                "dom_elements": 1000, "load_ms": 100.0, "dom_content_loaded_ms": 80.0,
+                "largest": [{"url": "/x", "transferred": KB, "uncompressed": 3 * KB, "encoding": "gzip"}]}
+    rows = [row("/", 100), row("/primer/one/", chapter_kb), row("/reference/print-edition/", 900)]
+    pages = {"available": True, "chromium": "test", "page_runs": 1, "pages": rows, "external_requests": [],
+             "size_mismatches": [], "heaviest_transferred": "/reference/print-edition/",
+             "heaviest_uncompressed": "/reference/print-edition/"}
+    build = {"runs": 1, "ratio": 1.5, "ratio_mkdocs_built_in": 1.4,
+             "strict": {"median_s": 3.0, "mkdocs_built_in_median_s": 2.5, "pages": 3},
+             "material_only": {"median_s": 2.0, "mkdocs_built_in_median_s": 1.8, "pages": 3},
+             "with_pdf": {"wall_s": 21.0, "extra_s": 18.0, "pdf_made": True, "pdf_bytes": 2_000_000,
+                          "hook_reported_s": 17.5, "mkdocs_built_in_s": 20.0}}
+    results = {"date": "today", "commit": None, "python": "3.11", "machine": "test", "build": build,
+               "figures": {"available": False, "why": "test"}, "pages": pages}
+    site_index = {"available": True, "measured": True, "transferred": index_kb * KB,
+                  "uncompressed": 4 * index_kb * KB, "docs": 3}
+    results["search_index"] = site_index
+    results["budgets"] = bench.budgets(results)
+    return results
+
+
+def test_budgets_are_judged_on_transferred_bytes():
+    over = _results(chapter_kb=401, index_kb=499)
+    assert over["budgets"]["chapters"] == "OVER"
+    assert over["budgets"]["search_index"] == "PASS"  # ~2 MB uncompressed, 499 KB transferred
+    under = _results(chapter_kb=390, index_kb=501)  # ~1.5 MB uncompressed: transferred is what counts
+    assert under["budgets"]["chapters"] == "PASS"
+    assert under["budgets"]["search_index"] == "OVER"
+    assert under["budgets"]["pages"] == "OVER"  # the print edition, 900 KB, is no chapter
+    assert under["budgets"]["build_ratio"] == "PASS"
+
+
+def test_report_says_what_is_judged_and_names_the_heaviest_pages():
+    text = bench.report(_results(chapter_kb=401, index_kb=499), None)
+    assert "judged on transferred bytes" in text
+    assert "transferred: gzip, as GitHub Pages serves the site; uncompressed beside it" in text
+    assert "Heaviest page by transferred bytes: **/reference/print-edition/**" in text
+    assert "Heaviest page by uncompressed bytes: **/reference/print-edition/**" in text
+    assert "| /primer/one/ | 401.0 KB | 1,604.0 KB |" in text and "| OVER |" in text
+    assert "+18.00 s** over the median strict build" in text
+
+
+def test_builds_are_timed_without_the_pdf_unless_asked(monkeypatch, tmp_path):
+    seen = []
+
+    def run(command, cwd, env, **kwargs):
+        seen.append(env.get("PRIMER_PDF"))
+        out = "INFO    -  print edition: dual-circulation-primer.pdf, 80 pages, in 17.3 s\n" if "PRIMER_PDF" not in env \
+            else "INFO    -  print edition: PRIMER_PDF=0 turns it off; no PDF made\n"
+        return subprocess.CompletedProcess(command, 0, out + "INFO    -  Documentation built in 4.20 seconds\n", "")
+
+    monkeypatch.setattr(bench.subprocess, "run", run)
+    monkeypatch.setenv("PRIMER_PDF", "1")
+    assert bench.timed_build(["--strict"], tmp_path)[1:] == (4.2, None)
+    assert bench.timed_build(["--strict"], tmp_path, pdf=True)[1:] == (4.2, 17.3)
+    assert seen == ["0", None]
+
+
+# -- Live reload (section 5) -------------------------------------------------------------------
+
+SERVE_OUTPUT = """INFO    -  Building documentation...
+INFO    -  Cleaning site directory
+INFO    -  Documentation built in 8.28 seconds
+INFO    -  [10:00:00] Serving on http://127.0.0.1:8123/
+INFO    -  [10:00:05] Detected file changes
+INFO    -  Building documentation...
+INFO    -  Documentation built in 3.64 seconds
+INFO    -  [10:00:09] Reloading browsers
+"""
+
+
+def test_built_in_seconds_reads_every_build_mkdocs_reports():
+    assert bench.built_in_seconds(SERVE_OUTPUT) == [8.28, 3.64]
+    assert bench.built_in_seconds("INFO    -  Building documentation...\n") == []
+
+
+def test_logged_rebuild_is_from_building_to_reloading():
+    lines = [(1.0, "INFO    -  [10:00:05] Detected file changes"), (1.1, "INFO    -  Building documentation..."),
+             (4.7, "INFO    -  [10:00:09] Reloading browsers")]
+    assert bench.logged_rebuild_s(lines) == pytest.approx(3.6)
+    assert bench.logged_rebuild_s(lines[:2]) is None
+    assert bench.logged_rebuild_s([(0.5, "INFO    -  [10:00:04] Reloading browsers"), *lines]) == pytest.approx(3.6)
+
+
+@pytest.mark.parametrize("source, url", [("sources/guangdong-technological-brief.md",
+                                          "sources/guangdong-technological-brief/"),
+                                         ("sources/index.md", "sources/"), ("index.md", ""),
+                                         ("primer/README.md", "primer/")])
+def test_page_url(source, url):
+    assert bench.page_url(source) == url
+
+
+def test_page_url_without_directory_urls():
+    assert bench.page_url("sources/brief.md", use_directory_urls=False) == "sources/brief.html"
+
+
+def test_each_edit_has_a_new_marker_and_no_digit():
+    original = "# A chapter\n\nGDP grew by 5.2 per cent in 2024.\n"
+    seen: set[str] = set()
+    markers = [bench.new_marker(seen) for _ in range(50)]
+    assert len(set(markers)) == 50 and seen == set(markers)
+    for marker in markers:
+        edited = bench.with_edit(original, marker)
+        added = edited[len(original.rstrip("\n")):]
+        assert edited.startswith(original.rstrip("\n"))  # the chapter itself is unchanged
+        assert marker in added and marker.isalpha() and marker.islower()
+        assert not any(c.isdigit() for c in added)  # the figure check finds nothing new to check
+        assert edited.count(marker) == 1
+    assert marker not in bench.with_edit(original, markers[0])  # an edit replaces the previous one
+
+
+def test_stop_process_group_leaves_no_process():
+    """A group whose background child ignores SIGINT (as sh's do): SIGTERM follows, no orphan is left."""
+    proc = subprocess.Popen(["sh", "-c", "sleep 60 & echo $!; wait"], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    child = int(proc.stdout.readline())
+    bench.stop_process_group(proc, grace_s=0.3)
+    proc.stdout.close()
+    assert proc.returncode is not None
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+
+
+def test_report_has_the_live_reload_line():
+    results = _results(chapter_kb=390, index_kb=400)
+    assert "## Live reload after one edit" in bench.report(results, None)
+    assert "Not measured: not measured." in bench.report(results, None)  # results from before the reload
+    results["reload"] = {"available": True, "runs": 3, "source": "docs/sources/x.md", "page": "/sources/x/",
+                         "median_s": 4.23, "runs_s": [4.69, 4.16, 4.23], "mkdocs_built_in_median_s": 3.68,
+                         "mkdocs_built_in_s": [3.68, 3.70, 3.64], "first_build": {"wall_s": 8.9}, "poll_s": 0.05}
+    text = bench.report(results, {"reload": {"median_s": 5.0}})
+    assert ("Live reload after one edit: median **4.23 s** (3 edits, page /sources/x/) (was 5.00 s, -15%); "
+            "MkDocs' rebuild: 3.68 s.") in text
+    results["reload"].update(mkdocs_built_in_s=[3.68, None, 3.64], logged_rebuild_median_s=3.9)
+    assert ("MkDocs' rebuild: 3.68 s (\"built in\" printed for 2 of 3 edits: MkDocs never repeats a log line); "
+            "from \"Building documentation\" to \"Reloading browsers\" in its output: 3.90 s.") \
+        in bench.report(results, None)
+    assert "no budget" in text.lower() and "reload" not in bench.budgets(results)
+    results["reload"] = {"available": False, "why": "--no-reload"}
+    assert "Not measured: --no-reload." in bench.report(results, None)
+
+
+def test_no_reload_skips_the_serve(monkeypatch, tmp_path):
+    monkeypatch.setattr(bench, "bench_build", lambda runs, tmp: (_results(390, 400)["build"], tmp_path))
+    monkeypatch.setattr(bench, "bench_figures", lambda runs: {"available": False, "why": "test"})
+    monkeypatch.setattr(bench, "bench_reload", lambda runs: pytest.fail("serve started despite --no-reload"))
+    assert bench.main(["--runs", "1", "--no-browser", "--no-reload", "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "bench.json").read_text().count('"why": "--no-reload"') == 1
+
+
+def test_real_serve_on_a_tiny_project(tmp_path):
+    """REAL `mkdocs serve` (default theme, two pages; a few seconds): two edits reach the served page,
+    MkDocs' "built in" is read for each, the chapter is restored and no server process is left."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: Tiny\n", encoding="utf-8")
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (tmp_path / "docs" / "chapter.md").write_text("# Chapter\n\nSome text.\n", encoding="utf-8")
+    before = {p.name for p in Path("/proc").iterdir() if p.name.isdigit()}
+    result = bench.measure_reload(tmp_path, "chapter.md", runs=2, timeout_s=30)
+    assert result["available"], result.get("why")
+    assert result["page"] == "/chapter/" and len(result["runs_s"]) == 2
+    assert all(0 < t < 30 for t in result["runs_s"])
+    assert result["median_s"] == pytest.approx(sum(result["runs_s"]) / 2, abs=1e-3)
+    # MkDocs does not print a "built in" line it has printed before (0.06 s twice, here: often): None then
+    assert len(result["mkdocs_built_in_s"]) == 2 and all(s is None or s > 0 for s in result["mkdocs_built_in_s"])
+    assert all(0 < s < 30 for s in result["logged_rebuild_s"])
+    assert (tmp_path / "docs" / "chapter.md").read_text(encoding="utf-8") == "# Chapter\n\nSome text.\n"
+    left = []
+    for pid in {p.name for p in Path("/proc").iterdir() if p.name.isdigit()} - before:
+        with contextlib.suppress(OSError):
+            if b"mkdocs" in (Path("/proc") / pid / "cmdline").read_bytes() and str(tmp_path).encode() in \
+                    os.readlink(Path("/proc") / pid / "cwd").encode():
+                left.append(pid)
+    assert left == []
