@@ -22,6 +22,7 @@ from mkdocs_bibtex.citation import CitationBlock
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import charts as chartlib  # noqa: E402  (scripts/charts.py)
 
+CACHE = ".cache/charts"  # drawn SVGs, in the project; key: scripts/charts.py cache_key(): rows, chart, code, matplotlib
 _resolved: dict = {}   # chart id -> charts.Resolved, for this build
 _svgs: dict = {}       # chart id -> inline SVG
 
@@ -52,7 +53,7 @@ def on_files(files, config):
         raise PluginError("\n".join(problems))
     for chart in resolved:
         _resolved[chart.id] = chart
-        _svgs[chart.id] = chartlib.svg(chart)
+        _svgs[chart.id] = chartlib.svg(chart, cache_dir=root / CACHE)  # matplotlib only for a new drawing
     # The captions' citations, formatted once like every page's (hooks/citations.py).
     registry = config.plugins["bibtex"].registry
     unescape = _hook(config, "citations.py").unescape_pandoc

@@ -9,11 +9,18 @@
   unknown key with the page, line and key named, and hand all blocks (and one
   block per .bib entry, for the bibliography page) to mkdocs-bibtex's registry
   at once: a single pandoc run for the whole site instead of one per page.
+  What pandoc returns is kept in .cache/pandoc/ (see PANDOC_CACHE): a build whose
+  citations, .bib, CSL style and pandoc are unchanged does not run pandoc at all.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import sys
+import tempfile
+from importlib import metadata
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -23,6 +30,56 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from lint_bib import lint  # noqa: E402
 
 from mkdocs_bibtex.citation import CITATION_BLOCK_REGEX, Citation, CitationBlock  # noqa: E402
+
+
+# pandoc's formatted citations, in the project; key: every block pandoc is given, the .bib text, the CSL file,
+# pandoc's version and path, mkdocs-bibtex's and pypandoc's versions (mkdocs-bibtex writes and parses the run).
+PANDOC_CACHE = ".cache/pandoc"
+_KEEP = 32  # cached runs kept, the most recently used
+
+
+def _pandoc_environment() -> list[str]:
+    import pypandoc
+    return [pypandoc.get_pandoc_version(), pypandoc.get_pandoc_path(), metadata.version("mkdocs-bibtex"),
+            metadata.version("pypandoc")]
+
+
+def cache_pandoc(registry, folder: Path) -> None:
+    """Serve the registry's pandoc runs from FOLDER/KEY.json when pandoc would be given exactly the same input."""
+    run = registry._process_with_pandoc
+    if getattr(run, "cache_folder", None) == folder:
+        return
+    run = getattr(run, "uncached", run)
+
+    def process(citation_blocks):
+        digest = hashlib.sha256()
+        for part in ("primer-pandoc 1", *_pandoc_environment(), Path(registry.csl_file).read_bytes(),
+                     registry.bib_data_bibtex, *(str(block) for block in citation_blocks)):
+            data = part if isinstance(part, bytes) else part.encode("utf-8")
+            digest.update(len(data).to_bytes(8, "big") + data)
+        path = folder / f"{digest.hexdigest()}.json"
+        try:
+            inline, references = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(inline, dict) and isinstance(references, dict):
+                os.utime(path)
+                return inline, references
+        except (OSError, ValueError, TypeError):
+            pass
+        inline, references = run(citation_blocks)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as tmp:
+                json.dump([inline, references], tmp, ensure_ascii=False)
+            os.replace(tmp.name, path)
+            runs = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in runs[_KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # no cache this time: the next build runs pandoc again
+        return inline, references
+
+    process.cache_folder, process.uncached = folder, run
+    registry._process_with_pandoc = process
 
 
 def _bibtex(config):
@@ -94,6 +151,7 @@ def on_files(files, config):
     # Give pandoc the .bib as written: mkdocs-bibtex would otherwise hand it
     # pybtex's re-serialisation, which escapes "%" in URLs and "&" in titles.
     registry.__dict__["bib_data_bibtex"] = (root / _bibtex(config).config.bib_file).read_text(encoding="utf-8")
+    cache_pandoc(registry, root / PANDOC_CACHE)
     entries = [CitationBlock(citations=[Citation(key=key)]) for key in known]
     registry.validate_citation_blocks(all_blocks + entries)
     for cache in (registry._inline_cache, registry._reference_cache):

@@ -7,7 +7,8 @@ serving. The ledger is published as figures.json, figures.csv and the page
 reference/figure-ledger.md (an overview) with one page per chapter under
 reference/figure-ledger/: every figure with a link to the section where it is
 used and the source sentence it came from. Nothing here is typed twice: all of
-it comes from the check's result.
+it comes from the check's result. A page whose text, sources and check are all as
+in an earlier build takes that build's result from .cache/figures/ (CACHE).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ import check_figures  # noqa: E402
 log = logging.getLogger("mkdocs.hooks.ledger")
 
 last_result: check_figures.Result | None = None  # this build's check, for hooks/charts.py (None: it could not run)
+CACHE = ".cache/figures"  # the check's page results, in the project; key: check_figures.ResultCache (all inputs)
 
 PAGE = "reference/figure-ledger.md"
 SUBDIR = "reference/figure-ledger"  # one page per chapter; listed under not_in_nav in mkdocs.yml
@@ -137,7 +139,7 @@ def on_files(files, config):
     root = Path(config.config_file_path).resolve().parent
     docs_dir = Path(config.docs_dir)
     try:
-        result = check_figures.check([docs_dir], root=root)
+        result = check_figures.check([docs_dir], root=root, cache=check_figures.ResultCache(root / CACHE, root))
     except check_figures.BadInput as err:
         log.warning("figure check cannot run: %s", err)
         return files

@@ -33,7 +33,8 @@ API
 ``load(path) -> list[Chart]`` (raises ``ChartError`` when charts.yaml cannot be read);
 ``resolve(charts, rows) -> (list[Resolved], problems)``; ``check_markers(charts, pages) -> problems``
 (pages: docs-relative path -> Markdown); ``markers(text) -> [(line, id, indent)]``;
-``svg(resolved) -> str`` (deterministic: same input, same bytes); ``png(resolved, path, scheme)``;
+``svg(resolved, cache_dir=None) -> str`` (deterministic: same input, same bytes; with ``cache_dir`` a drawing
+is kept there under ``cache_key(resolved)`` and read back without matplotlib); ``png(resolved, path, scheme)``;
 ``figure_markdown(resolved, page) -> str`` (the Markdown that replaces a marker: figure, caption
 with its citation block, data table); ``placeholder(id) -> str`` (the element in that Markdown
 the SVG replaces once the page is HTML).
@@ -49,11 +50,15 @@ of the Material theme, so the chart follows the light and dark palettes. Each dr
 from __future__ import annotations
 
 import argparse
+import functools
+import hashlib
 import html
 import io
+import os
 import posixpath
 import re
 import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -227,6 +232,9 @@ def _place(row) -> str:
 def resolve(charts: list[Chart], rows) -> tuple[list[Resolved], list[str]]:
     """Each chart's points with their ledger rows, and the problems found (one line each)."""
     rows = list(rows)
+    by_place: dict = {}  # (page, figure as written) -> its rows, in order: a selector names both
+    for row in rows:
+        by_place.setdefault((str(row.page), str(row.figure)), []).append(row)
     resolved, problems = [], []
     for chart in charts:
         name = f'{DATA}: chart "{chart.id}"'
@@ -241,7 +249,10 @@ def resolve(charts: list[Chart], rows) -> tuple[list[Resolved], list[str]]:
         drawn, chart_ok = [], True
         for index, point in enumerate(chart.points, start=1):
             where = f"{name}, point {index} ({point.label})"
-            found = [row for row in rows if _matches(row, point.select)]
+            select = dict(point.select)
+            candidates = by_place.get((select["page"], select["figure"]), []) \
+                if isinstance(select.get("page"), str) and isinstance(select.get("figure"), str) else rows
+            found = [row for row in candidates if _matches(row, point.select)]
             if not found:
                 page = dict(point.select)["page"]
                 figure = dict(point.select)["figure"]
@@ -449,18 +460,98 @@ def _draw(resolved: Resolved, colours: dict):
 _cache: dict = {}
 
 
-def svg(resolved: Resolved) -> str:
-    """The chart as inline SVG (deterministic)."""
+def _rc_files() -> list[Path]:
+    """The matplotlibrc files matplotlib would read besides its own defaults, and its font list (found
+    without importing it)."""
+    candidates = [Path.cwd() / "matplotlibrc"]
+    if os.environ.get("MATPLOTLIBRC"):
+        rc = Path(os.environ["MATPLOTLIBRC"])
+        candidates.append(rc / "matplotlibrc" if rc.is_dir() else rc)
+    config = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config"), "matplotlib")
+    candidates += [Path(config) / "matplotlibrc", Path(os.path.expanduser("~/.matplotlib/matplotlibrc"))]
+    # and the font list matplotlib measures text with (the fonts it found when it first ran)
+    cache = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib")
+    candidates += sorted(Path(cache).glob("fontlist-*.json"))
+    return [path for path in candidates if path.is_file()]
+
+
+_SOURCE = Path(__file__).read_bytes()  # the code that draws (read when imported: `mkdocs serve` keeps the module)
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> tuple | None:
+    """This file's code, where matplotlib and numpy are and their versions, Python's, any matplotlibrc and
+    matplotlib's font list."""
+    from importlib import metadata, util
+    try:
+        found = [(name, metadata.version(name), util.find_spec(name).origin) for name in ("matplotlib", "numpy")]
+    except (metadata.PackageNotFoundError, AttributeError, ImportError, ValueError):
+        return None
+    return (_SOURCE, repr(found), sys.version,
+            *(f"{rc}\0".encode() + rc.read_bytes() for rc in _rc_files()))
+
+
+def cache_key(resolved: Resolved) -> str | None:
+    """What a drawing depends on, hashed: the chart and the ledger rows it draws (with the values, labels,
+    unit and citation), this file's code (drawing, style, cleaning), matplotlib's and numpy's versions, any
+    matplotlibrc and matplotlib's font list. None when matplotlib is not installed (nothing can be drawn)."""
+    environment = _environment()
+    if environment is None:
+        return None
+    digest = hashlib.sha256()
+    for part in ("primer-chart-svg 1", repr(resolved), *environment):
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def svg(resolved: Resolved, cache_dir=None) -> str:
+    """The chart as inline SVG (deterministic). With `cache_dir`, a drawing whose inputs are unchanged is read
+    from CACHE_DIR/ID-KEY.svg (KEY: cache_key()) without importing matplotlib; a new one is written there."""
     key = repr(resolved)
-    if key not in _cache:
-        import matplotlib
-        fig = _draw(resolved, {k: k for k in THEME})
-        buf = io.StringIO()
-        # read when saving: text stays text; ids come from the chart's id, not a random salt
-        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": resolved.id}):
-            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-        _cache[key] = _clean(buf.getvalue(), resolved)
+    if key in _cache:
+        return _cache[key]
+    path = None
+    if cache_dir is not None:
+        digest = cache_key(resolved)
+        path = Path(cache_dir) / f"{resolved.id}-{digest}.svg" if digest else None
+        try:
+            text = path.read_text(encoding="utf-8") if path else ""
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        if text.startswith("<svg") and text.endswith("</svg>"):
+            _cache[key] = text
+            return text
+    import matplotlib
+    fig = _draw(resolved, {k: k for k in THEME})
+    buf = io.StringIO()
+    # read when saving: text stays text; ids come from the chart's id, not a random salt
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": resolved.id}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    _cache[key] = _clean(buf.getvalue(), resolved)
+    if path is not None:
+        # kept under the key of what it was drawn with: matplotlib's first run writes its font list
+        _environment.cache_clear()
+        digest = cache_key(resolved)
+        _store(Path(cache_dir) / f"{resolved.id}-{digest}.svg" if digest else path, _cache[key], resolved.id)
     return _cache[key]
+
+
+def _store(path: Path, text: str, chart_id: str) -> None:
+    """Write a drawing to the cache atomically and drop the chart's older drawings; a cache that cannot be
+    written is no error (the next build draws again)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as tmp:
+            tmp.write(text)
+        os.replace(tmp.name, path)
+        for old in path.parent.glob(f"{chart_id}-*.svg"):
+            if old != path and re.fullmatch(rf"{re.escape(chart_id)}-[0-9a-f]{{64}}\.svg", old.name):
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def png(resolved: Resolved, path, scheme: str = "light", dpi: int = 150) -> None:

@@ -22,6 +22,9 @@ API (used by the MkDocs ledger hook; no MkDocs import here)
     ``BadInput`` when the check cannot run at all.
 ``check_markdown(text, page, project, display_path=None) -> Result``
     Check one page given as text (used by the mutation test and the hook).
+``ResultCache(folder, root)``
+    Results kept on disk between runs, keyed by everything they depend on (the hooks use it:
+    ``check(..., cache=...)``, ``cache.check_markdown(text, page, display_path)``).
 ``extract_figures(text, source=False) -> list[Figure]``
     The figure parser shared by chapters and sources.
 ``write_json(result, path)`` / ``write_csv(result, path)``
@@ -94,8 +97,10 @@ import difflib
 import hashlib
 import io
 import json
+import os
 import re
 import sys
+import tempfile
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, localcontext
 from pathlib import Path
@@ -1578,8 +1583,12 @@ class _Checker:
 
     def record_external(self, sp: _Span, cits: list, kind: str) -> None:
         """A figure from public evidence that is not vendored: it must cite that evidence
-        (a references.bib entry without a `file`); it is recorded, not verified."""
+        (a references.bib entry without a `file`); it is recorded, not verified. The ledger names
+        the first such citation after the figure in its unit (where a citation follows what it
+        supports), else the last one before it."""
         evidence = [c for c in cits if c.status == "unvendored"]
+        after = [c for c in evidence if c.start >= sp.start]
+        evidence = after[:1] + [c for c in evidence if c not in after][-1:] if evidence else []
         figs = [f for f in extract_figures(_sub_blank(_TAG_RE, sp.inner), original=sp.inner) if not f.word_ordinal]
         for f in figs or [None]:
             line, col = self.pos(sp.start + (f.start if f else 0))
@@ -1685,13 +1694,23 @@ def _rel(path: Path, base: Path) -> str | None:
         return None
 
 
-def check(paths=None, root=".", project: Project | None = None) -> Result:
-    """Check pages (files or folders; default ROOT/docs/**/*.md). Raises BadInput."""
+def check(paths=None, root=".", project: Project | None = None, cache: "ResultCache | None" = None) -> Result:
+    """Check pages (files or folders; default ROOT/docs/**/*.md). Raises BadInput. With a `cache` (and no
+    `project`), a page whose result it holds is not checked again (see ResultCache)."""
     root = Path(root).resolve()
-    if project is None:
-        project = load_project(root)
+    if cache is not None and project is None:
+        if cache.root != root:
+            raise ValueError(f"the cache is for {cache.root}, not {root}")
+        problems, run = cache.project_problems(), cache.check_markdown
+    else:
+        if project is None:
+            project = load_project(root)
+        problems = list(project.problems)
+
+        def run(text, page, display):
+            return check_markdown(text, page, project, display)
     files = _collect(paths, root)
-    result = Result(problems=list(project.problems))
+    result = Result(problems=problems)
     for f in files:
         display = _rel(f, root) or str(f)
         page = _rel(f, root / DOCS_DIR) or display
@@ -1704,8 +1723,128 @@ def check(paths=None, root=".", project: Project | None = None) -> Result:
                                            f"not valid UTF-8 at byte offset {e.start} (byte 0x{data[e.start]:02x}); "
                                            f"the page cannot be checked"))
             continue
-        result.extend(check_markdown(text, page, project, display))
+        result.extend(run(text, page, display))
     return result
+
+
+# ---------------------------------------------------------------------------
+# Results kept between runs (opt-in: the MkDocs hooks pass a ResultCache)
+# ---------------------------------------------------------------------------
+def _file_state(path: Path) -> bytes:
+    """A file's bytes as a key part; a missing (or unreadable) file is a distinct value."""
+    try:
+        return b"\1" + path.read_bytes() if path.is_file() else b"\0"
+    except OSError:
+        return b"\2"
+
+
+def _digest(*parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+_SOURCE = Path(__file__).read_bytes()  # the code that runs (read when imported: `mkdocs serve` keeps the module)
+
+
+def _code_state() -> list:
+    """This file's code and what else shapes a result: Python, PyYAML (the manifest), pybtex (the .bib)."""
+    from importlib import metadata
+    try:
+        pybtex = metadata.version("pybtex")
+    except metadata.PackageNotFoundError:
+        pybtex = None
+    return ["check_figures results 1", _SOURCE, sys.version, yaml.__version__, pybtex]
+
+
+class ResultCache:
+    """The check's results on disk, one JSON file per key in FOLDER, so that an unchanged page is not checked
+    again (the hooks keep them in .cache/figures/). A page's key is the sha256 of this file's code, Python's,
+    PyYAML's and pybtex's versions, the project's inputs (MANIFEST, BIBFILE and every file the manifest lists,
+    as bytes) and the page's path, display path and text: a change to any of them is another key, so a result
+    is never stale. The project is loaded (load_project) only when a result is missing. Make one per run: the
+    project's inputs are read once, when first needed."""
+
+    KEEP = 256  # files kept, the most recently used
+
+    def __init__(self, folder, root="."):
+        self.folder = Path(folder)
+        self.root = Path(root).resolve()
+        self._project: Project | None = None
+        self._key: str | None = None
+
+    def _get(self, name: str):
+        path = self.folder / f"{name}.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            path.touch()
+            return data
+        except (OSError, ValueError):
+            return None
+
+    def _put(self, name: str, data) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.folder, suffix=".tmp",
+                                             delete=False) as tmp:
+                json.dump(data, tmp, ensure_ascii=False)
+            os.replace(tmp.name, self.folder / f"{name}.json")
+            kept = sorted(self.folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+            for old in kept[self.KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # not kept: the next run checks again
+
+    def project(self) -> Project:
+        if self._project is None:
+            self._project = load_project(self.root)
+        return self._project
+
+    def project_key(self) -> str:
+        if self._key is None:
+            code = _code_state()
+            manifest = _file_state(self.root / MANIFEST)
+            listing = "listing-" + _digest(*code, manifest)  # the files a manifest lists follow from its bytes
+            listed = self._get(listing)
+            if not (isinstance(listed, list) and all(isinstance(f, str) for f in listed)):
+                listed = [str(s["file"]) for s in _read_manifest(self.root)]
+                self._put(listing, listed)
+            parts = [*code, manifest, _file_state(self.root / BIBFILE)]
+            for file in listed:
+                parts += [file, _file_state(self.root / file)]
+            self._key = _digest(*parts)
+        return self._key
+
+    def project_problems(self) -> list:
+        """load_project(root).problems, kept by the project's key."""
+        name = "project-" + self.project_key()
+        data = self._get(name)
+        try:
+            return [Problem(*p) for p in data]
+        except TypeError:
+            problems = list(self.project().problems)
+            if all(type(p) is Problem for p in problems):
+                self._put(name, [[p.path, p.line, p.col, p.message] for p in problems])
+            return problems
+
+    def check_markdown(self, text: str, page: str, display_path: str | None = None) -> Result:
+        """check_markdown(text, page, project, display_path), from the cache when it holds the result."""
+        display = display_path or page
+        name = "page-" + _digest(self.project_key(), page, display, text)
+        data = self._get(name)
+        try:
+            return Result(problems=[Problem(*p) for p in data["problems"]],
+                          rows=[Row(*r) for r in data["rows"]], pages=data["pages"])
+        except (TypeError, KeyError):
+            pass
+        result = check_markdown(text, page, self.project(), display)
+        if all(type(p) is Problem for p in result.problems) and all(type(r) is Row for r in result.rows):
+            self._put(name, {"problems": [[p.path, p.line, p.col, p.message] for p in result.problems],
+                             "rows": [[getattr(r, k) for k in ROW_FIELDS] for r in result.rows],
+                             "pages": result.pages})
+        return result
 
 
 # ---------------------------------------------------------------------------

@@ -2,9 +2,25 @@
 with one line that names the file, the line and the fix."""
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 from conftest import ROOT
 from lint_bib import lint
 from pybtex.database import parse_file
+
+
+def _citations_hook():
+    """hooks/citations.py as a module, without putting hooks/ on sys.path (its charts.py would hide
+    scripts/charts.py from the tests collected after this file)."""
+    import importlib.util
+    if "primer_citations_hook" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("primer_citations_hook", ROOT / "hooks" / "citations.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules["primer_citations_hook"] = module
+    return sys.modules["primer_citations_hook"]
 
 GOOD = """@article{smith2020dual,
   author = {Smith, Ann},
@@ -92,3 +108,71 @@ def test_double_hyphen_page_range(tmp_path):
 def test_missing_bib_file(tmp_path):
     problems = [str(p) for p in lint(tmp_path / "absent.bib")]
     assert len(problems) == 1 and "bibliography file not found" in problems[0]
+
+
+# ---------------------------------------------------------------------------
+# hooks/citations.py: pandoc's output kept in .cache/pandoc/, never a stale one
+# ---------------------------------------------------------------------------
+class _Registry:
+    """Stands in for mkdocs-bibtex's PandocRegistry: counts the pandoc runs it is asked for."""
+
+    def __init__(self, tmp_path):
+        self.csl_file = str(tmp_path / "style.csl")
+        (tmp_path / "style.csl").write_text('<style citation-format="author-date"/>', encoding="utf-8")
+        self.bib_data_bibtex = GOOD
+        self.runs = []
+
+    def _process_with_pandoc(self, blocks):
+        self.runs.append([str(block) for block in blocks])
+        n = len(self.runs)
+        return {str(block): f"(Smith 2020) run {n}" for block in blocks}, {"smith2020dual": f"Smith. run {n}"}
+
+
+def _blocks(*raws):
+    from mkdocs_bibtex.citation import CitationBlock
+    return [block for raw in raws for block in CitationBlock.from_markdown(raw)]
+
+
+def test_pandoc_runs_are_kept_and_run_again_when_an_input_changes(tmp_path):
+    citations = _citations_hook()
+    folder = tmp_path / "cache"
+    registry = _Registry(tmp_path)
+    citations.cache_pandoc(registry, folder)
+    citations.cache_pandoc(registry, folder)                          # a second build in `mkdocs serve`: one wrapper
+    blocks = _blocks("[@smith2020dual, p. 1]", "[@smith2020dual]")
+    first = registry._process_with_pandoc(blocks)
+    assert len(registry.runs) == 1 and len(list(folder.glob("*.json"))) == 1
+    assert registry._process_with_pandoc(blocks) == first and len(registry.runs) == 1
+
+    again = _Registry(tmp_path)                                       # the next build: a new registry
+    citations.cache_pandoc(again, folder)
+    assert again._process_with_pandoc(blocks) == first and again.runs == []
+
+    changes = [
+        lambda r: setattr(r, "bib_data_bibtex", GOOD.replace("Dual Circulation", "Dual circulation")),   # the .bib
+        lambda r: Path(r.csl_file).write_text('<style citation-format="author-date" x="1"/>'),            # the CSL
+        lambda r: None,                                                                                   # blocks
+    ]
+    for number, change in enumerate(changes):
+        registry = _Registry(tmp_path)
+        change(registry)
+        citations.cache_pandoc(registry, folder)
+        asked = blocks if number < 2 else _blocks("[@smith2020dual, p. 2]")
+        registry._process_with_pandoc(asked)
+        assert len(registry.runs) == 1, f"change {number} was served from the cache"
+        Path(registry.csl_file).write_text('<style citation-format="author-date"/>', encoding="utf-8")
+
+
+def test_a_damaged_pandoc_cache_file_runs_pandoc_again(tmp_path):
+    citations = _citations_hook()
+    folder = tmp_path / "cache"
+    registry = _Registry(tmp_path)
+    citations.cache_pandoc(registry, folder)
+    blocks = _blocks("[@smith2020dual]")
+    first = registry._process_with_pandoc(blocks)
+    (kept,) = folder.glob("*.json")
+    kept.write_text("[{}", encoding="utf-8")
+    again = _Registry(tmp_path)
+    citations.cache_pandoc(again, folder)
+    assert again._process_with_pandoc(blocks) == first and len(again.runs) == 1
+    assert json.loads(kept.read_text(encoding="utf-8")) == list(first)

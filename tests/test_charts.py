@@ -3,7 +3,10 @@ and in the data table, are the ledger's; each has alt text, a cited caption and 
 SVG stays inline, offline and in the theme's colours; bad input fails the build clearly."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from decimal import Decimal
@@ -178,6 +181,114 @@ def test_svg_problem_detector_sees_what_it_claims():
 def test_png_preview_renders(real, tmp_path):
     chartlib.png(real["gba-tertiary-share"], tmp_path / "c.png", "dark")
     assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------------------
+# The drawing cache (hooks/charts.py: .cache/charts/): same drawing, never a stale one
+# ---------------------------------------------------------------------------
+def _with_value(chart, figure: str, value: str):
+    """The chart as drawn from a ledger whose first point's figure says something else."""
+    first = chart.points[0]
+    row = replace(first.row, figure=figure, value=value)
+    return replace(chart, points=(replace(first, row=row, value=Decimal(value)),) + chart.points[1:])
+
+
+def test_cache_gives_the_drawing_and_redraws_when_a_ledger_figure_changes(real, tmp_path, monkeypatch):
+    chart = real["patents-by-city"]
+    chartlib._cache.clear()
+    fresh = chartlib.svg(chart)                                     # no disk cache: drawn
+    chartlib._cache.clear()
+    assert chartlib.svg(chart, cache_dir=tmp_path) == fresh         # drawn and kept
+    kept = tmp_path / f"patents-by-city-{chartlib.cache_key(chart)}.svg"
+    assert [f.name for f in tmp_path.iterdir()] == [kept.name] and kept.read_text(encoding="utf-8") == fresh
+    chartlib._cache.clear()
+    with monkeypatch.context() as m:
+        m.setattr(chartlib, "_draw", lambda *a: pytest.fail("an unchanged chart was drawn again"))
+        assert chartlib.svg(chart, cache_dir=tmp_path) == fresh     # read back, not drawn
+
+    # A figure in the ledger that feeds the chart changes: another key, a new drawing of the new value.
+    changed = _with_value(chart, "20,000", "20000")
+    assert chartlib.cache_key(changed) != chartlib.cache_key(chart)
+    chartlib._cache.clear()
+    drawn = chartlib.svg(changed, cache_dir=tmp_path)
+    assert drawn != fresh and 'data-value="20000"' in drawn and 'data-figure="20,000"' in drawn
+    assert_drawing_matches(drawn, changed)
+    assert [f.name for f in tmp_path.iterdir()] == [f"patents-by-city-{chartlib.cache_key(changed)}.svg"]
+    chartlib._cache.clear()
+
+
+def test_cache_key_covers_every_input(real, monkeypatch):
+    chart = real["gba-tertiary-share"]
+    key = chartlib.cache_key(chart)
+    assert chartlib.cache_key(chart) == key                                          # deterministic
+    row = chart.points[1].row
+    variants = [
+        replace(chart, chart=replace(chart.chart, alt=chart.chart.alt + " Changed.")),    # the chart's spec
+        replace(chart, chart=replace(chart.chart, kind="line")),
+        replace(chart, points=(chart.points[0], replace(chart.points[1], label="Other")) + chart.points[2:]),
+        replace(chart, points=(chart.points[0], replace(chart.points[1], row=replace(row, source_line=1)))
+                + chart.points[2:]),                                                   # any field of a row
+        replace(chart, citation="[@other]"),
+    ]
+    assert len({key, *(chartlib.cache_key(v) for v in variants)}) == len(variants) + 1
+    environment = chartlib._environment()
+    assert environment[0] == (ROOT / "scripts" / "charts.py").read_bytes()               # the code itself
+    assert "matplotlib" in environment[1] and "numpy" in environment[1]                # and its versions
+    for i in range(len(environment)):                                                 # each part counts
+        other = environment[:i] + (environment[i] + (b"x" if isinstance(environment[i], bytes) else "x"),) \
+            + environment[i + 1:]
+        monkeypatch.setattr(chartlib, "_environment", lambda: other)
+        assert chartlib.cache_key(chart) != key, i
+
+
+def test_cache_key_follows_matplotlibs_configuration_and_fonts(real, tmp_path, monkeypatch):
+    chart = real["gba-tertiary-share"]
+    keys = []
+    try:
+        monkeypatch.setenv("MPLCONFIGDIR", str(tmp_path))       # where matplotlib reads matplotlibrc, keeps fonts
+        for name, text in ((None, None), ("matplotlibrc", "font.size: 20\n"), ("fontlist-v390.json", "{}")):
+            if name:
+                (tmp_path / name).write_text(text, encoding="utf-8")
+            chartlib._environment.cache_clear()
+            keys.append(chartlib.cache_key(chart))
+    finally:
+        monkeypatch.undo()
+        chartlib._environment.cache_clear()
+    assert len(set(keys)) == 3
+
+
+def test_a_damaged_cache_file_is_drawn_again(real, tmp_path):
+    chart = real["exports-share-of-gdp"]
+    chartlib._cache.clear()
+    fresh = chartlib.svg(chart, cache_dir=tmp_path)
+    path = tmp_path / f"{chart.id}-{chartlib.cache_key(chart)}.svg"
+    path.write_text(fresh[: len(fresh) // 2], encoding="utf-8")                         # cut short
+    chartlib._cache.clear()
+    assert chartlib.svg(chart, cache_dir=tmp_path) == fresh
+    assert path.read_text(encoding="utf-8") == fresh
+    chartlib._cache.clear()
+
+
+def test_charts_all_cached_need_no_matplotlib(tmp_path):
+    """What the hook does on a warm build: every chart read from the cache, matplotlib never imported."""
+    code = f"""
+import sys
+sys.path.insert(0, {str(ROOT / "scripts")!r})
+import charts, check_figures
+from pathlib import Path
+root = Path({str(ROOT)!r})
+result = check_figures.check([root / "docs"], root=root)
+resolved, problems = charts.resolve(charts.load(root / charts.DATA), result.rows)
+assert resolved and not problems, problems
+svgs = [charts.svg(chart, cache_dir=Path(sys.argv[1])) for chart in resolved]
+print("matplotlib" in sys.modules, len(svgs))
+"""
+    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=300)
+            for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert runs[0].stdout.split() == ["True", str(len(REQUIRED))]                     # cold: drawn
+    assert runs[1].stdout.split() == ["False", str(len(REQUIRED))]                    # warm: not even imported
 
 
 # ---------------------------------------------------------------------------
@@ -392,6 +503,35 @@ def test_chart_page_is_in_the_nav_after_the_ledger(built_site):
     mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert mkdocs.index("reference/figure-ledger.md") < mkdocs.index("reference/charts.md")
     assert mkdocs.index("hooks/ledger.py") < mkdocs.index("hooks/charts.py")
+
+
+def _tree(folder) -> dict:
+    return {f.relative_to(folder).as_posix(): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def test_a_warm_build_is_the_cold_build_without_matplotlib_or_pandoc(project_copy, tmp_path):
+    """The caches (.cache/: charts, pandoc, figures) change nothing in the site: a build with an empty cache
+    passes and fills it; the next build, from the cache, writes the same site, drawing nothing (matplotlib
+    is not imported) and running no pandoc (a new run would be kept beside the first)."""
+    cache = project_copy / ".cache"
+    assert not cache.exists()
+    cold = mkdocs_build(project_copy, tmp_path / "cold")
+    assert cold.returncode == 0, cold.stdout + cold.stderr
+    kept = _tree(cache)
+    assert sum(name.startswith("charts/") for name in kept) == len(REQUIRED)
+    assert sum(name.startswith("pandoc/") for name in kept) == 1
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0")
+    warm = subprocess.run([sys.executable, "-X", "importtime", "-m", "mkdocs", "build", "--strict", "-d",
+                           str(tmp_path / "warm")], cwd=project_copy, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert warm.returncode == 0, warm.stdout + warm.stderr
+    assert not re.search(r"\|\s*matplotlib$", warm.stderr, re.M), "a warm build imported matplotlib"
+    assert _tree(cache) == kept, "the warm build wrote to the cache: something was drawn, run or checked again"
+    sitemaps = ("sitemap.xml", "sitemap.xml.gz")   # dated: the two builds may straddle midnight
+    cold_site = {k: v for k, v in _tree(tmp_path / "cold").items() if k not in sitemaps}
+    warm_site = {k: v for k, v in _tree(tmp_path / "warm").items() if k not in sitemaps}
+    assert cold_site.keys() == warm_site.keys()
+    assert [k for k in cold_site if cold_site[k] != warm_site[k]] == []
 
 
 def test_bad_chart_input_fails_the_build_with_one_line_each(project_copy, tmp_path):

@@ -823,6 +823,19 @@ def test_external_figure_citing_its_evidence_is_recorded_not_verified(tree):
     assert r.figures == 1  # only the sourced figure counts as checked against a vendored text
 
 
+def test_each_external_figure_is_credited_to_the_evidence_that_follows_it(tree):
+    """A table row or sentence with two pieces of evidence: each figure goes to the citation
+    after it, not to the first one in the unit; a figure after the last citation, to that one."""
+    extra = UNVENDORED_BIB + "@misc{delta2017report,\n  title = {Another Unvendored Report},\n  year = {2017},\n}\n"
+    root = write_project(tree.parent / "proj2", {A: ("sources/alpha.txt", ALPHA, ALPHA_LOCATORS)}, extra)
+    r = run(root, '| Note | A book gives <span class="external">38.6%</span> [@gamma2019book, p. 4]; a report gives '
+                  '<span class="external">17.5%</span> [@delta2017report], and then '
+                  '<span class="external">41.2%</span>. |\n')
+    assert r.ok, messages(r)
+    assert [(row.figure, row.key) for row in r.rows if row.kind == "external"] == [
+        ("38.6%", "gamma2019book"), ("17.5%", "delta2017report"), ("41.2%", "delta2017report")]
+
+
 def test_external_figure_without_its_evidence_is_a_problem(tree):
     r = run(tree, 'Alpha gives 46.9% against <span class="external">38.6%</span> [@alpha2024report, sec. 1.1].\n')
     assert one_problem(r).startswith('docs/page.md:1:50: external figure "38.6%" has no citation to the public '

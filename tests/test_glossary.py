@@ -69,3 +69,29 @@ def test_a_wrong_figure_in_a_definition_fails_the_build(project_copy, tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert 'glossary.yaml (via reference/glossary.md)' in output and 'figure "2027"' in output, output
+
+
+def test_pages_using_finds_a_term_as_a_word_only(tmp_path):
+    from glossary import pages_using, read_pages, triggers
+    docs = ROOT / "docs"
+    pages = read_pages(docs)
+    for term in load(ROOT):                              # the real pages: as one search per trigger finds them
+        words = [p for p, text in pages.items()
+                 if any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) for t in triggers(term))]
+        assert pages_using(term, docs) == pages_using(term, docs, pages) == words, term["term"]
+    (tmp_path / "a.md").write_text("The GBAX and xBRI are not terms.", encoding="utf-8")
+    (tmp_path / "b.md").write_text("Inside the BRI.", encoding="utf-8")
+    (tmp_path / "c.md").write_text("An alias: Belt and Road", encoding="utf-8")
+    term = {"term": "BRI", "aliases": ["Belt and Road", "GBA"]}
+    assert pages_using(term, tmp_path) == ["b.md", "c.md"]
+
+
+def test_word_search_is_the_regex_word_search():
+    import random
+    from glossary import _as_word
+    rng = random.Random(8)
+    alphabet = "ab _-(é1\n"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
+        assert _as_word(word, text) == bool(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)), (word, text)

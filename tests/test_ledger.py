@@ -6,6 +6,8 @@ import csv
 import json
 import re
 
+import pytest
+
 import check_figures
 from conftest import ROOT, mkdocs_build
 
@@ -81,3 +83,63 @@ def test_ledger_pages_stay_out_of_the_search_index(built_site):
     locations = {doc["location"] for doc in index["docs"]}
     assert any(loc.startswith("primer/") for loc in locations)
     assert not [loc for loc in locations if loc.startswith("reference/figure-ledger/") and loc.count("/") > 2]
+
+
+# ---------------------------------------------------------------------------
+# The check's results kept between builds (hooks/ledger.py, hooks/glossary.py: .cache/figures/)
+# ---------------------------------------------------------------------------
+def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(project_copy, tmp_path, monkeypatch):
+    root, folder = project_copy, tmp_path / "cache"
+
+    def cached():
+        return check_figures.check([root / "docs"], root=root, cache=check_figures.ResultCache(folder, root))
+
+    fresh = check_figures.check([root / "docs"], root=root)
+    assert fresh.rows and not fresh.problems
+    assert cached() == fresh                                              # empty cache: checked, and kept
+    checked, real_check_markdown = [], check_figures.check_markdown
+
+    def counting(text, page, project, display_path=None):
+        checked.append(page)
+        return real_check_markdown(text, page, project, display_path)
+    monkeypatch.setattr(check_figures, "check_markdown", counting)
+    with monkeypatch.context() as m:
+        m.setattr(check_figures, "load_project", lambda root: pytest.fail("loaded the project for cached pages"))
+        assert cached() == fresh and checked == []                        # all from the cache
+        assert check_figures.to_json(cached()) == check_figures.to_json(fresh)
+
+    # A chapter changes: that page alone is checked again, and its new problem is reported.
+    page = root / "docs" / "sources" / "index.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("EMSS 2025 [@li2025twoway", "EMSS 2024 [@li2025twoway"), encoding="utf-8")
+    result = cached()
+    assert checked == ["sources/index.md"]
+    assert result == check_figures.check([root / "docs"], root=root)
+    assert any('figure "2024" is not in [@li2025twoway' in str(p) for p in result.problems)
+    page.write_text(text, encoding="utf-8")
+    checked.clear()
+    assert cached() == fresh and checked == []                            # back as it was: the kept result
+
+    # A vendored source, references.bib or the manifest changes: every page is checked again.
+    source = root / "sources" / "li-2025-two-way-internationalization.txt"
+    for path, edit in ((source, lambda s: s.replace("2025", "2024", 1)),
+                       (root / "references.bib", lambda s: s + "\n% a comment\n"),
+                       (root / "sources" / "manifest.yaml", lambda s: s + "\n# a comment\n")):
+        before = path.read_text(encoding="utf-8")
+        path.write_text(edit(before), encoding="utf-8")
+        checked.clear()
+        result = cached()
+        assert len(checked) == fresh.pages, path
+        assert result == check_figures.check([root / "docs"], root=root), path
+        path.write_text(before, encoding="utf-8")
+    checked.clear()
+    assert cached() == fresh and checked == []                            # all restored: the kept results
+
+
+def test_the_check_cache_key_holds_the_checks_own_code(project_copy, tmp_path, monkeypatch):
+    cache = check_figures.ResultCache(tmp_path, project_copy)
+    key = cache.project_key()
+    code = check_figures._code_state()
+    assert (ROOT / "scripts" / "check_figures.py").read_bytes() in code
+    monkeypatch.setattr(check_figures, "_code_state", lambda: code + ["another version"])
+    assert check_figures.ResultCache(tmp_path, project_copy).project_key() != key
