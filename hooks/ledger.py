@@ -9,14 +9,26 @@ reference/figure-ledger/: every figure with a link to the section where it is
 used and the source sentence it came from. Nothing here is typed twice: all of
 it comes from the check's result. A page whose text, sources and check are all as
 in an earlier build takes that build's result from .cache/figures/ (CACHE).
+
+The chapter pages' tables (~1,200 rows, ~10,000 cells) are written here as HTML, the same
+<table> Python-Markdown writes for a Markdown table (Material styles it and wraps it for
+scrolling as any other), and put in place of the marker TABLE_MARKER after the Markdown is
+converted (on_page_content, as hooks/charts.py does with its charts): the build parses neither
+their cells as Markdown nor, as it would for raw HTML in the Markdown, their ~25,000 tags (which
+cost about as much). Hence:
+each href is already the final URL (from MkDocs' File objects), and each link to a section is
+handed to MkDocs' own anchor validation; the abbreviations that the abbr extension marks in a
+page's text (hooks/glossary.py's) are marked in the table here.
 """
 from __future__ import annotations
 
+import html
 import logging
 import re
 import sys
 from pathlib import Path
 
+from markdown.extensions.abbr import AbbrBlockprocessor
 from markdown.extensions.toc import slugify, unique
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
@@ -34,6 +46,9 @@ SUBDIR = "reference/figure-ledger"  # one page per chapter; listed under not_in_
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 EXPLICIT_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
+COLUMNS = ("Figure", "Used at", "Value", "Unit", "Kind", "Cited", "Source line", "Source sentence")
+TABLE_MARKER = "<!-- figure-ledger: the table of figures (hooks/ledger.py) -->"
+_tables: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}  # ledger page: (table HTML, its links to sections)
 
 
 def heading_anchors(markdown: str) -> list[tuple[int, str]]:
@@ -64,6 +79,23 @@ def _cell(text) -> str:
     return text.replace("@", "&#64;")  # never a citation to mkdocs-bibtex
 
 
+def _html(text) -> str:
+    """A cell's text as HTML (what _cell's Markdown renders to)."""
+    return _escape("" if text is None else " ".join(str(text).split()))
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False).replace("@", "&#64;")  # never a citation to mkdocs-bibtex
+
+
+def _table(header, rows) -> str:
+    """A table as raw HTML, as Python-Markdown writes a Markdown table; cells are given as HTML."""
+    lines = ["<table>", "<thead>", "<tr>", *(f"<th>{_html(h)}</th>" for h in header), "</tr>", "</thead>", "<tbody>"]
+    for cells in rows:
+        lines += ["<tr>", *(f"<td>{cell}</td>" for cell in cells), "</tr>"]
+    return "\n".join(lines + ["</tbody>", "</table>"])
+
+
 INTRO = ("*Derived* figures are computed by the primer from the source figures in their formula, and "
          "recomputed by the check; *editorial* numbers are the primer's own and are not checked against a "
          "source; *external* figures come from public evidence outside the sources and are cited to it, not "
@@ -82,9 +114,11 @@ def _title(path: Path, fallback: str) -> str:
     return match.group(1).strip().strip("\"'") if match else fallback
 
 
-def render(result, docs_dir: Path) -> dict[str, str]:
-    """The ledger as pages: an overview (PAGE) and one page per chapter, so no page grows too heavy."""
-    pages = {}
+def render(result, docs_dir: Path, files, config) -> tuple[dict[str, str], dict[str, tuple[str, list]]]:
+    """The ledger as pages: an overview (PAGE) and one page per chapter, so no page grows too heavy;
+    and each chapter page's table, as HTML with its links to sections (page, anchor, link as the
+    Markdown link would be written)."""
+    pages, tables = {}, {}
     overview = [
         "---\ntitle: Figure ledger\ndescription: Every figure the primer quotes, where it is used, and the "
         "source sentence it was checked against.\n---\n",
@@ -101,6 +135,9 @@ def render(result, docs_dir: Path) -> dict[str, str]:
         title = _title(path, page)
         anchors = heading_anchors(path.read_text(encoding="utf-8")) if path.is_file() else []
         sub = ledger_page(page)
+        target_file, here = files.get_file_from_path(page), File(sub, None, config.site_dir, config.use_directory_urls)
+        if target_file is None:
+            log.warning("figure ledger: %s is not a page of this build; its figures are listed without links", page)
         counts = [sum(row.kind == kind for row in rows) for kind in ("sourced", "derived", "editorial", "external")]
         overview.append(f"| [{_cell(title)}](../{page}) | {len(rows)} | " + " | ".join(map(str, counts))
                         + f" | [figures]({sub.removeprefix('reference/')}) |")
@@ -112,24 +149,58 @@ def render(result, docs_dir: Path) -> dict[str, str]:
             f"# Figure ledger: {_cell(title)}\n",
             f"Every figure on [{_cell(title)}](../../{page}), in order. Back to the [whole ledger](../figure-ledger.md). "
             f"{INTRO}\n",
-            "| Figure | Used at | Value | Unit | Kind | Cited | Source line | Source sentence |",
-            "|---|---|---|---|---|---|---|---|",
         ]
+        cells, links = [], []
         for row in rows:
             anchor = ""
             for line, candidate in anchors:
                 if line <= row.line:
                     anchor = candidate
-            target = f"../../{page}#{anchor}" if anchor else f"../../{page}"
+            used_at = f"line {row.line}"
+            if target_file is not None:  # the URL MkDocs would write for the Markdown link ../../{page}#{anchor}
+                href = target_file.url_relative_to(here) + (f"#{anchor}" if anchor else "")
+                used_at = f'<a href="{html.escape(href)}">{used_at}</a>'
+                if anchor:
+                    links.append((page, anchor, f"../../{page}#{anchor}"))
             cited = f"{row.key}, {row.locator}" if row.locator else row.key
             source = f"{row.source_file}:{row.source_line}" if row.source_line else ""
             sentence = row.source_sentence or (f"= {row.formula}" if row.formula else "")
-            lines.append(f"| {_cell(row.figure)} | [line {row.line}]({target}) | {_cell(row.value)} | "
-                         f"{_cell(row.unit)} | {row.kind} | {_cell(cited)} | {_cell(source)} | "
-                         f'<span class="source-verbatim">{_cell(sentence)}</span> |')
+            cells.append([_html(row.figure), used_at, _html(row.value), _html(row.unit), _html(row.kind),
+                          _html(cited), _html(source), f'<span class="source-verbatim">{_html(sentence)}</span>'])
+        lines.append(TABLE_MARKER)
+        tables[sub] = (_table(COLUMNS, cells), links)
         pages[sub] = "\n".join(lines) + "\n"
     pages[PAGE] = "\n".join(overview) + "\n"
-    return pages
+    return pages, tables
+
+
+TEXT_RE = re.compile(r">([^<]+)<")  # a text node of _table's HTML (its texts and attributes are escaped)
+
+
+def with_abbreviations(table: str, markdown: str) -> str:
+    """The table with the abbreviations defined in the page's Markdown (`*[FDI]: ...`) marked as the
+    abbr extension marks them in text: <abbr title="...">FDI</abbr>."""
+    abbrs = {}
+    for match in AbbrBlockprocessor.RE.finditer(markdown):
+        abbr, title = match.group("abbr").strip(), match.group("title").strip()
+        if abbr and title:
+            if title in ("''", '""'):
+                abbrs.pop(abbr, None)
+            else:
+                abbrs[abbr] = title
+    if not abbrs:
+        return table
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(abbrs, key=len, reverse=True))) + r")\b")
+
+    def mark(text_node):
+        text = html.unescape(text_node.group(1))
+        parts, end = [], 0
+        for match in pattern.finditer(text):
+            title = _escape(abbrs[match.group(0)]).replace('"', "&quot;")  # as Python-Markdown escapes it
+            parts += [_escape(text[end:match.start()]), f'<abbr title="{title}">{_escape(match.group(0))}</abbr>']
+            end = match.end()
+        return ">" + "".join(parts + [_escape(text[end:])]) + "<" if parts else text_node.group(0)
+    return TEXT_RE.sub(mark, table)
 
 
 @event_priority(-40)
@@ -146,8 +217,26 @@ def on_files(files, config):
     last_result = result
     for problem in result.problems:
         log.warning("%s", problem)
-    for path, content in render(result, docs_dir).items():
+    pages, tables = render(result, docs_dir, files, config)
+    _tables.clear()
+    _tables.update(tables)
+    for path, content in pages.items():
         files.append(File.generated(config, path, content=content))
     files.append(File.generated(config, "figures.json", content=check_figures.to_json(result)))
     files.append(File.generated(config, "figures.csv", content=check_figures.to_csv(result)))
     return files
+
+
+@event_priority(50)  # first: the table in place of its marker, for the hooks and plugins that come after
+def on_page_content(html_text, page, config, files):
+    if page.file.src_uri not in _tables:
+        return html_text
+    table, links = _tables[page.file.src_uri]
+    if html_text.count(TABLE_MARKER) != 1:
+        log.warning("%s: the figure table's marker is not in the page once; the table is left out", page.file.src_uri)
+        return html_text
+    if page.links_to_anchors is not None:  # MkDocs checks these anchors as those of the page's Markdown links
+        for target, anchor, link in links:
+            if (target_file := files.get_file_from_path(target)) is not None:
+                page.links_to_anchors.setdefault(target_file, {}).setdefault(anchor, link)
+    return html_text.replace(TABLE_MARKER, with_abbreviations(table, page.markdown))

@@ -6,14 +6,19 @@ import csv
 import json
 import re
 
+import markdown
 import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import File, get_files
+from mkdocs.structure.pages import Page
 
 import check_figures
 from conftest import ROOT, mkdocs_build
 
 import sys
 sys.path.insert(0, str(ROOT / "hooks"))
-from ledger import heading_anchors, ledger_page  # noqa: E402
+from ledger import (COLUMNS, _cell, _html, _table, heading_anchors, ledger_page, render,  # noqa: E402
+                    with_abbreviations)
 
 
 def test_every_figure_in_the_chapters_maps_to_its_source():
@@ -46,9 +51,67 @@ def test_ledger_pages_list_every_figure_with_a_link_to_its_use(built_site):
         html_text = (built_site / "reference" / "figure-ledger" / sub / "index.html").read_text(encoding="utf-8")
         page_links = re.findall(r'<a href="([^"]+)">line \d+</a>', html_text)
         assert len(page_links) == sum(row.page == page for row in result.rows), page
+        # the table's links (written by the hook) go where MkDocs sends the intro's Markdown link to the page
+        intro = re.search(r'<p>Every figure on <a href="([^"]+)">', html_text).group(1)
+        assert {link.split("#")[0] for link in page_links} == {intro}, page
         links += page_links
     assert len(links) == len(result.rows)
     assert all("#" in link for link in links if "sources/" in link)  # a section anchor, not just the page
+
+
+# Every href of the built ledger pages, anchors included, is checked with the rest of the site by
+# tests/test_links.py (test_real_site_has_no_broken_internal_link_or_anchor).
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_ledger_links_are_the_urls_mkdocs_writes_for_the_markdown_link(tmp_path, directory_urls):
+    """The table is HTML, which MkDocs does not rewrite: its hrefs must be what MkDocs would write."""
+    (tmp_path / "docs" / "sources").mkdir(parents=True)
+    (tmp_path / "docs" / "sources" / "a-page.md").write_text(
+        "# A page\n\nIntro.\n\n## A section\n\nIt grew 5% in 2020.\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(f"site_name: t\nuse_directory_urls: {str(directory_urls).lower()}\n")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    files = get_files(config)
+    row = check_figures.Row(page="sources/a-page.md", line=7, col=10, figure="5%", value="5", unit="percent",
+                            kind="editorial", status="ok")
+    pages, tables = render(check_figures.Result(rows=[row], pages=1), tmp_path / "docs", files, config)
+    sub = ledger_page("sources/a-page.md")
+    table, links = tables[sub]
+    (href,) = re.findall(r'<a href="([^"]+)">line 7</a>', table)
+    assert links == [("sources/a-page.md", "a-section", "../../sources/a-page.md#a-section")]
+    file = File(sub, None, config.site_dir, config.use_directory_urls)  # the ledger page, with the link in Markdown
+    file.content_string = pages[sub].replace("<!--", f"[line 7]({links[0][2]})\n\n<!--")
+    files.append(file)
+    page = Page(None, file, config)
+    page.read_source(config)
+    page.render(config, files)
+    assert re.findall(r'<a href="([^"]+)">line 7</a>', page.content) == [href]
+    assert href.endswith("#a-section") and ("a-page/#" if directory_urls else "a-page.html#") in href
+
+
+def test_a_wrong_ledger_link_fails_the_strict_build(project_copy, tmp_path):
+    """MkDocs checks the table's links to sections as it checks the anchors of Markdown links."""
+    (project_copy / "hooks" / "ledger.py").open("a", encoding="utf-8").write(
+        "\n_real_heading_anchors = heading_anchors\n\n\n"
+        "def heading_anchors(markdown):  # every section link of the ledger made wrong\n"
+        "    return [(line, anchor + '-gone') for line, anchor in _real_heading_anchors(markdown)]\n")
+    result = mkdocs_build(project_copy, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert re.search(r"Doc file 'reference/figure-ledger/sources-index\.md' contains a link "
+                     r"'\.\./\.\./sources/index\.md#[\w-]+-gone', but the doc 'sources/index\.md' does not "
+                     r"contain an anchor", output), output
+
+
+def test_the_table_is_the_html_python_markdown_writes_for_it():
+    """The same <table> as a Markdown table of the same cells (with the abbr extension)."""
+    cells = [["FDI & R&D", 'a "quote", it\'s > 2', "FDIs FDI’s (FDI)"], ["*x* _y_ `z` [l](u) \\$ | @key", "", "GBA"]]
+    abbreviations = '*[FDI]: foreign "direct" investment, Li\'s & <b>\n*[GBA]: Greater Bay Area\n*[R&D]: research'
+    md = "\n".join(["| " + " | ".join(_cell(c) for c in row) + " |" for row in [COLUMNS[:3], ["---"] * 3, *cells]])
+    expected = markdown.markdown(f"{md}\n\n{abbreviations}\n", extensions=["tables", "abbr"])
+    table = _table(COLUMNS[:3], [[_html(c) for c in row] for row in cells])
+    assert with_abbreviations(table, abbreviations) == expected
+    assert with_abbreviations(table, "no abbreviations") == table
+    assert _html("a <b> & c") == "a &lt;b&gt; &amp; c"  # (as Markdown, _cell gave "\\&lt;b&gt;": < has no escape)
 
 
 def test_heading_anchors_agree_with_the_built_pages(built_site):
