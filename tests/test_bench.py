@@ -328,3 +328,22 @@ def test_real_serve_on_a_tiny_project(tmp_path):
                     os.readlink(Path("/proc") / pid / "cwd").encode():
                 left.append(pid)
     assert left == []
+
+
+def test_a_cold_build_runs_without_the_cache_and_puts_the_warm_one_back(tmp_path, monkeypatch):
+    cache = tmp_path / ".cache"
+    (cache / "pandoc").mkdir(parents=True)
+    (cache / "pandoc" / "run.json").write_text("warm", encoding="utf-8")
+    monkeypatch.setattr(bench, "CACHE", cache)
+    seen = []
+
+    def build(args, site, pdf=False):
+        seen.append(cache.exists())
+        (cache / "charts").mkdir(parents=True)  # the cold build writes a cache of its own
+        return 1.0, 0.9, None
+
+    monkeypatch.setattr(bench, "timed_build", build)
+    assert bench.cold_build(tmp_path / "site") == (1.0, 0.9, None)
+    assert seen == [False]
+    assert (cache / "pandoc" / "run.json").read_text(encoding="utf-8") == "warm" and not (cache / "charts").exists()
+    assert not (tmp_path / ".cache-bench-aside").exists()
