@@ -183,3 +183,23 @@ def test_the_pages_workflow_tests_before_it_publishes_the_tagged_edition():
     assert ci.rstrip().splitlines()[-1] == "make test"  # the README's test command
     make = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"(?m)^publish: .*\n\t\$\(BIN\)/python scripts/publish\.py .*\$\(if \$\(TAG\),--tag \$\(TAG\)\)", make)
+
+
+def test_with_a_public_address_each_edition_cites_its_own_url(project_copy, tmp_path, monkeypatch):
+    """Once site_url is set, mike's build of an edition cites every page at the edition's own
+    address (mike's plugin puts the edition into site_url), which is what a reader must cite."""
+    from conftest import mkdocs_build
+
+    config = project_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "copyright:", "site_url: https://primer.example.org/\ncopyright:", 1), encoding="utf-8")
+    edition = re.search(r"(?m)^    version: (\S+)", config.read_text(encoding="utf-8")).group(1)
+    monkeypatch.setenv(editions_hook.MIKE_VERSION, edition)
+    site = tmp_path / "site"
+    result = mkdocs_build(project_copy, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (site / "sources" / "index.html").read_text(encoding="utf-8")
+    url = f"https://primer.example.org/{edition}/sources/"
+    assert f'<meta name="citation_public_url" content="{url}">' in page
+    assert re.search(rf"url\s*=\s*\{{{re.escape(url)}\}}", page), "the BibTeX does not cite the edition's URL"
+    assert f'<link rel="canonical" href="{url}">' in page
