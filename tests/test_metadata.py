@@ -41,16 +41,19 @@ def test_mkdocs_config_keeps_the_guards():
     assert plugins["bibtex"]["bibtex"]["enable_inline_citations"] is False
 
 
-# The one other thing CI may do: install Debian's Chromium (and a CJK font) for the browser
-# tests when it is missing. Nothing but apt-get can run in it, so it cannot stand in for the tests.
-_CHROMIUM_INSTALL = re.compile(
-    r"^if ! command -v chromium >/dev/null 2>&1; then\n"
-    r"\s+apt-get update && apt-get install -y (--no-install-recommends )?chromium( fonts-[a-z0-9-]+)*\n"
+# The one other thing CI may do: install, with apt-get, the Debian packages the tests use when
+# they are missing (Chromium and a CJK font for the browser tests, poppler's pdftotext for the
+# PDF). Nothing but that can run in it, so it cannot stand in for the tests.
+_SYSTEM_INSTALL = re.compile(
+    r"^missing=\(\)\n"
+    r"(?:command -v [a-z0-9-]+ >/dev/null 2>&1 \|\| missing\+=\([a-z0-9 -]+\)\n)+"
+    r"if \[ \$\{#missing\[@\]\} -gt 0 \]; then\n"
+    r"  apt-get update && apt-get install -y (--no-install-recommends )?\"\$\{missing\[@\]\}\"\n"
     r"fi$", re.MULTILINE)
 
 
 def _ci_commands(script: str) -> list[str]:
-    script = _CHROMIUM_INSTALL.sub("", script)
+    script = _SYSTEM_INSTALL.sub("", script)
     return [line for line in script.splitlines()
             if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
 
@@ -61,11 +64,16 @@ def test_ci_runs_the_readmes_test_command():
     assert _ci_commands((ROOT / ".ci" / "run").read_text(encoding="utf-8")) == [command]
 
 
-def test_ci_check_allows_only_the_chromium_install():
-    """The allowance above is exactly the Chromium install: anything else in the block counts."""
-    install = ("if ! command -v chromium >/dev/null 2>&1; then\n"
-               "  apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk\nfi\n")
+def test_ci_check_allows_only_the_package_install():
+    """The allowance above is exactly the package install: anything else in the block counts."""
+    install = ("missing=()\n"
+               "command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-noto-cjk)\n"
+               "command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)\n"
+               "if [ ${#missing[@]} -gt 0 ]; then\n"
+               '  apt-get update && apt-get install -y --no-install-recommends "${missing[@]}"\n'
+               "fi\n")
     assert _ci_commands(install + "make test\n") == ["make test"]
-    assert _ci_commands(install.replace("fonts-noto-cjk", "fonts-noto-cjk; exit 0") + "make test\n") != ["make test"]
+    assert _ci_commands(install.replace("fonts-noto-cjk)", "fonts-noto-cjk); exit 0") + "make test\n") != ["make test"]
+    assert _ci_commands(install.replace("(poppler-utils)", "(poppler-utils; true)") + "make test\n") != ["make test"]
     assert _ci_commands(install.replace("\nfi", "\n  exit 0\nfi") + "make test\n") != ["make test"]
     assert _ci_commands(install + "make test || true\n") != ["make test"]
