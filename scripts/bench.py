@@ -134,7 +134,7 @@ def _pages(site: Path) -> int:
     return sum(1 for _ in site.rglob("*.html")) - (1 if (site / "404.html").is_file() else 0)
 
 
-CACHE = ROOT / ".cache"  # what the hooks reuse between builds (pandoc, charts, figure check)
+CACHE = ROOT / ".cache"  # what the hooks reuse between builds (pandoc, charts, figure check, templates)
 
 
 def cold_build(site: Path) -> tuple[float, float | None, float | None]:
@@ -740,7 +740,7 @@ def report(results: dict, previous: dict | None) -> str:
                   " | |"]
     lines += ["",
               "All without the PDF of the print edition (PRIMER_PDF=0). The strict build reuses `.cache/` (pandoc's "
-              "citations, the charts, the figure check; each keyed by all its inputs) as every rebuild and "
+              "citations, the charts, the figure check, the compiled templates; each keyed by all its inputs) as every rebuild and "
               "`mkdocs serve` do; the cold row is the same build without it. The Material-only build has no "
               "generated pages (bibliography, ledger, glossary…); those are part of the overhead.", ""]
     w = b.get("with_pdf")

@@ -1,0 +1,18 @@
+"""MkDocs hook: template_cache. One job: compile the theme's Jinja templates once, not on every
+build and every live reload. Jinja's own bytecode cache keeps them in .cache/jinja; it keys each
+one by the template's name and file and checks it against a checksum of the template's source,
+so an edited template (overrides/ or a new Material) is compiled again."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+CACHE = ".cache/jinja"
+
+
+def on_env(env, config, files):
+    folder = Path(config.config_file_path).resolve().parent / CACHE
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    return env
