@@ -347,3 +347,17 @@ def test_a_cold_build_runs_without_the_cache_and_puts_the_warm_one_back(tmp_path
     assert seen == [False]
     assert (cache / "pandoc" / "run.json").read_text(encoding="utf-8") == "warm" and not (cache / "charts").exists()
     assert not (tmp_path / ".cache-bench-aside").exists()
+
+
+def test_the_build_ratio_is_reported_with_its_spread(tmp_path, monkeypatch):
+    """The ratio of the medians, and each strict build over the Material build run beside it."""
+    walls = iter([9.0, 3.0, 1.5, 8.0, 4.0, 2.0, 8.0, 5.0, 2.0, 8.0, 11.0])  # warm-up, (strict, base, cold) × 3, PDF
+    monkeypatch.setattr(bench, "baseline_config", lambda tmp: tmp / "base.yml")
+    monkeypatch.setattr(bench, "timed_build", lambda args, site, pdf=False: (next(walls), None, None))
+    monkeypatch.setattr(bench, "cold_build", lambda site: (next(walls), None, None))
+    monkeypatch.setattr(bench, "_pages", lambda site: 1)
+    out, _ = bench.bench_build(3, tmp_path)
+    assert out["strict"]["runs_s"] == [3.0, 4.0, 5.0] and out["material_only"]["runs_s"] == [1.5, 2.0, 2.0]
+    assert out["ratio"] == 4.0 / 2.0
+    assert out["ratio_paired"] == {"median": 2.0, "min": 2.0, "max": 2.5}
+    assert out["cold"]["median_s"] == 8.0
