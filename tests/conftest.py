@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -15,9 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-# What a build needs; a copy of these is a complete project.
-PROJECT_PARTS = ["mkdocs.yml", "docs", "hooks", "scripts", "sources", "styles", "references.bib", "glossary.yaml",
-                 "charts.yaml", "overrides", "CHANGELOG.md"]
+from project_parts import copy_project  # noqa: E402  (scripts/project_parts.py: what a build needs)
 
 
 def mkdocs_build(project: Path, site_dir: Path, *, pdf: bool = False) -> subprocess.CompletedProcess:
@@ -83,17 +80,6 @@ def _publish(repo: Path, *options: str) -> subprocess.CompletedProcess:
                GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org")
     return subprocess.run([sys.executable, "scripts/publish.py", *options], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=600)
-
-
-def copy_project(dest: Path, extra: tuple[str, ...] = ()) -> Path:
-    dest.mkdir(parents=True)
-    for part in (*PROJECT_PARTS, *extra):
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / part)
-    return dest
 
 
 def release_edition(repo: Path, version: str | None = None, date: str = "2026-01-01") -> str:

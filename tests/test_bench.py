@@ -330,34 +330,31 @@ def test_real_serve_on_a_tiny_project(tmp_path):
     assert left == []
 
 
-def test_a_cold_build_runs_without_the_cache_and_puts_the_warm_one_back(tmp_path, monkeypatch):
-    cache = tmp_path / ".cache"
-    (cache / "pandoc").mkdir(parents=True)
-    (cache / "pandoc" / "run.json").write_text("warm", encoding="utf-8")
-    monkeypatch.setattr(bench, "CACHE", cache)
+def test_a_cold_build_builds_a_fresh_copy_and_leaves_the_project_alone(tmp_path, monkeypatch):
     seen = []
 
-    def build(args, site, pdf=False):
-        seen.append(cache.exists())
-        (cache / "charts").mkdir(parents=True)  # the cold build writes a cache of its own
+    def build(args, site, pdf=False, cwd=None):
+        seen.append((cwd, (cwd / "mkdocs.yml").is_file(), (cwd / "docs").is_dir(), (cwd / ".cache").exists(),
+                     (cwd / ".git").exists()))
         return 1.0, 0.9, None
 
     monkeypatch.setattr(bench, "timed_build", build)
     assert bench.cold_build(tmp_path / "site") == (1.0, 0.9, None)
-    assert seen == [False]
-    assert (cache / "pandoc" / "run.json").read_text(encoding="utf-8") == "warm" and not (cache / "charts").exists()
-    assert not (tmp_path / ".cache-bench-aside").exists()
+    (cwd, has_config, has_docs, has_cache, has_git), = seen
+    assert cwd != bench.ROOT and has_config and has_docs and not has_cache and not has_git
+    assert not cwd.exists()  # the copy is thrown away
 
 
 def test_the_build_ratio_is_reported_with_its_spread(tmp_path, monkeypatch):
     """The ratio of the medians, and each strict build over the Material build run beside it."""
-    walls = iter([9.0, 3.0, 1.5, 8.0, 4.0, 2.0, 8.0, 5.0, 2.0, 8.0, 11.0])  # warm-up, (strict, base, cold) × 3, PDF
+    walls = iter([9.0, 9.0, 3.0, 1.5, 8.0, 4.0, 2.0, 7.0, 5.0, 2.0, 9.0, 11.0])  # warm-ups, (strict, base, cold) × 3, PDF
     monkeypatch.setattr(bench, "baseline_config", lambda tmp: tmp / "base.yml")
-    monkeypatch.setattr(bench, "timed_build", lambda args, site, pdf=False: (next(walls), None, None))
+    monkeypatch.setattr(bench, "timed_build", lambda args, site, pdf=False, cwd=None: (next(walls), None, None))
     monkeypatch.setattr(bench, "cold_build", lambda site: (next(walls), None, None))
     monkeypatch.setattr(bench, "_pages", lambda site: 1)
     out, _ = bench.bench_build(3, tmp_path)
     assert out["strict"]["runs_s"] == [3.0, 4.0, 5.0] and out["material_only"]["runs_s"] == [1.5, 2.0, 2.0]
     assert out["ratio"] == 4.0 / 2.0
     assert out["ratio_paired"] == {"median": 2.0, "min": 2.0, "max": 2.5}
-    assert out["cold"]["median_s"] == 8.0
+    assert out["cold"]["median_s"] == 8.0 and out["ratio_cold"] == 8.0 / 2.0
+    assert out["with_pdf"]["extra_s"] == 11.0 - 4.0  # the full build over the median strict build
