@@ -1,9 +1,11 @@
 """MkDocs hook: template_cache. One job: compile the theme's Jinja templates once, not on every
 build and every live reload. Jinja's own bytecode cache keeps them in .cache/jinja; it keys each
 one by the template's name and file and checks it against a checksum of the template's source,
-so an edited template (overrides/ or a new Material) is compiled again."""
+so an edited template (overrides/ or a new Material) is compiled again. The folder is named after
+the versions of Jinja, MkDocs and Material, whose options the checksum does not cover."""
 from __future__ import annotations
 
+from importlib import metadata
 from pathlib import Path
 
 import jinja2
@@ -12,7 +14,8 @@ CACHE = ".cache/jinja"
 
 
 def on_env(env, config, files):
-    folder = Path(config.config_file_path).resolve().parent / CACHE
+    versions = "-".join(f"{name}{metadata.version(name)}" for name in ("jinja2", "mkdocs", "mkdocs-material"))
+    folder = Path(config.config_file_path).resolve().parent / CACHE / versions
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
     return env

@@ -1806,13 +1806,8 @@ class ResultCache:
         if self._key is None:
             code = _code_state()
             manifest = _file_state(self.root / MANIFEST)
-            listing = "listing-" + _digest(*code, manifest)  # the files a manifest lists follow from its bytes
-            listed = self._get(listing)
-            if not (isinstance(listed, list) and all(isinstance(f, str) for f in listed)):
-                listed = [str(s["file"]) for s in _read_manifest(self.root)]
-                self._put(listing, listed)
             parts = [*code, manifest, _file_state(self.root / BIBFILE)]
-            for file in listed:
+            for file in (str(s["file"]) for s in _read_manifest(self.root)):
                 parts += [file, _file_state(self.root / file)]
             self._key = _digest(*parts)
         return self._key

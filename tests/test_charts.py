@@ -518,6 +518,8 @@ def test_a_warm_build_is_the_cold_build_without_matplotlib_or_pandoc(project_cop
     cold = mkdocs_build(project_copy, tmp_path / "cold")
     assert cold.returncode == 0, cold.stdout + cold.stderr
     kept = _tree(cache)
+    # Each entry is written afresh (os.replace: a new inode) when redone, even with the same bytes.
+    inodes = {f.relative_to(cache).as_posix(): f.stat().st_ino for f in cache.rglob("*") if f.is_file()}
     assert sum(name.startswith("charts/") for name in kept) == len(REQUIRED)
     assert sum(name.startswith("pandoc/") for name in kept) == 1
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0")
@@ -527,6 +529,8 @@ def test_a_warm_build_is_the_cold_build_without_matplotlib_or_pandoc(project_cop
     assert warm.returncode == 0, warm.stdout + warm.stderr
     assert not re.search(r"\|\s*matplotlib$", warm.stderr, re.M), "a warm build imported matplotlib"
     assert _tree(cache) == kept, "the warm build wrote to the cache: something was drawn, run or checked again"
+    assert {f.relative_to(cache).as_posix(): f.stat().st_ino for f in cache.rglob("*") if f.is_file()} == inodes, \
+        "the warm build rewrote a cache entry: something was drawn, run or checked again"
     sitemaps = ("sitemap.xml", "sitemap.xml.gz")   # dated: the two builds may straddle midnight
     cold_site = {k: v for k, v in _tree(tmp_path / "cold").items() if k not in sitemaps}
     warm_site = {k: v for k, v in _tree(tmp_path / "warm").items() if k not in sitemaps}

@@ -198,6 +198,14 @@ def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(project_c
     checked.clear()
     assert cached() == fresh and checked == []                            # all restored: the kept results
 
+    # The same text at another path is another page: checked, its rows name the new path.
+    copy = root / "docs" / "sources" / "copy-of-index.md"
+    copy.write_text(text, encoding="utf-8")
+    result = cached()
+    assert checked == ["sources/copy-of-index.md"]
+    assert result == check_figures.check([root / "docs"], root=root)
+    assert any(row.page == "sources/copy-of-index.md" for row in result.rows)
+
 
 def test_the_check_cache_key_holds_the_checks_own_code(project_copy, tmp_path, monkeypatch):
     cache = check_figures.ResultCache(tmp_path, project_copy)
