@@ -395,10 +395,13 @@ def git_dates(docs_dir: str | Path) -> tuple[dict[str, Dates], str]:
 
 def whole_dates(dates: dict[str, Dates], unknown: str) -> Dates:
     """The dates of what gathers every page (the print edition and its PDF): first published
-    when the first page was, last revised at the latest revision of any page."""
+    when the first page was, last revised at the latest revision of any page. A date no page has
+    is unknown for the pages' own reason (a shallow clone, say), else for `unknown`'s."""
     firsts = [d.first for d in dates.values() if d.first]
     lasts = [d.last for d in dates.values() if d.last]
-    return Dates(min(firsts) if firsts else None, max(lasts) if lasts else None, unknown)
+    reason = next((d.unknown for d in dates.values()
+                   if (not firsts and d.first is None) or (not lasts and d.last is None)), unknown)
+    return Dates(min(firsts) if firsts else None, max(lasts) if lasts else None, reason)
 
 
 # --- command line ---------------------------------------------------------------------------

@@ -556,6 +556,8 @@ def test_whole_primer_dates_span_every_page():
              "c.md": cite.Dates(None, "2024-09-09", cite.SHALLOW)}
     assert cite.whole_dates(dates, cite.NOT_COMMITTED) == cite.Dates("2024-01-15", "2024-09-09", cite.NOT_COMMITTED)
     assert cite.whole_dates({}, cite.NO_GIT) == cite.Dates(None, None, cite.NO_GIT)
+    shallow = {"a.md": cite.Dates(None, "2024-05-01", cite.SHALLOW), "b.md": cite.Dates(None, "2024-09-09", cite.SHALLOW)}
+    assert cite.whole_dates(shallow, cite.NOT_COMMITTED) == cite.Dates(None, "2024-09-09", cite.SHALLOW)
 
 
 @pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="not a git checkout")
