@@ -5,6 +5,7 @@
   definition, and the pages that use it (found by scanning docs/).
 - Every page gets the terms as Markdown abbreviations (`*[GBA]: …`), so each
   occurrence shows its definition on hover (Material styles `abbr` tooltips).
+  Each definition is a block of its own (see abbreviations()).
 - The definitions' figures go through the figure check like any chapter's.
 Runs before hooks/citations.py, so the page's citations join the single pandoc run.
 """
@@ -138,6 +139,12 @@ def on_files(files, config):
     return files
 
 
+def abbreviations(terms: list[dict]) -> str:
+    """The terms as Markdown abbreviations, a blank line between each. One definition to a block:
+    Python-Markdown tests a block against each block processor, then parses its first line and tests
+    the rest again, so definitions on consecutive lines cost time as the square of their number."""
+    return "\n\n".join(f"*[{t}]: {tooltip(term)}" for term in terms for t in triggers(term))
+
+
 def on_page_markdown(markdown, page, config, files):
-    abbreviations = "\n".join(f"*[{t}]: {tooltip(term)}" for term in _terms for t in triggers(term))
-    return f"{markdown}\n\n{abbreviations}\n"
+    return f"{markdown}\n\n{abbreviations(_terms)}\n"

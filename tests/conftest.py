@@ -17,6 +17,19 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from project_parts import copy_project  # noqa: E402  (scripts/project_parts.py: what a build needs)
 
 
+def site_markdown(footnotes="footnotes"):
+    """A Markdown converter with mkdocs.yml's markdown_extensions and their options (`footnotes`: what
+    stands for the footnotes extension), as MkDocs makes one for each page, without MkDocs' own."""
+    import markdown
+    import yaml
+    names, configs = [], {}
+    for entry in yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        names.append(footnotes if name == "footnotes" else name)
+        configs[name] = options or {}
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
 def mkdocs_build(project: Path, site_dir: Path, *, pdf: bool = False) -> subprocess.CompletedProcess:
     """Run the strict build exactly as `make build` does, from the project's root; without the PDF
     of the print edition (~20 s with WeasyPrint) unless `pdf` (hooks/print_edition.py, PRIMER_PDF)."""

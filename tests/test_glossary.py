@@ -8,11 +8,11 @@ import sys
 
 import pytest
 import yaml
-from conftest import ROOT, mkdocs_build
+from conftest import ROOT, mkdocs_build, site_markdown
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(ROOT / "hooks"))
-from glossary import load, tooltip  # noqa: E402
+from glossary import abbreviations, load, tooltip  # noqa: E402
 
 REQUIRED_TERMS = ["双循环", "内循环", "国内大循环", "新发展格局", "卡脖子", "自力更生",
                   "GBA", "BRI", "RCEP", "CBAM", "FDI", "SME"]
@@ -95,3 +95,21 @@ def test_word_search_is_the_regex_word_search():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
         assert _as_word(word, text) == bool(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)), (word, text)
+
+
+def test_abbreviation_definitions_cost_time_in_proportion_to_their_number():
+    """Every page ends with the glossary's definitions. Each is a block of its own, so Python-Markdown's
+    block processors each test it once; on consecutive lines, each would be tested again with all the
+    lines after it (as the square of their number). The measure is the characters tested (a time would
+    flake); without the blank lines it is over four times this bound."""
+    text = abbreviations(load(ROOT))
+    md = site_markdown()
+    tested = []
+    for processor in md.parser.blockprocessors:
+        def test(parent, block, original=processor.test):
+            tested.append(len(block))
+            return original(parent, block)
+        processor.test = test
+    html_text = md.convert(text)
+    assert sum(tested) <= 2 * len(md.parser.blockprocessors) * len(text)
+    assert html_text == "", "the definitions alone render to nothing"

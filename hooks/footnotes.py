@@ -1,0 +1,60 @@
+"""MkDocs hook: footnotes. One job: Python-Markdown's footnotes, with back-reference ids found in linear time.
+
+mkdocs-bibtex turns every citation of a work into a reference to that work's one footnote, so a
+chapter refers to its own source's footnote some two hundred times. Python-Markdown 3.11 gives each
+reference after the first the id `fnref2:key`, `fnref3:key`, …, and finds the next free number by
+trying every number from 2 upwards: time as the square of the references to one footnote. This
+extension remembers where the last search stopped; the ids, and so the HTML, are the same
+(tests/test_footnotes.py compares both on every page of the site). The `footnotes` entry of
+mkdocs.yml's markdown_extensions, and its options, are kept; only the class is this one.
+"""
+from __future__ import annotations
+
+from markdown.extensions.footnotes import RE_REF_ID, FootnoteExtension
+from mkdocs.exceptions import PluginError
+
+NAMES = ("footnotes", "markdown.extensions.footnotes")
+
+
+class LinearFootnoteExtension(FootnoteExtension):
+    """FootnoteExtension whose unique_ref() resumes each reference's search where the last one ended."""
+
+    def reset(self) -> None:
+        super().reset()
+        self.next_number: dict[str, int] = {}  # a reference -> the number its next duplicate tries first
+
+    def unique_ref(self, reference: str, found: bool = False) -> str:
+        if not found or reference not in self.used_refs:
+            return super().unique_ref(reference, found)  # not a duplicate: the original's own path
+        separator = self.get_separator()
+        ref, _, rest = reference.partition(separator)
+        match = RE_REF_ID.fullmatch(ref)
+        if not separator or separator not in reference or not (ref == "fnref" or match):
+            return super().unique_ref(reference, found)  # an id the original would number its own way
+        prefix, number = (match.group(1), int(match.group(2)) + 1) if match else (ref, 2)
+        number = self.next_number.get(reference, number)
+        candidate = f"{prefix}{number}{separator}{rest}"
+        while candidate in self.used_refs:  # the original's loop, from where it last stopped
+            number += 1
+            candidate = f"{prefix}{number}{separator}{rest}"
+        self.next_number[reference] = number + 1
+        self.used_refs.add(candidate)
+        self.found_refs[reference] = self.found_refs.get(reference, 0) + 1
+        return candidate
+
+
+def on_config(config):
+    names = [name for name in config.markdown_extensions if name in NAMES]
+    if not names:
+        raise PluginError("hooks/footnotes.py: mkdocs.yml's markdown_extensions has no `footnotes`; "
+                          "add it (mkdocs-bibtex's citations are footnotes) or remove the hook")
+    options = {}
+    for name in names:
+        options.update(config.mdx_configs.pop(name, None) or {})
+    if options.get("UNIQUE_IDS"):  # one instance serves every page, so its prefix would count on from page to page
+        raise PluginError("hooks/footnotes.py: footnotes' UNIQUE_IDS is not supported by this hook; "
+                          "remove the option or the hook")
+    at = config.markdown_extensions.index(names[0])
+    config.markdown_extensions[:] = [name for name in config.markdown_extensions if name not in NAMES]
+    config.markdown_extensions.insert(at, LinearFootnoteExtension(**options))
+    return config
