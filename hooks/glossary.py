@@ -36,7 +36,7 @@ _terms: list[dict] = []
 def load(root: Path) -> list[dict]:
     path = root / DATA
     try:
-        terms = yaml.safe_load(path.read_text(encoding="utf-8"))["terms"]
+        terms = yaml.load(path.read_text(encoding="utf-8"), Loader=check_figures.YAML_LOADER)["terms"]
     except FileNotFoundError:
         raise PluginError(f"{DATA}: missing; it holds the glossary") from None
     except (yaml.YAMLError, KeyError, TypeError) as err:

@@ -134,7 +134,7 @@ class Resolved:
 def load(path) -> list[Chart]:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=check_figures.YAML_LOADER)
     except FileNotFoundError:
         raise ChartError(f"{DATA}: missing; it lists the charts drawn from the figure ledger") from None
     except yaml.YAMLError as err:

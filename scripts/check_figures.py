@@ -108,6 +108,9 @@ from typing import Iterable
 
 import yaml
 
+# libyaml's parser when PyYAML has it (the pinned wheel does): the same data, about eight times faster
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MANIFEST = "sources/manifest.yaml"
 BIBFILE = "references.bib"
 DOCS_DIR = "docs"
@@ -962,7 +965,7 @@ def _read_manifest(root: Path) -> list[dict]:
         raise BadInput(f"{MANIFEST} is missing under {root} (it lists the vendored sources); "
                        f"run from the repository root or pass --root")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except UnicodeDecodeError as e:
         raise BadInput(f"{MANIFEST} is not valid UTF-8 at byte offset {e.start}") from None
     except yaml.YAMLError as e:
