@@ -32,6 +32,9 @@ from check_links import _mkdocs_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ALIAS = "latest"  # mkdocs.yml extra.version.default: the alias of the current edition
+# latest/… redirects to the edition it names: one copy of each page. Given here, not as the mike
+# plugin's option in mkdocs.yml: every other build would import the plugin to no effect.
+MIKE_OPTIONS = ["--alias-type", "redirect"]
 
 
 class Refused(Exception):
@@ -110,8 +113,8 @@ def publish(root: Path, *, push: bool = False, force: bool = False, tag: str | N
     commit = _git(root, "rev-parse", "--short", "HEAD").strip() or "?"
     git_options = ["-b", branch, "-r", remote] + (["--push"] if push else [])
     steps = [
-        ["deploy", "--update-aliases", "-m", f"Publish edition {edition} from {commit}", *git_options,
-         edition, ALIAS],
+        ["deploy", "--update-aliases", *MIKE_OPTIONS, "-m", f"Publish edition {edition} from {commit}",
+         *git_options, edition, ALIAS],
         ["set-default", "-m", f"The site's root leads to {ALIAS}", *git_options, ALIAS],  # no commit if it does
     ]
     for step in steps:

@@ -4,6 +4,7 @@ refused unless forced; `latest` and the site's root lead to the current edition.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -185,18 +186,22 @@ def test_the_pages_workflow_tests_before_it_publishes_the_tagged_edition():
     assert re.search(r"(?m)^publish: .*\n\t\$\(BIN\)/python scripts/publish\.py .*\$\(if \$\(TAG\),--tag \$\(TAG\)\)", make)
 
 
-def test_with_a_public_address_each_edition_cites_its_own_url(project_copy, tmp_path, monkeypatch):
+def test_with_a_public_address_each_edition_cites_its_own_url(project_copy, tmp_path):
     """Once site_url is set, mike's build of an edition cites every page at the edition's own
-    address (mike's plugin puts the edition into site_url), which is what a reader must cite."""
-    from conftest import mkdocs_build
+    address (mike adds its plugin to the builds it makes, which puts the edition into site_url),
+    which is what a reader must cite."""
+    from mike import mkdocs_utils
 
     config = project_copy / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
         "copyright:", "site_url: https://primer.example.org/\ncopyright:", 1), encoding="utf-8")
     edition = re.search(r"(?m)^    version: (\S+)", config.read_text(encoding="utf-8")).group(1)
-    monkeypatch.setenv(editions_hook.MIKE_VERSION, edition)
     site = tmp_path / "site"
-    result = mkdocs_build(project_copy, site)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0", **{editions_hook.MIKE_VERSION: edition})
+    with mkdocs_utils.inject_plugin(str(config)) as built_with:  # the configuration `mike deploy` builds
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-f", built_with,
+                                 "-d", str(site)], cwd=project_copy, env=env, capture_output=True, text=True,
+                                timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     page = (site / "sources" / "index.html").read_text(encoding="utf-8")
     url = f"https://primer.example.org/{edition}/sources/"
