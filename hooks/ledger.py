@@ -174,9 +174,6 @@ def render(result, docs_dir: Path, files, config) -> tuple[dict[str, str], dict[
     return pages, tables
 
 
-TEXT_RE = re.compile(r">([^<]+)<")  # a text node of _table's HTML (its texts and attributes are escaped)
-
-
 def with_abbreviations(table: str, markdown: str) -> str:
     """The table with the abbreviations defined in the page's Markdown (`*[FDI]: ...`) marked as the
     abbr extension marks them in text: <abbr title="...">FDI</abbr>."""
@@ -191,6 +188,10 @@ def with_abbreviations(table: str, markdown: str) -> str:
     if not abbrs:
         return table
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(abbrs, key=len, reverse=True))) + r")\b")
+    # Only the text nodes that hold an abbreviation are unescaped and marked, found in one pass: in
+    # _table's HTML (texts and attributes escaped, so `>` only ends a tag) an abbreviation stands in
+    # its escaped form, since escaping goes character by character.
+    holding = re.compile(r">([^<]*(?:" + "|".join(re.escape(_escape(abbr)) for abbr in abbrs) + r")[^<]*)<")
 
     def mark(text_node):
         text = html.unescape(text_node.group(1))
@@ -200,7 +201,7 @@ def with_abbreviations(table: str, markdown: str) -> str:
             parts += [_escape(text[end:match.start()]), f'<abbr title="{title}">{_escape(match.group(0))}</abbr>']
             end = match.end()
         return ">" + "".join(parts + [_escape(text[end:])]) + "<" if parts else text_node.group(0)
-    return TEXT_RE.sub(mark, table)
+    return holding.sub(mark, table)
 
 
 @event_priority(-40)

@@ -59,6 +59,9 @@ ID_REF_ATTRS = {"for", "aria-labelledby", "aria-describedby", "aria-controls", "
 URL_ATTRS = {"href", "src", "xlink:href", "poster", "data", "action", "cite"}
 NAME_TAGS = {"a", "input", "map"}  # a `name` is an anchor (a), a radio group (input) or an image map
 _URL_ID_RE = re.compile(r"url\(\s*(['\"]?)#([^'\")\s]+)\1\s*\)")
+# A tag with none of these attributes (most tags: class and style only) is left as it is, unparsed.
+_REWRITTEN_RE = re.compile(r"(?:^|\s)(?:" + "|".join(map(re.escape, sorted(
+    {"id", "name", "srcset", "imagesrcset", *ID_REF_ATTRS, *URL_ATTRS}))) + r")\s*=|url\(", re.I)
 _CITE_BLOCK_RE = re.compile(r"<section\b(?P<attrs>[^>]*\bclass=\"cite-block\"[^>]*)>(?P<body>.*?)</section>", re.S)
 _FIRST_P_RE = re.compile(r"<p>(.*?)</p>", re.S)
 _COINS_RE = re.compile(r"\s*<span class=\"Z3988\"[^>]*>\s*</span>")
@@ -128,11 +131,17 @@ class _Rewriter:
         self.page_slugs = page_slugs  # URL path -> slug, for every page of the print edition
         self.print_url = print_url
         self.top_id = top_id
+        self._urls: dict[str, str] = {}
 
     def ident(self, value: str) -> str:
         return self.prefix + value
 
     def url(self, value: str) -> str:
+        if value not in self._urls:  # a page links to the same few addresses again and again
+            self._urls[value] = self._url(value)
+        return self._urls[value]
+
+    def _url(self, value: str) -> str:
         raw = value.strip()
         if not raw:
             return value
@@ -153,7 +162,7 @@ class _Rewriter:
 
     def tag(self, match: re.Match) -> str:
         name, attrs, close = match.group(1), match.group(2), match.group(3)
-        if not attrs:
+        if not attrs or not _REWRITTEN_RE.search(attrs):
             return match.group(0)
         out = []
         for attr in ATTR_RE.finditer(attrs):
