@@ -7,6 +7,9 @@ trying every number from 2 upwards: time as the square of the references to one 
 extension remembers where the last search stopped; the ids, and so the HTML, are the same
 (tests/test_footnotes.py compares both on every page of the site). The `footnotes` entry of
 mkdocs.yml's markdown_extensions, and its options, are kept; only the class is this one.
+One instance serves every page: each Markdown that MkDocs makes for a page resets it, as it would a
+new one, and it keeps the parser of the last; a plugin that converted Markdown in the middle of a
+page (Material's blog excerpts, macros; none here) would need a Markdown of its own.
 """
 from __future__ import annotations
 
@@ -29,8 +32,10 @@ class LinearFootnoteExtension(FootnoteExtension):
         separator = self.get_separator()
         ref, _, rest = reference.partition(separator)
         match = RE_REF_ID.fullmatch(ref)
-        if not separator or separator not in reference or not (ref == "fnref" or match):
-            return super().unique_ref(reference, found)  # an id the original would number its own way
+        if (not separator or separator[0] in "fnre0123456789" or separator not in reference
+                or not (ref == "fnref" or match)):
+            # an id the original numbers its own way: its separator may recur inside fnref2, fnref12…
+            return super().unique_ref(reference, found)
         prefix, number = (match.group(1), int(match.group(2)) + 1) if match else (ref, 2)
         number = self.next_number.get(reference, number)
         candidate = f"{prefix}{number}{separator}{rest}"

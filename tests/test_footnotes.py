@@ -51,7 +51,8 @@ def test_the_same_html_on_hard_cases(text):
 
 
 @pytest.mark.parametrize("options", [{"SEPARATOR": "-"}, {"SEPARATOR": "r"}, {"SEPARATOR": "__"},
-                                     {"BACKLINK_TEXT": "^"}])
+                                     {"SEPARATOR": "2"}, {"SEPARATOR": "f2"}, {"SEPARATOR": "1"},
+                                     {"BACKLINK_TEXT": "^"}, {"USE_DEFINITION_ORDER": False}])
 def test_the_same_html_with_other_options(options):
     text = " ".join("w[^k] v[^fn]" for _ in range(30)) + "\n\n[^k]: K.\n[^fn]: F.\n"
     same = [markdown.Markdown(extensions=[ext]).convert(text)
