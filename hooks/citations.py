@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import cache_files  # noqa: E402
 from lint_bib import lint  # noqa: E402
 
 from mkdocs_bibtex.citation import CITATION_BLOCK_REGEX, Citation, CitationBlock  # noqa: E402
@@ -58,24 +57,17 @@ def cache_pandoc(registry, folder: Path) -> None:
             data = part if isinstance(part, bytes) else part.encode("utf-8")
             digest.update(len(data).to_bytes(8, "big") + data)
         path = folder / f"{digest.hexdigest()}.json"
-        try:
-            inline, references = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(inline, dict) and isinstance(references, dict):
-                os.utime(path)
-                return inline, references
-        except (OSError, ValueError, TypeError):
-            pass
+        text = cache_files.read(path)
+        if text is not None:
+            try:
+                inline, references = json.loads(text)
+                if isinstance(inline, dict) and isinstance(references, dict):
+                    return inline, references
+            except (ValueError, TypeError):
+                pass  # damaged: pandoc runs again and the file is written anew
         inline, references = run(citation_blocks)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp", delete=False) as tmp:
-                json.dump([inline, references], tmp, ensure_ascii=False)
-            os.replace(tmp.name, path)
-            runs = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in runs[_KEEP:]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            pass  # no cache this time: the next build runs pandoc again
+        # not kept when it cannot be written: the next build runs pandoc again
+        cache_files.write(path, json.dumps([inline, references], ensure_ascii=False), _KEEP)
         return inline, references
 
     process.cache_folder, process.uncached = folder, run

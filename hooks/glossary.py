@@ -36,7 +36,7 @@ _terms: list[dict] = []
 def load(root: Path) -> list[dict]:
     path = root / DATA
     try:
-        terms = yaml.load(path.read_text(encoding="utf-8"), Loader=check_figures.YAML_LOADER)["terms"]
+        terms = check_figures.load_yaml(path.read_text(encoding="utf-8"))["terms"]
     except FileNotFoundError:
         raise PluginError(f"{DATA}: missing; it holds the glossary") from None
     except (yaml.YAMLError, KeyError, TypeError) as err:

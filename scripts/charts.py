@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import glob
 import hashlib
 import html
 import io
@@ -58,7 +59,6 @@ import os
 import posixpath
 import re
 import sys
-import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -67,6 +67,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cache_files  # noqa: E402
 import check_figures  # noqa: E402
 
 DATA = "charts.yaml"
@@ -134,7 +135,7 @@ class Resolved:
 def load(path) -> list[Chart]:
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=check_figures.YAML_LOADER)
+        data = check_figures.load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ChartError(f"{DATA}: missing; it lists the charts drawn from the figure ledger") from None
     except yaml.YAMLError as err:
@@ -517,10 +518,7 @@ def svg(resolved: Resolved, cache_dir=None) -> str:
     if cache_dir is not None:
         digest = cache_key(resolved)
         path = Path(cache_dir) / f"{resolved.id}-{digest}.svg" if digest else None
-        try:
-            text = path.read_text(encoding="utf-8") if path else ""
-        except (OSError, UnicodeDecodeError):
-            text = ""
+        text = (cache_files.read(path) if path else None) or ""
         if text.startswith("<svg") and text.endswith("</svg>"):
             _cache[key] = text
             return text
@@ -540,18 +538,10 @@ def svg(resolved: Resolved, cache_dir=None) -> str:
 
 
 def _store(path: Path, text: str, chart_id: str) -> None:
-    """Write a drawing to the cache atomically and drop the chart's older drawings; a cache that cannot be
-    written is no error (the next build draws again)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as tmp:
-            tmp.write(text)
-        os.replace(tmp.name, path)
-        for old in path.parent.glob(f"{chart_id}-*.svg"):
-            if old != path and re.fullmatch(rf"{re.escape(chart_id)}-[0-9a-f]{{64}}\.svg", old.name):
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    """Write a drawing to the cache atomically and drop the chart's older drawings (ID-KEY.svg, this chart's
+    only: another chart's id may start with this one's); a cache that cannot be written is no error (the next
+    build draws again)."""
+    cache_files.write(path, text, 1, glob.escape(chart_id) + "-" + "[0-9a-f]" * 64 + ".svg")
 
 
 def png(resolved: Resolved, path, scheme: str = "light", dpi: int = 150) -> None:

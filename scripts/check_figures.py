@@ -97,10 +97,8 @@ import difflib
 import hashlib
 import io
 import json
-import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, localcontext
 from pathlib import Path
@@ -108,8 +106,20 @@ from typing import Iterable
 
 import yaml
 
-# libyaml's parser when PyYAML has it (the pinned wheel does): the same data, about eight times faster
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if str(Path(__file__).resolve().parent) not in sys.path:  # when loaded by path (scripts/bench.py)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cache_files  # noqa: E402  (scripts/cache_files.py: the ResultCache's files)
+
+
+def load_yaml(text: str):
+    """YAML data, parsed by libyaml when PyYAML has it (the pinned wheel does): the same data, about eight
+    times faster. Bad YAML is parsed again by PyYAML's own parser, whose error shows the line and names
+    what it found (libyaml's omits both)."""
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
 
 MANIFEST = "sources/manifest.yaml"
 BIBFILE = "references.bib"
@@ -965,7 +975,7 @@ def _read_manifest(root: Path) -> list[dict]:
         raise BadInput(f"{MANIFEST} is missing under {root} (it lists the vendored sources); "
                        f"run from the repository root or pass --root")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as e:
         raise BadInput(f"{MANIFEST} is not valid UTF-8 at byte offset {e.start}") from None
     except yaml.YAMLError as e:
@@ -1779,26 +1789,15 @@ class ResultCache:
         self._key: str | None = None
 
     def _get(self, name: str):
-        path = self.folder / f"{name}.json"
+        text = cache_files.read(self.folder / f"{name}.json")
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            path.touch()
-            return data
-        except (OSError, ValueError):
+            return None if text is None else json.loads(text)
+        except ValueError:
             return None
 
     def _put(self, name: str, data) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.folder, suffix=".tmp",
-                                             delete=False) as tmp:
-                json.dump(data, tmp, ensure_ascii=False)
-            os.replace(tmp.name, self.folder / f"{name}.json")
-            kept = sorted(self.folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
-            for old in kept[self.KEEP:]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            pass  # not kept: the next run checks again
+        # not kept when it cannot be written: the next run checks again
+        cache_files.write(self.folder / f"{name}.json", json.dumps(data, ensure_ascii=False), self.KEEP)
 
     def project(self) -> Project:
         if self._project is None:

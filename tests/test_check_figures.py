@@ -845,3 +845,17 @@ def test_external_figure_without_its_evidence_is_a_problem(tree):
 def test_an_unmarked_figure_citing_only_unvendored_evidence_is_still_a_problem(tree):
     r = run(tree, "A book says 38.6% [@gamma2019book, p. 4].\n")
     assert "no vendored source file" in one_problem(r)
+
+
+@pytest.mark.parametrize("text, named", [("a:\n\t- b\n", "'\\t'"), ("a: *x\n", "alias 'x'")])
+def test_bad_yaml_is_reported_with_what_was_found(text, named):
+    """YAML is parsed by libyaml, whose errors leave out what it found; the message is PyYAML's own."""
+    with pytest.raises(yaml.YAMLError) as error:
+        cf.load_yaml(text)
+    assert named in str(error.value)
+
+
+def test_yaml_data_is_the_same_as_pyyaml_s_own():
+    for name in ("sources/manifest.yaml", "glossary.yaml", "charts.yaml"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert cf.load_yaml(text) == yaml.safe_load(text), name
