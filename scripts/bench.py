@@ -46,15 +46,12 @@ import argparse
 import os
 import contextlib
 import datetime as dt
-import functools
 import gzip
-import http.server
 import importlib.util
 import io
 import json
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -66,34 +63,32 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
+# scripts/browser_parts.py: Chromium, the site's pages and the server, as the browser tests have them
+from browser_parts import NO_CHROMIUM, SEARCH_INDEX, QuietHandler, find_chromium, launch_chromium, page_paths
+from browser_parts import serve as serve_folder
 from project_parts import copy_project  # noqa: E402  (scripts/project_parts.py)
 
 ROOT = Path(__file__).resolve().parent.parent
-SEARCH_INDEX = "search/search_index.json"
 PDF_ENV, PDF_NAME = "PRIMER_PDF", "dual-circulation-primer.pdf"  # hooks/print_edition.py, scripts/print_edition.py
 BUDGETS = {"build_ratio": 2.0, "page_kb": 400, "search_index_kb": 500}
 CHAPTERS = ("/primer/", "/sources/")  # the issue's budget is for chapter pages; every page is shown
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 # -- 1. Build ----------------------------------------------------------------------------------
 
 def _load_config(path: Path) -> dict:
-    """mkdocs.yml as data; `!ENV [NAME, default]` becomes its default, `!relative` the project root."""
+    """mkdocs.yml as plain data. It has no tag (`!ENV`, `!relative`, `!!python/name:`…); one would
+    stop the bench with one line naming the file and the tag: read as None, or dropped, it would
+    silently change the setting in the Material-only configuration written from it."""
     class Loader(yaml.SafeLoader):
         pass
 
-    def env(loader, node):
-        if isinstance(node, yaml.SequenceNode):
-            value = loader.construct_sequence(node)
-        else:
-            value = [loader.construct_scalar(node)]
-        return value[-1] if len(value) > 1 else None
+    def refuse(loader, node):
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)  # as written
+        raise SystemExit(f"bench: {path}, line {node.start_mark.line + 1}: the tag {tag} is not understood "
+                         "here; teach scripts/bench.py's _load_config() what it stands for")
 
-    Loader.add_constructor("!ENV", env)
-    Loader.add_constructor("!relative", lambda loader, node: str(ROOT))
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    Loader.add_constructor(None, refuse)  # every tag without a constructor of its own
     return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
 
 
@@ -246,16 +241,15 @@ def accepts_gzip(accept_encoding: str | None) -> bool:
     return allowed.get("*", False)
 
 
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
+class SiteHandler(QuietHandler):
     """A static server like GitHub Pages: text files gzip-compressed when the client accepts gzip
     (each file compressed once, kept in memory), everything else as SimpleHTTPRequestHandler sends
-    it. Quiet. Each request's body size, as sent, is recorded in `self.server.sent` when it has one."""
+    it. Quiet. Each request's body size, as sent, is recorded in `self.server.sent` when it has one.
+    The browser tests serve the site with QuietHandler itself, files as they are: they check what the
+    site does, the bench what it weighs on the wire, hence the gzip here alone."""
 
     _cache: dict[tuple[str, int, int], bytes] = {}
     _lock = threading.Lock()
-
-    def log_message(self, format, *args):  # noqa: A002
-        pass
 
     def _record(self, nbytes: int, encoding: str | None) -> None:
         sent = getattr(self.server, "sent", None)
@@ -301,28 +295,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-@contextlib.contextmanager
 def serve(site: Path, sent: dict | None = None):
-    """The site on 127.0.0.1 (SiteHandler); `sent`, if given, receives each path's body size as sent."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(site)))
-    server.sent = sent
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def page_paths(site: Path) -> list[str]:
-    paths = []
-    for index in sorted(site.rglob("index.html")):
-        rel = index.parent.relative_to(site).as_posix()
-        if rel != "404" and not rel.startswith("404/") and 'http-equiv="refresh"' not in index.read_text(
-                encoding="utf-8"):  # a redirect page (extra.redirects) is not a page of its own
-            paths.append("" if rel == "." else rel + "/")
-    return paths
+    """The site on 127.0.0.1 as GitHub Pages serves it (SiteHandler), a context manager yielding its
+    base URL; `sent`, if given, receives each path's body size as sent."""
+    return serve_folder(site, SiteHandler, sent=sent)
 
 
 def verdict(nbytes: float, limit_kb: float) -> str:
@@ -348,9 +324,13 @@ def split_load(resources: list[dict]) -> dict:
 
 def _resource(request, site: Path) -> dict:
     """One finished request: bytes on the wire (encoded body + response headers: Playwright's
-    request.sizes(), which is CDP's encodedDataLength) and the decoded body's size."""
-    sizes = request.sizes()
+    request.sizes(), which is CDP's encodedDataLength) and the decoded body's size. A request that
+    got no response (failed: Playwright's sizes() would raise) counts nothing and is marked `failed`."""
     response = request.response()
+    if response is None:
+        return {"url": request.url, "transferred": 0, "body": 0, "headers": 0, "uncompressed": 0,
+                "encoding": None, "failed": True}
+    sizes = request.sizes()
     try:
         uncompressed = len(response.body())
     except Exception:  # noqa: BLE001 - no body to read back (e.g. a worker's): the file served, then
@@ -359,18 +339,18 @@ def _resource(request, site: Path) -> dict:
         uncompressed = file.stat().st_size if file.is_file() else sizes["responseBodySize"]
     return {"url": request.url, "transferred": sizes["responseBodySize"] + sizes["responseHeadersSize"],
             "body": sizes["responseBodySize"], "headers": sizes["responseHeadersSize"], "uncompressed": uncompressed,
-            "encoding": response.headers.get("content-encoding")}
+            "encoding": response.headers.get("content-encoding"), "failed": False}
 
 
 def bench_pages(site: Path, page_runs: int) -> dict:
-    chromium = shutil.which("chromium")
+    chromium = find_chromium()
     if chromium is None:
-        return {"available": False, "why": 'Chromium not found: install it with "apt-get install chromium" (Debian)'}
+        return {"available": False, "why": NO_CHROMIUM}
     from playwright.sync_api import sync_playwright
 
     pages, external, mismatches, sent = [], [], [], {}
     with serve(site, sent) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright, chromium)
         version = browser.version
         for path in page_paths(site):
             loads, first = [], None
@@ -540,6 +520,20 @@ def _get(url: str, timeout: float) -> tuple[int, str]:
         return 0, ""
 
 
+def reload_summary(walls: list[float], inner: list[float | None], logged: list[float | None]) -> dict:
+    """The statistics of the edits: for each, the wall time until the page had the edit (`walls`),
+    MkDocs' "built in" (`inner`) and the logged rebuild (`logged`), None where not printed. Medians
+    (of the known values), the spread of the wall times, and every value."""
+    known = [s for s in inner if s is not None]
+    logged_known = [s for s in logged if s is not None]
+    return {"median_s": statistics.median(walls), "min_s": min(walls), "max_s": max(walls),
+            "runs_s": [round(w, 3) for w in walls],
+            "mkdocs_built_in_median_s": statistics.median(known) if known else None,
+            "mkdocs_built_in_s": inner,
+            "logged_rebuild_median_s": statistics.median(logged_known) if logged_known else None,
+            "logged_rebuild_s": [None if s is None else round(s, 3) for s in logged]}
+
+
 def measure_reload(project: Path, source: str, runs: int, timeout_s: float = 600.0) -> dict:
     """`mkdocs serve` (as `make serve`: full rebuilds, no --dirty) in `project` on a free port; once the
     first build is served, `runs` times: one edit of docs/`source` (a paragraph with a new marker word),
@@ -628,16 +622,9 @@ def measure_reload(project: Path, source: str, runs: int, timeout_s: float = 600
             inner.append(next(iter(built_in_seconds(since)), None))  # None: not printed (a repeat)
             logged.append(logged_rebuild_s(lines[before:]))
             rebuilds.append(count("Detected file changes", before))
-        known = [s for s in inner if s is not None]
-        logged_known = [s for s in logged if s is not None]
         return {"available": True, "runs": runs, "source": f"docs/{source}", "page": "/" + url_path,
                 "command": "mkdocs serve (full rebuild on a change, as `make serve`)",
-                "median_s": statistics.median(walls), "min_s": min(walls), "max_s": max(walls),
-                "runs_s": [round(w, 3) for w in walls],
-                "mkdocs_built_in_median_s": statistics.median(known) if known else None,
-                "mkdocs_built_in_s": inner,
-                "logged_rebuild_median_s": statistics.median(logged_known) if logged_known else None,
-                "logged_rebuild_s": [None if s is None else round(s, 3) for s in logged],
+                **reload_summary(walls, inner, logged),
                 "rebuilds_per_edit": rebuilds, "first_build": first,
                 "poll_s": RELOAD_POLL_S}
     finally:

@@ -1,21 +1,19 @@
-"""What the browser tests share besides fixtures: Chromium's launch options, the viewports and
-colour schemes, a recorder of a context's traffic, how to load a page, and the survey of every
-page (each page visited once per setting, then checked by several tests)."""
+"""What the browser tests share besides fixtures: the viewports and colour schemes, a recorder of
+a context's traffic, how to load a page, and the survey of every page (each page visited once per
+setting, then checked by several tests). How Chromium is found and launched, the list of the
+site's pages and the server are scripts/browser_parts.py's, shared with scripts/bench.py."""
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlparse
 
-CHROMIUM = shutil.which("chromium")
-NO_CHROMIUM = 'Chromium not found: install it with "apt-get install chromium" (Debian) to run the browser tests'
+# scripts/ is on sys.path (tests/conftest.py)
+from browser_parts import NO_CHROMIUM as _NO_CHROMIUM
+from browser_parts import SEARCH_INDEX, find_chromium, launch_chromium
 
-# Headless, and no call home: without the background-networking flags Chromium tries to reach
-# Google; running as root it needs --no-sandbox.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM = find_chromium()
+NO_CHROMIUM = _NO_CHROMIUM + " to run the browser tests"
 
 MOBILE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -37,24 +35,12 @@ AXE_OPTIONS = {
 # checked on its own page in every setting. Their loading and layout are still checked in all.
 AXE_FIRST_SETTING_ONLY = {"reference/print-edition/"}
 MATERIAL_SCHEME = {"light": "default", "dark": "slate"}
-SEARCH_INDEX = "search/search_index.json"
 # Material shows "Initializing search" (theme.language: en) until its search worker has loaded
 # the index and the lunr languages, then "Type to start searching". A page without search is ready.
 SEARCH_READY_JS = """() => {
     const meta = document.querySelector(".md-search-result__meta");
     return !meta || !/^\\s*Initializing search/.test(meta.textContent);
 }"""
-
-
-def page_paths(site: Path) -> list[str]:
-    """Every page of the built site as a URL path relative to its root ("" for the landing page)."""
-    paths = []
-    for index in sorted(site.rglob("index.html")):
-        rel = index.parent.relative_to(site).as_posix()
-        if rel == "404" or rel.startswith("404/"):
-            continue
-        paths.append("" if rel == "." else rel + "/")
-    return paths
 
 
 def is_local(url: str) -> bool:
@@ -223,7 +209,7 @@ def survey_in_own_browser(site_url: str, paths: list[str], setting: str) -> Surv
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright, CHROMIUM)
         try:
             return survey_site(browser, site_url, paths, setting)
         finally:

@@ -9,16 +9,14 @@ Fixtures: `site_url` (the session's strict build from tests/conftest.py, served 
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from .browsing import (CHROMIUM, CHROMIUM_ARGS, DESKTOP, NO_CHROMIUM, SETTINGS, open_context, page_paths,
-                       survey_in_own_browser)
+from browser_parts import launch_chromium, page_paths, serve  # scripts/ is on sys.path (tests/conftest.py)
+
+from .browsing import CHROMIUM, DESKTOP, NO_CHROMIUM, SETTINGS, open_context, survey_in_own_browser
 
 HERE = Path(__file__).resolve().parent
 
@@ -33,39 +31,20 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-def _serve(directory: Path):
-    """Serve `directory` on 127.0.0.1 at a free port: (its URL, a function that stops it)."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-
-    def stop():
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-    return f"http://127.0.0.1:{server.server_port}/", stop
-
-
+# The files are served as they are (browser_parts.serve): what the site does is tested, not what a
+# host adds; scripts/bench.py serves them gzip-compressed, as GitHub Pages does, to weigh them.
 @pytest.fixture(scope="session")
 def site_url(built_site):
     """The strict build, served on 127.0.0.1 at a free port for the whole session."""
-    url, stop = _serve(built_site)
-    yield url
-    stop()
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def editions_url(published_editions):
     """Two editions published with mike (tests/conftest.py), served as GitHub Pages would."""
-    url, stop = _serve(published_editions.served)
-    yield url
-    stop()
+    with serve(published_editions.served) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +61,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright, CHROMIUM)
         yield chromium
         chromium.close()
 
