@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from browser_parts import page_paths  # noqa: E402  (scripts/browser_parts.py: the pages of a built site)
 from project_parts import copy_project  # noqa: E402  (scripts/project_parts.py: what a build needs)
 
 
@@ -60,13 +61,7 @@ def project_copy(tmp_path) -> Path:
 
 def built_pages(site: Path) -> dict[str, Path]:
     """{URL path: index.html} for every page of a built site but 404 and redirect pages."""
-    pages = {}
-    for index in sorted(site.rglob("index.html")):
-        rel = index.parent.relative_to(site).as_posix()
-        path = "" if rel == "." else rel + "/"
-        if not path.startswith("404/") and 'http-equiv="refresh"' not in index.read_text(encoding="utf-8"):
-            pages[path] = index
-    return pages
+    return {path: site / path / "index.html" for path in page_paths(site)}
 
 
 @dataclass
