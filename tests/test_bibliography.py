@@ -176,3 +176,17 @@ def test_a_damaged_pandoc_cache_file_runs_pandoc_again(tmp_path):
     citations.cache_pandoc(again, folder)
     assert again._process_with_pandoc(blocks) == first and len(again.runs) == 1
     assert json.loads(kept.read_text(encoding="utf-8")) == list(first)
+
+
+def test_pandoc_is_given_each_distinct_citation_block_once(tmp_path):
+    """mkdocs-bibtex keeps one text per block as written, so a repeated block need not be formatted again;
+    and a repeat of a block already cited elsewhere does not make pandoc run again."""
+    citations = _citations_hook()
+    registry = _Registry(tmp_path)
+    citations.cache_pandoc(registry, tmp_path / "cache")
+    blocks = _blocks("[@smith2020dual, p. 1]", "[@smith2020dual]", "[@smith2020dual, p. 1]", "[@smith2020dual]")
+    inline, _ = registry._process_with_pandoc(blocks)
+    assert registry.runs == [["[@smith2020dual, p. 1]", "[@smith2020dual]"]]
+    assert set(inline) == {str(block) for block in blocks}
+    registry._process_with_pandoc(blocks + _blocks("[@smith2020dual]"))
+    assert len(registry.runs) == 1
