@@ -67,6 +67,7 @@ import yaml
 from browser_parts import NO_CHROMIUM, SEARCH_INDEX, QuietHandler, find_chromium, launch_chromium, page_paths
 from browser_parts import serve as serve_folder
 from project_parts import copy_project  # noqa: E402  (scripts/project_parts.py)
+import mkdocs_yml  # noqa: E402  (scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it)
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF_ENV, PDF_NAME = "PRIMER_PDF", "dual-circulation-primer.pdf"  # hooks/print_edition.py, scripts/print_edition.py
@@ -77,19 +78,19 @@ CHAPTERS = ("/primer/", "/sources/")  # the issue's budget is for chapter pages;
 # -- 1. Build ----------------------------------------------------------------------------------
 
 def _load_config(path: Path) -> dict:
-    """mkdocs.yml as plain data. It has no tag (`!ENV`, `!relative`, `!!python/name:`…); one would
-    stop the bench with one line naming the file and the tag: read as None, or dropped, it would
-    silently change the setting in the Material-only configuration written from it."""
-    class Loader(yaml.SafeLoader):
-        pass
+    """mkdocs.yml as MkDocs reads it (scripts/mkdocs_yml.py): `!ENV` and `!relative $config_dir`/
+    `$docs_dir` as their values, which the Material-only configuration written from it keeps (an
+    absolute path stays right in the temporary folder); `!relative` alone as a PageDir, written
+    back as the tag. Any other tag stops the bench with one line naming the file, the line and the
+    tag: read as None, or dropped, it would silently change the setting in that configuration."""
+    return mkdocs_yml.read(path)
 
-    def refuse(loader, node):
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)  # as written
-        raise SystemExit(f"bench: {path}, line {node.start_mark.line + 1}: the tag {tag} is not understood "
-                         "here; teach scripts/bench.py's _load_config() what it stands for")
 
-    Loader.add_constructor(None, refuse)  # every tag without a constructor of its own
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+class _Dumper(yaml.SafeDumper):
+    """yaml.safe_dump's, with `!relative` alone (the page's folder: no value outside a build) as the tag again."""
+
+
+_Dumper.add_representer(mkdocs_yml.PageDir, lambda dumper, _: dumper.represent_scalar("!relative", ""))
 
 
 def baseline_config(tmp: Path) -> Path:
@@ -104,7 +105,7 @@ def baseline_config(tmp: Path) -> Path:
     if isinstance(theme, dict) and theme.get("custom_dir"):  # Material's own overrides stay: they are the theme
         theme["custom_dir"] = str(ROOT / theme["custom_dir"])
     path = tmp / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 

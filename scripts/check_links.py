@@ -478,13 +478,11 @@ def insecure_links(docs_dir: Path | str) -> list[Problem]:
 # --------------------------------------------------------------------------- command line
 
 def _mkdocs_config(root: Path) -> dict:
-    import yaml
+    """mkdocs.yml as MkDocs reads it (scripts/mkdocs_yml.py); the name scripts/publish.py,
+    scripts/changelog.py and the tests import."""
+    import mkdocs_yml
 
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV, !relative, python tags
-    return yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader) or {}
+    return mkdocs_yml.read(root)
 
 
 def main(argv: list[str] | None = None) -> int:

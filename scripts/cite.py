@@ -408,13 +408,9 @@ def whole_dates(dates: dict[str, Dates], unknown: str) -> Dates:
 
 
 def load_site(root: Path) -> Site:
-    import yaml
+    import mkdocs_yml  # scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it, !ENV included
 
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # !ENV, !relative
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    config = mkdocs_yml.read(root)
     return Site.from_config(config["site_name"], config.get("site_url"), config.get("extra"),
                             (config.get("theme") or {}).get("language", "en"))
 

@@ -124,13 +124,9 @@ def save(pages: dict[str, list[str]], path: Path = PUBLISHED) -> None:
 
 
 def redirects_in(config_file: Path) -> dict[str, str]:
-    import yaml
+    import mkdocs_yml  # scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it
 
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader)
+    config = mkdocs_yml.read(config_file)
     return (config.get("extra") or {}).get("redirects") or {}
 
 

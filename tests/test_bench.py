@@ -246,20 +246,41 @@ def test_a_page_load_counts_the_search_index_apart(tmp_path):
 
 
 @pytest.mark.parametrize("text, tag, line", [
-    ("site_url: !ENV [SITE_URL, 'https://example.org/']\n", "!ENV", 2),
-    ("docs_dir: !relative $config_dir/docs\n", "!relative", 2),
     ("markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
-     "!!python/name:material.extensions.emoji.twemoji", 4)])
+     "!!python/name:material.extensions.emoji.twemoji", 4),
+    ("extra:\n  a: !include other.yml\n", "!include", 3)])
 def test_a_tag_in_mkdocs_yml_stops_the_bench_naming_it(tmp_path, text, tag, line):
     """A tagged value read as None would silently change that setting in the Material-only
-    configuration: the bench stops instead, with one line naming the file, the line and the tag."""
+    configuration: the bench stops instead, with one line naming the file, the line and the tag
+    (scripts/mkdocs_yml.py; !ENV and !relative, which it values as MkDocs does, are below)."""
     path = tmp_path / "mkdocs.yml"
     path.write_text("site_name: Tiny\n" + text, encoding="utf-8")
     with pytest.raises(SystemExit) as stop:
         bench._load_config(path)
     message = str(stop.value)
-    assert message == (f"bench: {path}, line {line}: the tag {tag} is not understood here; teach "
-                       "scripts/bench.py's _load_config() what it stands for")
+    assert message == (f"{path}, line {line}: the tag {tag} is not understood here (only !ENV and !relative "
+                       "are); teach scripts/mkdocs_yml.py what it stands for")
+
+
+def test_the_baseline_keeps_env_and_relative_as_mkdocs_reads_them(tmp_path, monkeypatch):
+    """!ENV is written as its value, `!relative $config_dir/…` as the path it stands for (absolute:
+    still right beside the temporary mkdocs.yml), `!relative` alone as the tag again."""
+    monkeypatch.setenv("BENCH_SITE_URL", "https://example.org/")
+    monkeypatch.setattr(bench, "ROOT", tmp_path / "project")
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "mkdocs.yml").write_text(
+        "site_name: Tiny\nsite_url: !ENV [BENCH_SITE_URL, 'https://default.org/']\n"
+        "markdown_extensions:\n  - pymdownx.snippets:\n      base_path:\n        - !relative $config_dir/snippets\n"
+        "        - !relative\n",
+        encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    written = bench.baseline_config(tmp_path / "out")
+    text = written.read_text(encoding="utf-8")
+    assert "!relative ''" in text and "BENCH_SITE_URL" not in text
+    base = bench._load_config(written)
+    assert base["site_url"] == "https://example.org/"
+    assert base["markdown_extensions"] == [{"pymdownx.snippets": {"base_path": [
+        str(tmp_path / "project" / "snippets"), bench.mkdocs_yml.PageDir()]}}]
 
 
 def test_a_plain_mkdocs_yml_loads_and_the_baseline_keeps_material_and_search(tmp_path):

@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import re
 
+import mkdocs_yml  # scripts/mkdocs_yml.py (tests/conftest.py puts scripts/ on the path)
 import yaml
 from conftest import ROOT
 
 
 def _mkdocs_config() -> dict:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # !ENV, !relative
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return mkdocs_yml.read(ROOT)
 
 
 def test_citation_cff_version_matches_the_site():

@@ -10,8 +10,8 @@ import html
 import re
 from pathlib import Path
 
+import mkdocs_yml  # scripts/mkdocs_yml.py (tests/conftest.py puts scripts/ on the path)
 import pytest
-import yaml
 
 from .browsing import goto
 
@@ -84,11 +84,7 @@ def test_glossary_term_shows_its_definition(open_page, site_url, built_site, sit
 
 
 def _site_name() -> str:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)["site_name"]
+    return mkdocs_yml.read(ROOT)["site_name"]
 
 
 def test_cite_this_page_copies_a_citation(open_page, site_url, built_site, site_pages):
