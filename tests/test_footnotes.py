@@ -50,14 +50,17 @@ def test_every_page_gets_the_same_html_as_with_python_markdowns_own_footnotes(pa
     "[^fnref2]: one\n[^2]: two\n[^2:3]: three\n[^a:b:c]: four\n",
     # references inside footnotes and tables
     "A[^n] B[^n]\n\n| c | d |\n|---|---|\n| e[^n] | f[^m] |\n\n[^n]: N[^m] and [^m].\n[^m]: M.\n",
-], ids=["repeated", "lookalike-ids", "nested"])
+    # a reference that a link pattern would take, were the footnote pattern not first
+    "a[^n](x) b\n\n[^n]: N.\n",
+], ids=["repeated", "lookalike-ids", "nested", "before-links"])
 def test_the_same_html_on_hard_cases(text):
     assert to_html(text, FastFootnoteExtension()) == to_html(text, FootnoteExtension())
 
 
 @pytest.mark.parametrize("options", [{"SEPARATOR": "-"}, {"SEPARATOR": "r"}, {"SEPARATOR": "__"},
                                      {"SEPARATOR": "2"}, {"SEPARATOR": "f2"}, {"SEPARATOR": "1"},
-                                     {"BACKLINK_TEXT": "^"}, {"USE_DEFINITION_ORDER": False}])
+                                     {"BACKLINK_TEXT": "^"}, {"USE_DEFINITION_ORDER": False},
+                                     {"SUPERSCRIPT_TEXT": "*{}*"}, {"SUPERSCRIPT_TEXT": "[{}]"}])
 def test_the_same_html_with_other_options(options):
     text = " ".join("w[^k] v[^fn]" for _ in range(30)) + "\n\n[^k]: K.\n[^fn]: F.\n"
     same = [markdown.Markdown(extensions=[ext]).convert(text)
