@@ -47,7 +47,10 @@ def cache_pandoc(registry, folder: Path) -> None:
     """Serve the registry's pandoc runs from FOLDER/KEY.json when pandoc would be given exactly the same input,
     and give pandoc each distinct citation block once. mkdocs-bibtex keeps one formatted text per block
     (keyed by the block as written), so a block cited on many pages was formatted many times, once kept:
-    the primer's ~1,900 blocks are ~400 distinct ones, and pandoc's run takes well under half the time."""
+    the primer's ~1,900 blocks are ~400 distinct ones, and pandoc's run takes well under half the time.
+    The style renders a block by its position (first, ibid) only for interviews and personal communications,
+    reviews, and untitled chapters or journal introductions (a genre beside a container or volume title);
+    no entry of references.bib is one (pandoc run both ways gave the same texts). Add one, and check again."""
     run = registry._process_with_pandoc
     if getattr(run, "cache_folder", None) == folder:
         return
