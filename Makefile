@@ -34,8 +34,9 @@ published: $(VENV)/.installed  ## record the site's page URLs and section anchor
 publish: $(VENV)/.installed  ## publish the edition with mike onto gh-pages (PUSH=1 pushes; FORCE=1 replaces a published edition)
 	$(BIN)/python scripts/publish.py $(if $(PUSH),--push) $(if $(FORCE),--force) $(if $(TAG),--tag $(TAG))
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements-pip.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-pip.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
