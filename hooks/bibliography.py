@@ -38,7 +38,7 @@ def _entry(key: str, entry, formatted: str) -> str:
     if "url" in fields and "doi" not in fields:
         details.append(f'<a href="{html.escape(fields["url"])}">Online copy</a>')
     if "file" in fields:
-        details.append(f"Vendored text: <code>{html.escape(fields['file'])}</code>")
+        details.append("Its text is kept with the primer, which checks every figure quoted from it")
     if "note" in fields:
         details.append(f"Note: {html.escape(_latex_to_text(fields['note']))}")
     return (f'<div class="bib-entry" id="{key}" markdown>\n\n{formatted}\n\n'
@@ -58,7 +58,7 @@ def render(registry) -> str:
         "Each entry's anchor is its citation key. Metadata the primer could not establish is stated "
         "in the entry's note, never guessed.\n",
         "## The source documents\n",
-        "The documents the primer summarises; their texts are vendored unchanged in the repository.\n",
+        "The documents the primer summarises; their texts are kept with the primer, unchanged.\n",
         *(_entry(k, entries[k], formatted[k]) for k in sources),
         "## Works the sources cite\n",
         "As the source documents give them. Where a source cites a work only by author and year, the entry "

@@ -99,7 +99,7 @@ def _table(header, rows) -> str:
 INTRO = ("*Derived* figures are computed by the primer from the source figures in their formula, and "
          "recomputed by the check; *editorial* numbers are the primer's own and are not checked against a "
          "source; *external* figures come from public evidence outside the sources and are cited to it, not "
-         "checked against a vendored text. Source sentences are quoted verbatim from the vendored text, with its "
+         "checked against a source text. Source sentences are quoted verbatim from the source text, with its "
          "extraction artefacts (such as `US \\$`).")
 
 
@@ -163,7 +163,7 @@ def render(result, docs_dir: Path, files, config) -> tuple[dict[str, str], dict[
                 if anchor:
                     links.append((page, anchor, f"../../{page}#{anchor}"))
             cited = f"{row.key}, {row.locator}" if row.locator else row.key
-            source = f"{row.source_file}:{row.source_line}" if row.source_line else ""
+            source = f"line {row.source_line}" if row.source_line else ""  # of the cited source's text
             sentence = row.source_sentence or (f"= {row.formula}" if row.formula else "")
             cells.append([_html(row.figure), used_at, _html(row.value), _html(row.unit), _html(row.kind),
                           _html(cited), _html(source), f'<span class="source-verbatim">{_html(sentence)}</span>'])

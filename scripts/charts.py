@@ -653,7 +653,7 @@ def figure_markdown(resolved: Resolved, page: str) -> str:
     ]
     for d in resolved.points:
         lines.append(f"| {_cell(d.label)} | {_cell(d.row.figure)} | {_cell(d.row.value)} {_cell(d.row.unit)} | "
-                     f"`{d.row.source_file}:{d.row.source_line}` |")
+                     f"line {d.row.source_line} |")
     lines += [
         "",
         f"Drawn at build time from the [figure ledger]({ledger}): each figure as the primer quotes it, checked "

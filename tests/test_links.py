@@ -46,8 +46,8 @@ def test_defects_planted_in_a_copy_of_the_real_site_are_caught(built_site, tmp_p
     shutil.copytree(built_site, site)
     chapter = site / "sources" / "li-2025-two-way-internationalization" / "index.html"
     text = chapter.read_text(encoding="utf-8")
-    assert 'id="fnref:li2025twoway"' in text
-    chapter.write_text(text.replace('id="fnref:li2025twoway"', 'id="fnref-removed"', 1), encoding="utf-8")
+    assert 'id="fnref:cite-1"' in text
+    chapter.write_text(text.replace('id="fnref:cite-1"', 'id="fnref-removed"', 1), encoding="utf-8")
     bib = site / "reference" / "bibliography" / "index.html"
     bib.write_text(bib.read_text(encoding="utf-8").replace('id="li2025twoway"', 'id="li-removed"'),
                    encoding="utf-8")
@@ -55,10 +55,10 @@ def test_defects_planted_in_a_copy_of_the_real_site_are_caught(built_site, tmp_p
         '<a href="../reference/bibliography/#li2025twoway">Li</a>\n')
     problems = check_site(site, docs_dir=DOCS)
     found = {(p.page, p.link) for p in problems}
-    assert ("sources/li-2025-two-way-internationalization/index.html", "#fnref:li2025twoway") in found, \
+    assert ("sources/li-2025-two-way-internationalization/index.html", "#fnref:cite-1") in found, \
         _listing(problems)
     assert ("sources/index.html", "../reference/bibliography/#li2025twoway") in found, _listing(problems)
-    back = next(p for p in problems if p.link == "#fnref:li2025twoway")
+    back = next(p for p in problems if p.link == "#fnref:cite-1")
     assert back.source.startswith("docs/sources/li-2025-two-way-internationalization.md"), back
 
 

@@ -1,4 +1,4 @@
-"""What a reader does on a page: hover a citation's footnote, hover a glossary term, copy a
+"""What a reader does on a page: hover, focus or tap a citation mark, hover a glossary term, copy a
 citation of the page, switch between light and dark.
 
 Features that other issues are still building (glossary tooltips, "Cite this page") are looked
@@ -13,7 +13,7 @@ from pathlib import Path
 import mkdocs_yml  # scripts/mkdocs_yml.py (tests/conftest.py puts scripts/ on the path)
 import pytest
 
-from .browsing import goto
+from .browsing import MOBILE, goto
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,30 +31,70 @@ def _first_page_with(built_site, site_pages, pattern: str):
     return None, None
 
 
-def test_footnote_tooltip_shows_the_reference(open_page, site_url, built_site, site_pages):
-    path, _ = _first_page_with(built_site, [p for p in site_pages if p.startswith("sources/")] + site_pages,
-                               r'<sup[^>]*><a class="footnote-ref"')
-    assert path is not None, "no page has a citation footnote (sup a.footnote-ref): mkdocs-bibtex footnotes are missing"
-    page, traffic = open_page()
-    goto(page, site_url + path)
-    ref = page.locator("article sup a.footnote-ref").first
-    reference = _norm(page.evaluate("""(ref) => {
+def _citation_page(built_site, site_pages):
+    path, _ = _first_page_with(built_site, [p for p in site_pages if p.startswith("primer/")] + site_pages,
+                               r'<sup[^>]*><a class="footnote-ref" href="#fn:cite-')
+    assert path is not None, "no page has a citation mark (sup a.footnote-ref to #fn:cite-N): hooks/marks.py made none"
+    return path
+
+
+def _note_text(page, mark) -> str:
+    return _norm(page.evaluate("""(ref) => {
         const note = document.getElementById(decodeURIComponent(ref.getAttribute("href").slice(1))).cloneNode(true);
         note.querySelectorAll(".footnote-backref").forEach(a => a.remove());
         return note.textContent;
-    }""", ref.element_handle()))
-    assert len(reference) > 20 and re.search(r"\b(1[89]|20)\d\d\b|n\.d\.", reference), \
-        f"{path}: the first footnote does not look like a reference: {reference!r}"
-    ref.scroll_into_view_if_needed()
-    ref.hover()
-    tooltip = page.locator(".md-tooltip2--active")
+    }""", mark.element_handle()))
+
+
+def _popup_shows(page, path, mark, how):
+    popup = page.locator("#cite-popup")
     try:
-        tooltip.first.wait_for(state="visible", timeout=5_000)
+        popup.wait_for(state="visible", timeout=5_000)
     except Exception:
-        pytest.fail(f"{path}: hovering the citation's footnote mark shows no tooltip "
-                    "(Material's content.footnote.tooltips)", pytrace=False)
-    shown = _norm(tooltip.first.inner_text())
-    assert reference in shown, f"{path}: tooltip shows {shown!r}, the footnote holds {reference!r}"
+        pytest.fail(f"{path}: {how} a citation mark shows no popup (javascripts/citation-popup.js)", pytrace=False)
+    note = _note_text(page, mark)
+    assert len(note) > 20 and re.search(r"\b(1[89]|20)\d\d\b|n\.d\.", note), \
+        f"{path}: the mark's note does not look like a reference: {note!r}"
+    shown = _norm(popup.inner_text())
+    assert note in shown, f"{path}: after {how} the mark the popup shows {shown!r}; its note holds {note!r}"
+    return popup
+
+
+def test_citation_mark_shows_its_note_on_hover_and_focus(open_page, site_url, built_site, site_pages):
+    path = _citation_page(built_site, site_pages)
+    page, traffic = open_page()
+    goto(page, site_url + path)
+    marks = page.locator('article sup a.footnote-ref[href^="#fn:cite-"]')
+    first = marks.nth(0)
+    first.scroll_into_view_if_needed()
+    first.hover()
+    _popup_shows(page, path, first, "hovering")
+    page.mouse.move(0, 0)
+    page.locator("#cite-popup").wait_for(state="hidden", timeout=5_000)
+    # Keyboard: focus the second mark as Tab would, and Escape hides the popup again.
+    second = marks.nth(1)
+    second.focus()
+    popup = _popup_shows(page, path, second, "focusing")
+    page.keyboard.press("Escape")
+    popup.wait_for(state="hidden", timeout=5_000)
+    assert page.evaluate("document.activeElement.getAttribute('href')") == second.get_attribute("href"), \
+        "Escape must leave the focus on the mark"
+    traffic.assert_clean()
+
+
+def test_citation_mark_shows_its_note_on_tap_at_phone_width(open_page, site_url, built_site, site_pages):
+    path = _citation_page(built_site, site_pages)
+    page, traffic = open_page(viewport=MOBILE)
+    goto(page, site_url + path)
+    mark = page.locator('article sup a.footnote-ref[href^="#fn:cite-"]').nth(0)
+    mark.scroll_into_view_if_needed()
+    mark.tap()
+    popup = _popup_shows(page, path, mark, "tapping")
+    assert "#" not in page.url.replace(site_url, ""), f"tapping a mark jumped to its note ({page.url})"
+    box, width = popup.bounding_box(), page.viewport_size["width"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"the popup overflows a {width}px screen: {box}"
+    page.locator("h1").first.tap()
+    popup.wait_for(state="hidden", timeout=5_000)
     traffic.assert_clean()
 
 

@@ -1,0 +1,24 @@
+"""MkDocs hook: reading time. One job: each page says at its top how long it takes to read.
+
+The count is scripts/reading.py's, the same that the reading budgets (tests/test_reading.py) and
+`make bench` use: the article's own text, without the notes, the cite block or the corrections note.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import reading  # noqa: E402
+
+
+@event_priority(-100)  # last: after every hook that adds to the page's content
+def on_page_content(html, page, config, files):
+    line = reading.reading_time_html(reading.read_html(html))
+    end = html.find("</h1>")
+    if end < 0:
+        return line + html
+    end += len("</h1>")
+    return html[:end] + "\n" + line + html[end:]
