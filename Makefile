@@ -17,26 +17,27 @@ build: $(VENV)/.installed  ## strict build into site/
 	$(BIN)/mkdocs build --strict --clean
 
 figures: $(VENV)/.installed  ## check every figure in docs/ against its cited source
-	$(BIN)/python scripts/check_figures.py
+	$(BIN)/python -m primer.check_figures
 
 test-browser: $(VENV)/.installed  ## the browser tests only: the built site in Chromium (Playwright)
 	$(BIN)/python -m pytest tests/browser -m browser
 
 bench: $(VENV)/.installed  ## build time, page weight and load time; writes reports/bench.json and .md
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m primer.bench
 
 linkcheck-external: $(VENV)/.installed  ## check every external URL (needs the network); report in reports/
-	$(BIN)/python scripts/linkcheck_external.py
+	$(BIN)/python -m primer.linkcheck_external
 
 published: $(VENV)/.installed  ## record the site's page URLs and section anchors in published.json (deliberately, after a release or removal)
-	$(BIN)/python scripts/published.py --update
+	$(BIN)/python -m primer.published --update
 
 publish: $(VENV)/.installed  ## publish the edition with mike onto gh-pages (PUSH=1 pushes; FORCE=1 replaces a published edition)
-	$(BIN)/python scripts/publish.py $(if $(PUSH),--push) $(if $(FORCE),--force) $(if $(TAG),--tag $(TAG))
+	$(BIN)/python -m primer.publish $(if $(PUSH),--push) $(if $(FORCE),--force) $(if $(TAG),--tag $(TAG))
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
 lock: $(VENV)/.installed  ## re-pin requirements.txt from requirements.in (needs the package index)

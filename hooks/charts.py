@@ -2,7 +2,7 @@
 
 - Files (after hooks/ledger.py has run the figure check): each chart's points are resolved to
   their ledger rows, the pages' marker lines `<!-- chart: ID -->` are checked against
-  charts.yaml, and every chart is drawn as SVG (scripts/charts.py does the work). A problem
+  charts.yaml, and every chart is drawn as SVG (scripts/chart_drawing.py does the work). A problem
   fails the build, one line each, naming charts.yaml or the page. The captions' citation blocks
   go to mkdocs-bibtex's registry, formatted as hooks/citations.py formats the pages' blocks
   (usually already cached: a caption cites the passage the chapter cites for the same figure).
@@ -12,17 +12,15 @@
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs_bibtex.citation import CitationBlock
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import charts as chartlib  # noqa: E402  (scripts/charts.py)
+from primer import chart_drawing as chartlib  # (scripts/chart_drawing.py)
 
-CACHE = ".cache/charts"  # drawn SVGs, in the project; key: scripts/charts.py cache_key(): rows, chart, code, matplotlib
+CACHE = ".cache/charts"  # drawn SVGs, in the project; key: scripts/chart_drawing.py cache_key(): rows, chart, code, matplotlib
 _resolved: dict = {}   # chart id -> charts.Resolved, for this build
 _svgs: dict = {}       # chart id -> inline SVG
 

@@ -17,16 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 from importlib import metadata
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import cache_files  # noqa: E402
-from lint_bib import lint  # noqa: E402
+from primer import cache_files
+from primer.lint_bib import lint
 
 from mkdocs_bibtex.citation import CITATION_BLOCK_REGEX, Citation, CitationBlock  # noqa: E402
 

@@ -13,14 +13,12 @@
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import changelog  # noqa: E402  (scripts/changelog.py)
+from primer import changelog  # (scripts/changelog.py)
 
 _state: dict = {}
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from pathlib import Path
 
 import yaml
@@ -21,8 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import check_figures  # noqa: E402
+from primer import check_figures
 
 log = logging.getLogger("mkdocs.hooks.glossary")
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import sys
 from pathlib import Path
 
 from markdown.extensions.abbr import AbbrBlockprocessor
@@ -33,8 +32,7 @@ from markdown.extensions.toc import slugify, unique
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import check_figures  # noqa: E402
+from primer import check_figures
 
 log = logging.getLogger("mkdocs.hooks.ledger")
 

@@ -13,11 +13,9 @@ scripts/published.py (and tests/test_cite.py) accept a published URL that is red
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from published import redirect_page, url_path  # noqa: E402
+from primer.published import redirect_page, url_path
 
 log = logging.getLogger("mkdocs.hooks.redirects")
 

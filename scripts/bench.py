@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of the primer: build time, live reload, figure check, page weight and load time, search index.
 
-    python scripts/bench.py [--runs N] [--page-runs N] [--no-browser] [--no-reload] [--out DIR]
+    python -m primer.bench [--runs N] [--page-runs N] [--no-browser] [--no-reload] [--out DIR]
 
 Prints figures and writes DIR/bench.json and DIR/bench.md (default DIR: reports/), so that two
 runs can be compared (the previous bench.json, when there is one, is compared with on the way).
@@ -47,7 +47,6 @@ import os
 import contextlib
 import datetime as dt
 import gzip
-import importlib.util
 import io
 import json
 import platform
@@ -64,13 +63,13 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 # scripts/browser_parts.py: Chromium, the site's pages and the server, as the browser tests have them
-from browser_parts import NO_CHROMIUM, SEARCH_INDEX, QuietHandler, find_chromium, launch_chromium, page_paths
-from browser_parts import serve as serve_folder
-from project_parts import copy_project  # noqa: E402  (scripts/project_parts.py)
-import mkdocs_yml  # noqa: E402  (scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it)
+from primer.browser_parts import NO_CHROMIUM, SEARCH_INDEX, QuietHandler, find_chromium, launch_chromium, page_paths
+from primer.browser_parts import serve as serve_folder
+from primer.project_parts import copy_project  # (scripts/project_parts.py)
+from primer import mkdocs_yml  # (scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it)
 
 ROOT = Path(__file__).resolve().parent.parent
-PDF_ENV, PDF_NAME = "PRIMER_PDF", "dual-circulation-primer.pdf"  # hooks/print_edition.py, scripts/print_edition.py
+PDF_ENV, PDF_NAME = "PRIMER_PDF", "dual-circulation-primer.pdf"  # hooks/print_edition.py, scripts/print_assembly.py
 BUDGETS = {"build_ratio": 2.0, "page_kb": 400, "search_index_kb": 500}
 CHAPTERS = ("/primer/", "/sources/")  # the issue's budget is for chapter pages; every page is shown
 
@@ -182,17 +181,8 @@ def bench_build(runs: int, tmp: Path) -> tuple[dict, Path]:
 # -- 2. Figure check ---------------------------------------------------------------------------
 
 def bench_figures(runs: int) -> dict:
-    path = ROOT / "scripts" / "check_figures.py"
-    if not path.is_file():
-        return {"available": False, "why": "scripts/check_figures.py does not exist"}
-    try:
-        spec = importlib.util.spec_from_file_location("check_figures", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["check_figures"] = module
-        spec.loader.exec_module(module)
-        check = module.check
-    except Exception as error:  # noqa: BLE001 - being written concurrently; report, don't crash
-        return {"available": False, "why": f"cannot import check(): {type(error).__name__}: {error}"}
+    from primer import check_figures as module
+    check = module.check
     times, result = [], None
     for _ in range(runs):
         getattr(module, "_INDEX_CACHE", {}).clear()  # a cold source index each time

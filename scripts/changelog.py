@@ -1,7 +1,7 @@
 """The primer's corrections log: CHANGELOG.md, read edition by edition, and each page's share of it.
 
-    python scripts/changelog.py                                   # check CHANGELOG.md against docs/
-    python scripts/changelog.py docs/primer/domestic-circulation.md   # that page's corrections note
+    python -m primer.changelog                                   # check CHANGELOG.md against docs/
+    python -m primer.changelog docs/primer/domestic-circulation.md   # that page's corrections note
 
 CHANGELOG.md (at the repository's root) records what changed in the *content* of each edition.
 Its shape, Keep-a-Changelog-like:
@@ -280,9 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("page", nargs="?", help="a Markdown file under docs/: print its corrections note")
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root / "scripts"))
-    from cite import load_site, url_path  # noqa: E402  (reads mkdocs.yml without MkDocs)
-    from check_links import _mkdocs_config  # noqa: E402
+    from primer.citation_formats import load_site, url_path  # (reads mkdocs.yml without MkDocs)
+    from primer.check_links import _mkdocs_config
 
     config = _mkdocs_config(root)
     extra = config.get("extra") or {}

@@ -3,7 +3,7 @@
 
 Run from the repository root::
 
-    python scripts/check_figures.py [PATH ...] [--root DIR] [--json FILE] [--csv FILE]
+    python -m primer.check_figures [PATH ...] [--root DIR] [--json FILE] [--csv FILE]
 
 PATH is a Markdown file or a folder (searched for ``*.md``); the default is every
 ``docs/**/*.md``. Exit status: 0 when every figure maps to its source, 1 when the check
@@ -106,9 +106,7 @@ from typing import Iterable
 
 import yaml
 
-if str(Path(__file__).resolve().parent) not in sys.path:  # when loaded by path (scripts/bench.py)
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cache_files  # noqa: E402  (scripts/cache_files.py: the ResultCache's files)
+from primer import cache_files  # (scripts/cache_files.py: the ResultCache's files)
 
 
 def load_yaml(text: str):

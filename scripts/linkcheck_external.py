@@ -28,7 +28,7 @@ https://doi.org/) fails too, the machine is offline: the script says
 "cannot reach the network: ...; nothing was checked", caches nothing, and
 exits with 3. `make test` never runs this script.
 
-    python scripts/linkcheck_external.py            # writes reports/linkcheck-external.md and .json
+    python -m primer.linkcheck_external            # writes reports/linkcheck-external.md and .json
 
 Exit status: 0 every URL ok or redirected; 1 some URL broken, looping or
 unreachable; 3 offline, nothing checked; 2 usage error.
@@ -53,8 +53,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlparse
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_links import markdown_urls  # noqa: E402
+from primer.check_links import markdown_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_BROKEN, EXIT_OFFLINE = 0, 1, 3

@@ -1,8 +1,8 @@
 """Stable URLs and anchors: every page URL and h2/h3 anchor once published stays reachable.
 
-    python scripts/published.py             # build the site, check it against published.json
-    python scripts/published.py --update    # build the site, record its pages and anchors in published.json
-    python scripts/published.py --site DIR  # use an existing build in DIR instead of building
+    python -m primer.published             # build the site, check it against published.json
+    python -m primer.published --update    # build the site, record its pages and anchors in published.json
+    python -m primer.published --site DIR  # use an existing build in DIR instead of building
 
 published.json (at the repository's root) lists every page's URL path and the ids of its
 h2/h3 headings. Readers cite those URLs and anchors, so the check fails when one is gone:
@@ -27,12 +27,11 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cite import url_path  # noqa: E402
+from primer.citation_formats import url_path
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = ROOT / "published.json"
-REFRESH = "python scripts/published.py --update"
+REFRESH = "python -m primer.published --update"
 
 
 class _Headings(HTMLParser):
@@ -124,7 +123,7 @@ def save(pages: dict[str, list[str]], path: Path = PUBLISHED) -> None:
 
 
 def redirects_in(config_file: Path) -> dict[str, str]:
-    import mkdocs_yml  # scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it
+    from primer import mkdocs_yml  # scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it
 
     config = mkdocs_yml.read(config_file)
     return (config.get("extra") or {}).get("redirects") or {}

@@ -16,8 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import bench  # noqa: E402
+from primer import bench
 
 KB = 1024
 HTML = ("<!doctype html><html><body>" + "<p>The dual circulation strategy, a paragraph. </p>" * 400
@@ -297,7 +296,7 @@ def test_a_plain_mkdocs_yml_loads_and_the_baseline_keeps_material_and_search(tmp
 
 def test_page_paths_leave_out_404_and_redirect_pages(tmp_path):
     """The pages the bench weighs and the browser tests visit (scripts/browser_parts.py)."""
-    from published import redirect_page
+    from primer.published import redirect_page
     for rel in ("", "primer/", "primer/one/", "404/", "old-name/"):
         (tmp_path / rel).mkdir(parents=True, exist_ok=True)
         (tmp_path / rel / "index.html").write_text(
@@ -309,7 +308,7 @@ def test_page_paths_leave_out_404_and_redirect_pages(tmp_path):
 
 def test_the_browser_tests_server_sends_files_as_they_are(tmp_path):
     """browser_parts.serve with its default handler (the browser tests'): no gzip, unlike the bench's."""
-    import browser_parts
+    from primer import browser_parts
     (tmp_path / "style.css").write_bytes(b"body { margin: 0 }\n" * 200)
     with browser_parts.serve(tmp_path) as base:
         status, headers, body = get(base, "/style.css", accept="gzip")

@@ -3,24 +3,15 @@ with one line that names the file, the line and the fix."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-from conftest import ROOT
-from lint_bib import lint
+from conftest import ROOT, load_hook
+from primer.lint_bib import lint
 from pybtex.database import parse_file
 
 
 def _citations_hook():
-    """hooks/citations.py as a module, without putting hooks/ on sys.path (its charts.py would hide
-    scripts/charts.py from the tests collected after this file)."""
-    import importlib.util
-    if "primer_citations_hook" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("primer_citations_hook", ROOT / "hooks" / "citations.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules["primer_citations_hook"] = module
-    return sys.modules["primer_citations_hook"]
+    return load_hook("citations")
 
 GOOD = """@article{smith2020dual,
   author = {Smith, Ann},

@@ -14,12 +14,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-import charts as chartlib
-import check_figures
-from check_figures import Row
+from primer import chart_drawing as chartlib
+from primer import check_figures
+from primer.check_figures import Row
 from conftest import ROOT, mkdocs_build
 
-assert chartlib.__file__.endswith("scripts/charts.py"), chartlib.__file__
+assert chartlib.__file__.endswith("scripts/chart_drawing.py"), chartlib.__file__
 
 REQUIRED = {"gba-tertiary-share", "patents-by-city", "longhua-tertiary-share", "exports-share-of-gdp",
             "guangdong-digital-economy-share"}
@@ -232,7 +232,7 @@ def test_cache_key_covers_every_input(real, monkeypatch):
     ]
     assert len({key, *(chartlib.cache_key(v) for v in variants)}) == len(variants) + 1
     environment = chartlib._environment()
-    assert environment[0] == (ROOT / "scripts" / "charts.py").read_bytes()               # the code itself
+    assert environment[0] == (ROOT / "scripts" / "chart_drawing.py").read_bytes()               # the code itself
     assert "matplotlib" in environment[1] and "numpy" in environment[1]                # and its versions
     for i in range(len(environment)):                                                 # each part counts
         other = environment[:i] + (environment[i] + (b"x" if isinstance(environment[i], bytes) else "x"),) \
@@ -273,8 +273,7 @@ def test_charts_all_cached_need_no_matplotlib(tmp_path):
     """What the hook does on a warm build: every chart read from the cache, matplotlib never imported."""
     code = f"""
 import sys
-sys.path.insert(0, {str(ROOT / "scripts")!r})
-import charts, check_figures
+from primer import chart_drawing as charts, check_figures
 from pathlib import Path
 root = Path({str(ROOT)!r})
 result = check_figures.check([root / "docs"], root=root)

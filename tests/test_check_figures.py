@@ -19,10 +19,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "scripts") not in sys.path:
-    sys.path.insert(0, str(ROOT / "scripts"))
 
-import check_figures as cf  # noqa: E402
+from primer import check_figures as cf
 
 # ---------------------------------------------------------------------------
 # A small project
@@ -635,9 +633,9 @@ def test_cli_exit_codes(tree, capsys):
     assert "docs/nope.md: no such file or folder" in capsys.readouterr().err
 
 
-def test_cli_as_a_script(tree):
+def test_cli_as_a_module(tree):
     (tree / "docs" / "page.md").write_text(BAD, encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_figures.py"), "docs/page.md"],
+    proc = subprocess.run([sys.executable, "-m", "primer.check_figures", "docs/page.md"],
                           cwd=tree, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.startswith("docs/page.md:1:19: ") and "Traceback" not in proc.stderr

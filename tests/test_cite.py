@@ -1,7 +1,7 @@
 """Citing the primer: the "Cite this page" block and meta tags on every built page, the dates
 from git, the site_url / no-site_url cases, the downloads page, and stable URLs and anchors.
 
-Unit tests call scripts/cite.py and scripts/published.py directly (no build). Site tests read
+Unit tests call scripts/citation_formats.py and scripts/published.py directly (no build). Site tests read
 the session's strict build (a git checkout, site_url unset). One extra build, of a copy of the
 project that is not a git checkout and has a site_url, covers the tarball fallback, absolute
 URLs, Open Graph, the sitemap and a redirect.
@@ -24,8 +24,8 @@ import yaml
 from conftest import ROOT, built_pages, mkdocs_build
 from pybtex.database import parse_string
 
-import cite
-import published
+from primer import citation_formats as cite
+from primer import published
 
 DOCS = ROOT / "docs"
 FORMATS = ["Chicago", "APA", "BibTeX", "RIS", "CSL-JSON"]
@@ -238,7 +238,7 @@ def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]
     return problems
 
 
-# --- unit tests: scripts/cite.py ----------------------------------------------------------------
+# --- unit tests: scripts/citation_formats.py ----------------------------------------------------------------
 
 
 def _page(**dates) -> cite.Page:
@@ -411,7 +411,7 @@ def test_published_check_reports_a_missing_page_or_anchor_unless_redirected(tmp_
         "/primer/old/: published page is gone; if it moved, add `old.md: new.md` under extra.redirects in "
         "mkdocs.yml, or restore it",
         "/primer/kept/#x: published section anchor is gone; keep it on the reworded heading with {#x}, or if it "
-        "was removed on purpose run `python scripts/published.py --update`"]
+        "was removed on purpose run `python -m primer.published --update`"]
     redirected = published.check(listed, site, {"primer/old.md": "primer/new.md"})
     assert [p for p in redirected if p.startswith("/primer/old/")] == []
 

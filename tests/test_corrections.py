@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import changelog
-from check_links import _mkdocs_config
+from primer import changelog
+from primer.check_links import _mkdocs_config
 from conftest import ROOT, built_pages, mkdocs_build
 
 CONFIG = _mkdocs_config(ROOT)

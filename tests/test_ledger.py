@@ -12,13 +12,13 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import File, get_files
 from mkdocs.structure.pages import Page
 
-import check_figures
-from conftest import ROOT, mkdocs_build
+from primer import check_figures
+from conftest import ROOT, load_hook, mkdocs_build
 
-import sys
-sys.path.insert(0, str(ROOT / "hooks"))
-from ledger import (COLUMNS, _cell, _html, _table, heading_anchors, ledger_page, render,  # noqa: E402
-                    with_abbreviations)
+_ledger = load_hook("ledger")
+COLUMNS, _cell, _html, _table = _ledger.COLUMNS, _ledger._cell, _ledger._html, _ledger._table
+heading_anchors, ledger_page, render, with_abbreviations = (
+    _ledger.heading_anchors, _ledger.ledger_page, _ledger.render, _ledger.with_abbreviations)
 
 
 def test_every_figure_in_the_chapters_maps_to_its_source():

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-import linkcheck_external as lx
+from primer import linkcheck_external as lx
 from conftest import ROOT
 
 TIMEOUT = 1.0   # seconds per request, for the checker

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from check_links import _mkdocs_config, check_site, insecure_links, run_lychee
+from primer.check_links import _mkdocs_config, check_site, insecure_links, run_lychee
 from conftest import ROOT, mkdocs_build
 
 DOCS = ROOT / "docs"

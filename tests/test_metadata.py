@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-import mkdocs_yml  # scripts/mkdocs_yml.py (tests/conftest.py puts scripts/ on the path)
+from primer import mkdocs_yml  # scripts/mkdocs_yml.py
 import yaml
 from conftest import ROOT
 

@@ -8,9 +8,8 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-# scripts/ is on sys.path (tests/conftest.py)
-from browser_parts import NO_CHROMIUM as _NO_CHROMIUM
-from browser_parts import SEARCH_INDEX, find_chromium, launch_chromium
+from primer.browser_parts import NO_CHROMIUM as _NO_CHROMIUM
+from primer.browser_parts import SEARCH_INDEX, find_chromium, launch_chromium
 
 CHROMIUM = find_chromium()
 NO_CHROMIUM = _NO_CHROMIUM + " to run the browser tests"

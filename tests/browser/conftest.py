@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_parts import launch_chromium, page_paths, serve  # scripts/ is on sys.path (tests/conftest.py)
+from primer.browser_parts import launch_chromium, page_paths, serve
 
 from .browsing import CHROMIUM, DESKTOP, NO_CHROMIUM, SETTINGS, open_context, survey_in_own_browser
 

@@ -10,7 +10,7 @@ import html
 import re
 from pathlib import Path
 
-import mkdocs_yml  # scripts/mkdocs_yml.py (tests/conftest.py puts scripts/ on the path)
+from primer import mkdocs_yml  # scripts/mkdocs_yml.py
 import pytest
 
 from .browsing import goto

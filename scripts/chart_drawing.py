@@ -3,7 +3,7 @@
 
 Run from the repository root to preview every chart without building the site::
 
-    python scripts/charts.py [--root DIR] [--out DIR] [--png light|dark]
+    python -m primer.chart_drawing [--root DIR] [--out DIR] [--png light|dark]
 
 It writes OUT/ID.svg (as the site inlines it) and, with ``--png``, OUT/ID.png in that colour
 scheme (default OUT: /tmp/primer-charts). Exit status: 0, 1 when a chart has a problem (printed
@@ -66,9 +66,8 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cache_files  # noqa: E402
-import check_figures  # noqa: E402
+from primer import cache_files
+from primer import check_figures
 
 DATA = "charts.yaml"
 KINDS = ("bar", "line")
