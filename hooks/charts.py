@@ -16,20 +16,14 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs_bibtex.citation import CitationBlock
 
-from primer import chart_drawing as chartlib  # (scripts/chart_drawing.py)
+from primer import bibtex_adapter as bibtex
+from primer import build_state
+from primer import chart_drawing as chartlib
 
 CACHE = ".cache/charts"  # drawn SVGs, in the project; key: scripts/chart_drawing.py cache_key(): rows, chart, code, matplotlib
 _resolved: dict = {}   # chart id -> charts.Resolved, for this build
 _svgs: dict = {}       # chart id -> inline SVG
-
-
-def _hook(config, filename: str):
-    for name, plugin in config.plugins.items():
-        if Path(name).name == filename:
-            return plugin
-    raise PluginError(f"mkdocs.yml: hooks/charts.py needs hooks/{filename} under `hooks:`")
 
 
 @event_priority(-50)  # after hooks/ledger.py (-40) has this build's figure check
@@ -37,7 +31,10 @@ def on_files(files, config):
     _resolved.clear()
     _svgs.clear()
     root = Path(config.config_file_path).resolve().parent
-    result = _hook(config, "ledger.py").last_result
+    try:
+        result = build_state.figure_check(config)
+    except build_state.NotRun as err:
+        raise PluginError(str(err)) from None
     if result is None:
         raise PluginError("charts: the figure check could not run (see the warning above), so no chart can be drawn")
     try:
@@ -53,15 +50,8 @@ def on_files(files, config):
         _resolved[chart.id] = chart
         _svgs[chart.id] = chartlib.svg(chart, cache_dir=root / CACHE)  # matplotlib only for a new drawing
     # The captions' citations, formatted once like every page's (hooks/citations.py).
-    registry = config.plugins["bibtex"].registry
-    unescape = _hook(config, "citations.py").unescape_pandoc
-    caches = (registry._inline_cache, registry._reference_cache)
-    before = [set(cache) for cache in caches]
-    blocks = [block for chart in resolved for block in CitationBlock.from_markdown(chart.citation)]
-    registry.validate_citation_blocks(blocks)
-    for cache, seen in zip(caches, before):
-        for key in set(cache) - seen:
-            cache[key] = unescape(cache[key])
+    blocks = [block for chart in resolved for block in bibtex.blocks_in(chart.citation)]
+    bibtex.format_blocks(bibtex.registry(config), blocks)
     return files
 
 

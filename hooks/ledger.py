@@ -32,11 +32,10 @@ from markdown.extensions.toc import slugify, unique
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from primer import check_figures
+from primer import build_state, check_figures
 
 log = logging.getLogger("mkdocs.hooks.ledger")
 
-last_result: check_figures.Result | None = None  # this build's check, for hooks/charts.py (None: it could not run)
 CACHE = ".cache/figures"  # the check's page results, in the project; key: check_figures.ResultCache (all inputs)
 
 PAGE = "reference/figure-ledger.md"
@@ -204,8 +203,7 @@ def with_abbreviations(table: str, markdown: str) -> str:
 
 @event_priority(-40)
 def on_files(files, config):
-    global last_result
-    last_result = None
+    build_state.set_figure_check(config, None)
     root = Path(config.config_file_path).resolve().parent
     docs_dir = Path(config.docs_dir)
     try:
@@ -213,7 +211,7 @@ def on_files(files, config):
     except check_figures.BadInput as err:
         log.warning("figure check cannot run: %s", err)
         return files
-    last_result = result
+    build_state.set_figure_check(config, result)  # for hooks/charts.py
     for problem in result.problems:
         log.warning("%s", problem)
     pages, tables = render(result, docs_dir, files, config)
