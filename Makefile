@@ -17,7 +17,7 @@ build: $(VENV)/.installed  ## strict build into site/
 	$(BIN)/mkdocs build --strict --clean
 
 figures: $(VENV)/.installed  ## check every figure in docs/ against its cited source
-	$(BIN)/python -m primer.check_figures
+	$(BIN)/python -m primer.figures
 
 test-browser: $(VENV)/.installed  ## the browser tests only: the built site in Chromium (Playwright)
 	$(BIN)/python -m pytest tests/browser -m browser

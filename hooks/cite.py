@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority

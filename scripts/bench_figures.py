@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 
-from primer import check_figures as cf
+from primer import figures as cf
+from primer.figures.passages import clear_index_cache
 
 FIGURES_PER_PAGE = 50
 
@@ -71,7 +72,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     root = Path(args.root).resolve()
 
-    cf._INDEX_CACHE.clear()
+    clear_index_cache()
     t = time.perf_counter()
     project = cf.load_project(root)
     t_index = time.perf_counter() - t

@@ -20,7 +20,7 @@ def set_figure_check(config, result) -> None:
 
 
 def figure_check(config):
-    """This build's figure check (a primer.check_figures Result; None when it could not run). Raises NotRun
+    """This build's figure check (a primer.figures Result; None when it could not run). Raises NotRun
     when it has not run for CONFIG (a result of an earlier build of `mkdocs serve` is never handed on)."""
     owner, result = _figure_check
     if owner is not config:

@@ -2,6 +2,7 @@
 throw-away copies of the project in which a test plants a defect."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -11,12 +12,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-import importlib.util
-
 from primer.browser_parts import page_paths  # (scripts/browser_parts.py: the pages of a built site)
 from primer.project_parts import copy_project  # (scripts/project_parts.py: what a build needs)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_hook(name: str):

@@ -10,7 +10,6 @@ import gzip
 import http.client
 import os
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlparse
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -157,8 +156,8 @@ def test_read_of_a_missing_or_unreadable_file_is_none(tmp_path):
 
 def test_the_figure_check_cache_leaves_no_temporary_file_when_a_value_cannot_be_kept(tmp_path):
     """The callers serialise before anything is written: an unserialisable value creates no file at all."""
-    from primer import check_figures
-    cache = check_figures.ResultCache(tmp_path / "figures", ROOT)
+    from primer import figures
+    cache = figures.ResultCache(tmp_path / "figures", ROOT)
     cache._put("a", [1])
     with pytest.raises(TypeError):
         cache._put("b", [object()])

@@ -15,8 +15,8 @@ from html.parser import HTMLParser
 import pytest
 
 from primer import chart_drawing as chartlib
-from primer import check_figures
-from primer.check_figures import Row
+from primer import figures
+from primer.figures import Row
 from conftest import ROOT, mkdocs_build
 
 assert chartlib.__file__.endswith("scripts/chart_drawing.py"), chartlib.__file__
@@ -28,7 +28,7 @@ PAINT_OK = re.compile(r"^(none|currentColor|var\(--md-[a-z-]+\)|url\(#[\w-]+\))$
 
 @pytest.fixture(scope="module")
 def ledger():
-    return check_figures.check([ROOT / "docs"], root=ROOT)
+    return figures.check([ROOT / "docs"], root=ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -273,10 +273,10 @@ def test_charts_all_cached_need_no_matplotlib(tmp_path):
     """What the hook does on a warm build: every chart read from the cache, matplotlib never imported."""
     code = f"""
 import sys
-from primer import chart_drawing as charts, check_figures
+from primer import chart_drawing as charts, figures
 from pathlib import Path
 root = Path({str(ROOT)!r})
-result = check_figures.check([root / "docs"], root=root)
+result = figures.check([root / "docs"], root=root)
 resolved, problems = charts.resolve(charts.load(root / charts.DATA), result.rows)
 assert resolved and not problems, problems
 svgs = [charts.svg(chart, cache_dir=Path(sys.argv[1])) for chart in resolved]
