@@ -5,13 +5,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build figures bench linkcheck-external test-browser published publish lock clean
+.PHONY: serve test lint build figures bench linkcheck-external test-browser published publish lock clean
 
 serve: $(VENV)/.installed  ## live-reloading site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(VENV)/.installed  ## every test, the strict build included
+test: lint  ## the linter, then every test, the strict build included
 	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed  ## ruff over hooks/, scripts/ (the primer package) and tests/ (pyproject.toml: [tool.ruff])
+	$(BIN)/ruff check hooks scripts tests
 
 build: $(VENV)/.installed  ## strict build into site/
 	$(BIN)/mkdocs build --strict --clean

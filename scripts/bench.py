@@ -43,12 +43,12 @@ index apart; the search index under 500 KB. And the build under 2x Material alon
 from __future__ import annotations
 
 import argparse
-import os
 import contextlib
 import datetime as dt
 import gzip
 import io
 import json
+import os
 import platform
 import re
 import statistics
@@ -62,11 +62,12 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
+from primer import mkdocs_yml  # (scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it)
+
 # scripts/browser_parts.py: Chromium, the site's pages and the server, as the browser tests have them
 from primer.browser_parts import NO_CHROMIUM, SEARCH_INDEX, QuietHandler, find_chromium, launch_chromium, page_paths
 from primer.browser_parts import serve as serve_folder
 from primer.project_parts import copy_project  # (scripts/project_parts.py)
-from primer import mkdocs_yml  # (scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it)
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF_ENV, PDF_NAME = "PRIMER_PDF", "dual-circulation-primer.pdf"  # hooks/print_edition.py, scripts/print_assembly.py
@@ -348,7 +349,7 @@ def bench_pages(site: Path, page_runs: int) -> dict:
             for run in range(page_runs):
                 context = browser.new_context(viewport={"width": 1280, "height": 800})
                 finished = []
-                context.on("requestfinished", lambda request: finished.append(request))
+                context.on("requestfinished", finished.append)
                 page = context.new_page()
                 page.goto(base + path, wait_until="load")
                 page.wait_for_load_state("networkidle")  # the search worker's index and languages
@@ -856,7 +857,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "reports", help="folder for bench.json and bench.md")
     args = parser.parse_args(argv)
 
-    results = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "commit": git_commit(),
+    results = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": git_commit(),
                "python": platform.python_version(), "machine": f"{platform.system()} {platform.machine()}, "
                f"{os.cpu_count()} CPUs"}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:

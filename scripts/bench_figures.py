@@ -18,7 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 from primer import figures as cf
 from primer.figures.passages import clear_index_cache
 

@@ -58,7 +58,6 @@ check_version()
 
 from mkdocs_bibtex.citation import CITATION_BLOCK_REGEX, Citation, CitationBlock  # noqa: E402  (after the check)
 
-
 # -- citation blocks in Markdown ---------------------------------------------------------------------------
 
 def citation_blocks(text: str):

@@ -280,8 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("page", nargs="?", help="a Markdown file under docs/: print its corrections note")
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
-    from primer.citation_formats import load_site, url_path  # (reads mkdocs.yml without MkDocs)
     from primer.check_links import _mkdocs_config
+    from primer.citation_formats import load_site, url_path  # (reads mkdocs.yml without MkDocs)
 
     config = _mkdocs_config(root)
     extra = config.get("extra") or {}

@@ -66,8 +66,7 @@ from pathlib import Path
 
 import yaml
 
-from primer import cache_files
-from primer import figures
+from primer import cache_files, figures
 
 DATA = "charts.yaml"
 KINDS = ("bar", "line")

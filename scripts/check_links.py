@@ -311,7 +311,7 @@ def _own_pass(site: Path, docs_dir: Path | None, site_url: str | None) -> tuple[
             if count > 1:
                 add(rel, None, f"#{ident}", f'id "{ident}" is defined {count} times on this page: '
                                           "a link to it is ambiguous")
-        for line, tag, attr, value, link_rel in parsed.links:
+        for line, _tag, attr, value, link_rel in parsed.links:
             if not value or value.startswith("#"):
                 continue
             url = urlparse(value)

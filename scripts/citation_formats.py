@@ -62,7 +62,7 @@ class Site:
     language: str = "en"
 
     @classmethod
-    def from_config(cls, site_name, site_url, extra, language="en", source="mkdocs.yml") -> "Site":
+    def from_config(cls, site_name, site_url, extra, language="en", source="mkdocs.yml") -> Site:
         primer = (extra or {}).get("primer") or {}
         version = primer.get("version")
         missing = [f"extra.primer.{name}" for name in ("title_sentence_case", "author", "institution")

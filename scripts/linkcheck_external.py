@@ -49,7 +49,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlparse
 
@@ -255,7 +255,7 @@ def _check_all(urls: list[str], *, timeout: float, concurrency: int, max_redirec
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def load_cache(path: Path | None) -> dict[str, dict]:

@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 from conftest import ROOT
-from primer import bibtex_adapter
-from primer.lint_bib import lint
 from pybtex.database import parse_file
 
-
+from primer import bibtex_adapter
+from primer.lint_bib import lint
 
 GOOD = """@article{smith2020dual,
   author = {Smith, Ann},

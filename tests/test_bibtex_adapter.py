@@ -6,8 +6,8 @@ import re
 from types import SimpleNamespace
 
 import pytest
-
 from conftest import ROOT
+
 from primer import bibtex_adapter as bibtex
 
 

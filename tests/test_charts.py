@@ -13,11 +13,11 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from conftest import ROOT, mkdocs_build
 
 from primer import chart_drawing as chartlib
 from primer import figures
 from primer.figures import Row
-from conftest import ROOT, mkdocs_build
 
 assert chartlib.__file__.endswith("scripts/chart_drawing.py"), chartlib.__file__
 
@@ -237,7 +237,7 @@ def test_cache_key_covers_every_input(real, monkeypatch):
     for i in range(len(environment)):                                                 # each part counts
         other = environment[:i] + (environment[i] + (b"x" if isinstance(environment[i], bytes) else "x"),) \
             + environment[i + 1:]
-        monkeypatch.setattr(chartlib, "_environment", lambda: other)
+        monkeypatch.setattr(chartlib, "_environment", lambda other=other: other)
         assert chartlib.cache_key(chart) != key, i
 
 

@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, built_pages, mkdocs_build
 
 from primer import changelog
 from primer.check_links import _mkdocs_config
-from conftest import ROOT, built_pages, mkdocs_build
 
 CONFIG = _mkdocs_config(ROOT)
 PRINT_PAGE = "reference/print-edition/"

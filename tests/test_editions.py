@@ -12,8 +12,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
 from conftest import ROOT, _git, built_pages, copy_project, load_hook, release_edition
+
 from primer import publish  # (scripts/publish.py)
 from primer.check_links import check_site
 
@@ -207,3 +207,15 @@ def test_with_a_public_address_each_edition_cites_its_own_url(project_copy, tmp_
     assert f'<meta name="citation_public_url" content="{url}">' in page
     assert re.search(rf"url\s*=\s*\{{{re.escape(url)}\}}", page), "the BibTeX does not cite the edition's URL"
     assert f'<link rel="canonical" href="{url}">' in page
+
+
+def test_ci_runs_the_readme_s_test_command_on_every_push_and_pull_request():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on") or workflow.get(True)  # YAML 1.1 reads a bare `on` as true
+    assert triggers["push"] == {"branches": ["**"]} and "pull_request" in triggers
+    steps = workflow["jobs"]["test"]["steps"]
+    assert [step.get("run", "").strip() for step in steps][-1] == "bash .ci/run"
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^test: lint\b", make) and re.search(r"(?m)^lint: .*\n\t\$\(BIN\)/ruff check ", make)

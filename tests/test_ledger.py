@@ -8,13 +8,13 @@ import re
 
 import markdown
 import pytest
+from conftest import ROOT, load_hook, mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.files import File, get_files
 from mkdocs.structure.pages import Page
 
 from primer import figures
 from primer.figures import cache as figures_cache
-from conftest import ROOT, load_hook, mkdocs_build
 
 _ledger = load_hook("ledger")
 COLUMNS, _cell, _html, _table = _ledger.COLUMNS, _ledger._cell, _ledger._html, _ledger._table

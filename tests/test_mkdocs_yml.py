@@ -8,10 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
+from conftest import ROOT
 from mkdocs.utils.yaml import get_yaml_loader
 
 from primer import mkdocs_yml
-from conftest import ROOT
 
 SCRIPT_KEYS = ("site_name", "site_url", "extra", "theme", "markdown_extensions", "plugins", "hooks", "docs_dir",
                "validation")
@@ -164,9 +164,8 @@ def test_the_real_mkdocs_yml_reads_as_before_and_as_mkdocs_reads_it():
 def test_the_scripts_see_site_url_from_env(tmp_path, monkeypatch):
     """The silent error this module ends: `site_url: !ENV …` read as None by the scripts while
     MkDocs uses the address."""
-    from primer import check_links
+    from primer import check_links, published
     from primer import citation_formats as cite
-    from primer import published
 
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("strict: true\n", "strict: true\nsite_url: !ENV [PRIMER_TEST_SITE_URL, 'https://x.org/']\n", 1)

@@ -18,12 +18,12 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from conftest import ROOT, load_hook, mkdocs_build
 from pybtex.database import parse_file
 
 from primer import print_assembly as edition
 from primer.check_links import _mkdocs_config, check_site
 from primer.citation_formats import url_path
-from conftest import ROOT, load_hook, mkdocs_build
 
 CONFIG = _mkdocs_config(ROOT)
 DOCS = ROOT / "docs"

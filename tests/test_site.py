@@ -10,8 +10,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from conftest import ROOT
-from primer.bibtex_adapter import citation_blocks
 from pybtex.database import parse_file
+
+from primer.bibtex_adapter import citation_blocks
 
 DOCS = ROOT / "docs"
 

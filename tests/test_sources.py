@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from conftest import ROOT
+
 from primer.verify_sources import load_manifest, verify
 
 

@@ -9,10 +9,9 @@ from pathlib import Path
 import yaml
 
 from primer import cache_files
-
 from primer.figures.checker import check_markdown
 from primer.figures.ledger import ROW_FIELDS, Result, Row
-from primer.figures.passages import BIBFILE, MANIFEST, Project, read_manifest, load_project
+from primer.figures.passages import BIBFILE, MANIFEST, Project, load_project, read_manifest
 from primer.figures.problems import Problem
 
 

@@ -8,12 +8,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
-
-from primer.figures.formulas import FormulaError, PERCENT_FACTOR, rounds_to, evaluate_formula
+from primer.figures.formulas import PERCENT_FACTOR, FormulaError, evaluate_formula, rounds_to
 from primer.figures.ledger import Result, Row
-from primer.figures.markdown_units import CitationRef, MarkedSpan, TAG_RE, mask_markdown, blank_matches, unit_kind_name, split_units
-from primer.figures.numbers import Figure, collapse_space, format_decimal, normalise_text, extract_figures
+from primer.figures.markdown_units import (
+    TAG_RE,
+    CitationRef,
+    MarkedSpan,
+    blank_matches,
+    mask_markdown,
+    split_units,
+    unit_kind_name,
+)
+from primer.figures.numbers import Figure, collapse_space, extract_figures, format_decimal, normalise_text
 from primer.figures.passages import BIBFILE, DOCS_DIR, MANIFEST, Project, load_project
 from primer.figures.problems import BadInput, Problem
 
@@ -324,7 +330,7 @@ def _rel(path: Path, base: Path) -> str | None:
         return None
 
 
-def check(paths=None, root=".", project: Project | None = None, cache: "ResultCache | None" = None) -> Result:
+def check(paths=None, root=".", project: Project | None = None, cache: ResultCache | None = None) -> Result:
     """Check pages (files or folders; default ROOT/docs/**/*.md). Raises BadInput. With a `cache` (and no
     `project`), a page whose result it holds is not checked again (see ResultCache)."""
     root = Path(root).resolve()

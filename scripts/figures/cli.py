@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Iterable
-
-
+from collections.abc import Iterable
 
 from primer.figures.checker import check
 from primer.figures.ledger import write_csv, write_json

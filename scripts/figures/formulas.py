@@ -5,9 +5,6 @@ import ast
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, localcontext
 
 
-
-
-
 # ---------------------------------------------------------------------------
 # Derived figures: a tiny arithmetic evaluator (no eval)
 # ---------------------------------------------------------------------------

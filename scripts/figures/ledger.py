@@ -8,9 +8,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
-
-
-
 # ---------------------------------------------------------------------------
 # Chapters
 # ---------------------------------------------------------------------------
@@ -60,7 +57,7 @@ class Result:
                 f"{k} problem{'s' * (k != 1)} ({self.count('derived')} derived, "
                 f"{self.count('editorial')} editorial and {self.count('external')} external not checked)")
 
-    def extend(self, other: "Result") -> None:
+    def extend(self, other: Result) -> None:
         self.problems.extend(other.problems)
         self.rows.extend(other.rows)
         self.pages += other.pages

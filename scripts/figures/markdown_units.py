@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
-
 from primer.figures.numbers import BRACKET_REF_RE, blank, collapse_space
 from primer.figures.passages import Scope, SourceIndex, sentence_bounds
 

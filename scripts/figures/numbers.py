@@ -6,10 +6,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-
-
-
-
 # ---------------------------------------------------------------------------
 # Characters. Every mapping is one code point to one code point, so offsets,
 # lines and columns stay those of the original text.

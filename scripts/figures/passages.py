@@ -13,8 +13,7 @@ from pathlib import Path
 
 import yaml
 
-
-from primer.figures.numbers import Figure, collapse_space, normalise_text, extract_figures
+from primer.figures.numbers import Figure, collapse_space, extract_figures, normalise_text
 from primer.figures.problems import BadInput, Problem
 
 

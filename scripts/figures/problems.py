@@ -4,9 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-
-
-
 class BadInput(Exception):
     """Input that prevents checking at all (exit status 2)."""
 

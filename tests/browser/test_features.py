@@ -10,8 +10,9 @@ import html
 import re
 from pathlib import Path
 
-from primer import mkdocs_yml  # scripts/mkdocs_yml.py
 import pytest
+
+from primer import mkdocs_yml  # scripts/mkdocs_yml.py
 
 from .browsing import goto
 

@@ -9,10 +9,19 @@ import shutil
 
 import pytest
 
-from figure_check.small_project import (A, ALPHA, ALPHA_LOCATORS, DERIVED, GOOD, UNVENDORED_BIB,
-                                        messages, one_problem, run, write_project)
+from figure_check.small_project import (
+    ALPHA,
+    ALPHA_LOCATORS,
+    DERIVED,
+    GOOD,
+    UNVENDORED_BIB,
+    A,
+    messages,
+    one_problem,
+    run,
+    write_project,
+)
 from primer import figures as cf
-
 
 # ---------------------------------------------------------------------------
 # Derived and editorial figures
@@ -158,7 +167,7 @@ def test_undecodable_source(tmp_path):
 
 
 def test_undecodable_chapter(tree):
-    (tree / "docs" / "page.md").write_bytes("Café 46.9%".encode("utf-8") + b" \xe9t\xe9\n")
+    (tree / "docs" / "page.md").write_bytes("Café 46.9%".encode() + b" \xe9t\xe9\n")
     r = cf.check(root=tree)
     assert messages(r) == ["docs/page.md: not valid UTF-8 at byte offset 12 (byte 0xe9); the page cannot be checked"]
     assert r.pages == 1

@@ -9,10 +9,8 @@ import json
 import subprocess
 import sys
 
-
-from figure_check.small_project import (BAD, DERIVED, GOOD, run)
+from figure_check.small_project import BAD, DERIVED, GOOD, run
 from primer import figures as cf
-
 
 # ---------------------------------------------------------------------------
 # Ledger, summary and command line

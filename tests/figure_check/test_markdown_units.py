@@ -4,9 +4,7 @@ Each builds a small project in a temporary folder (tests/figure_check/small_proj
 says it uses the real sources."""
 from __future__ import annotations
 
-
-
-from figure_check.small_project import (A, B, messages, one_problem, run, sourced)
+from figure_check.small_project import A, B, messages, one_problem, run, sourced
 
 
 # ---------------------------------------------------------------------------

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from figure_check.small_project import (A, ROOT,
-                                        messages, one_problem, run, sourced)
+from figure_check.small_project import ROOT, A, messages, one_problem, run, sourced
 from primer import figures as cf
 
 
