@@ -32,7 +32,7 @@ def launch_chromium(playwright, executable: str):
 
 def page_paths(site: Path) -> list[str]:
     """Every page of the built site as a URL path relative to its root ("" for the landing page):
-    not 404 pages, nor redirect pages (extra.redirects, hooks/redirects.py), which are no page of
+    not 404 pages, nor redirect pages (the mkdocs-redirects plugin's), which are no page of
     their own and forward the browser as soon as they load."""
     paths = []
     for index in sorted(site.rglob("index.html")):

@@ -295,11 +295,11 @@ def test_a_plain_mkdocs_yml_loads_and_the_baseline_keeps_material_and_search(tmp
 
 def test_page_paths_leave_out_404_and_redirect_pages(tmp_path):
     """The pages the bench weighs and the browser tests visit (scripts/browser_parts.py)."""
-    from primer.published import redirect_page
+    from mkdocs_redirects.plugin import HTML_TEMPLATE  # the page mkdocs-redirects writes at an old URL
     for rel in ("", "primer/", "primer/one/", "404/", "old-name/"):
         (tmp_path / rel).mkdir(parents=True, exist_ok=True)
         (tmp_path / rel / "index.html").write_text(
-            redirect_page("old-name/", "primer/one/") if rel == "old-name/" else "<!doctype html><p>A page.</p>",
+            HTML_TEMPLATE.format(url="../primer/one/") if rel == "old-name/" else "<!doctype html><p>A page.</p>",
             encoding="utf-8")
     (tmp_path / "404.html").write_text("<p>Not found</p>", encoding="utf-8")
     assert bench.page_paths(tmp_path) == ["", "primer/", "primer/one/"]

@@ -169,7 +169,7 @@ def test_the_scripts_see_site_url_from_env(tmp_path, monkeypatch):
 
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("strict: true\n", "strict: true\nsite_url: !ENV [PRIMER_TEST_SITE_URL, 'https://x.org/']\n", 1)
-    text = text.replace("  redirects: {}\n", "  redirects: !ENV [PRIMER_TEST_REDIRECTS, {old.md: new.md}]\n", 1)
+    text = text.replace("      redirect_maps: {}\n", "      redirect_maps: !ENV [PRIMER_TEST_REDIRECTS, {old.md: new.md}]\n", 1)
     path = _write(tmp_path, text)
     monkeypatch.setenv("PRIMER_TEST_SITE_URL", "https://example.org/primer/")
     monkeypatch.delenv("PRIMER_TEST_REDIRECTS", raising=False)
