@@ -1,4 +1,4 @@
-"""What scripts/bench.py and the browser tests (tests/browser/) both need to put the built site in
+"""What scripts/bench/ and the browser tests (tests/browser/) both need to put the built site in
 Chromium, kept in one place so that they measure and test the same thing: Debian's Chromium found
 and launched with the same options, the site's pages listed, a folder served on 127.0.0.1, and
 where Material's search index is (its worker fetches it after every page)."""

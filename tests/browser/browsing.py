@@ -1,7 +1,7 @@
 """What the browser tests share besides fixtures: the viewports and colour schemes, a recorder of
 a context's traffic, how to load a page, and the survey of every page (each page visited once per
 setting, then checked by several tests). How Chromium is found and launched, the list of the
-site's pages and the server are scripts/browser_parts.py's, shared with scripts/bench.py."""
+site's pages and the server are scripts/browser_parts.py's, shared with scripts/bench/."""
 from __future__ import annotations
 
 import time

@@ -32,7 +32,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 # The files are served as they are (browser_parts.serve): what the site does is tested, not what a
-# host adds; scripts/bench.py serves them gzip-compressed, as GitHub Pages does, to weigh them.
+# host adds; scripts/bench/ serves them gzip-compressed, as GitHub Pages does, to weigh them.
 @pytest.fixture(scope="session")
 def site_url(built_site):
     """The strict build, served on 127.0.0.1 at a free port for the whole session."""
