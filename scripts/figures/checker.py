@@ -73,29 +73,29 @@ class PageChecker:
         c.status, c.source, c.scope = "ok", src, scope
 
     # -- figures ----------------------------------------------------------
-    def no_usable(self, cits: list[CitationRef], unit_kind: str, offset: int, what: str) -> str:
-        if not cits:
+    def no_usable(self, unit_citations: list[CitationRef], unit_kind: str, offset: int, what: str) -> str:
+        if not unit_citations:
             self.problem(offset, f"{what} has no citation in its {unit_kind_name(unit_kind)}; cite its source "
                                  f"with a locator, or mark the primer's own number "
                                  f'<span class="editorial">…</span>')
             return "problem"
-        if all(c.status == "unvendored" for c in cits):
-            keys = ", ".join(f"[@{c.key}]" for c in cits)
+        if all(c.status == "unvendored" for c in unit_citations):
+            keys = ", ".join(f"[@{c.key}]" for c in unit_citations)
             self.problem(offset, f"{what} cannot be verified: cited work has no vendored source file — "
                                  f"{keys} has no vendored source file (no file field in {BIBFILE}); "
                                  f"also cite the vendored source it is quoted from")
             return "problem"
         return "unchecked"
 
-    def check_figure(self, f: Figure, offset: int, cits: list[CitationRef], unit_kind: str) -> None:
+    def check_figure(self, f: Figure, offset: int, unit_citations: list[CitationRef], unit_kind: str) -> None:
         line, col = self.pos(offset)
         row = Row(self.page, line, col, f.text, f.value, f.unit, "sourced", "ok")
-        usable = [c for c in cits if c.status == "ok"]
-        if cits:
-            first = usable[0] if usable else cits[0]
+        usable = [c for c in unit_citations if c.status == "ok"]
+        if unit_citations:
+            first = usable[0] if usable else unit_citations[0]
             row.key, row.locator = first.key, first.locator
         if not usable:
-            row.status = self.no_usable(cits, unit_kind, offset, f'figure "{f.text}"')
+            row.status = self.no_usable(unit_citations, unit_kind, offset, f'figure "{f.text}"')
             self.result.rows.append(row)
             return
         for c in usable:
@@ -109,9 +109,9 @@ class PageChecker:
         row.status = "problem"
         self.result.rows.append(row)
         unique = list({(c.key, c.locator.lower()): c for c in usable}.values())
-        self.problem(offset, f'figure "{f.text}" is not in ' + self.not_found_detail(f, unique, cits))
+        self.problem(offset, f'figure "{f.text}" is not in ' + self.not_found_detail(f, unique, unit_citations))
 
-    def not_found_detail(self, f: Figure, usable: list[CitationRef], cits: list[CitationRef]) -> str:
+    def not_found_detail(self, f: Figure, usable: list[CitationRef], unit_citations: list[CitationRef]) -> str:
         where = " or ".join(f"{c.label} ({c.source.file})" for c in usable)
         several = len({c.source.file for c in usable}) > 1
         near: list[str] = []
@@ -143,20 +143,20 @@ class PageChecker:
             if hits:
                 msg += f"; found in [@{src.key}] at line {src.occ[hits[0]].line} ({src.occ[hits[0]].where}) — cite that source?"
                 break
-        unv = [c for c in cits if c.status == "unvendored"]
+        unv = [c for c in unit_citations if c.status == "unvendored"]
         if unv:
             msg += "; also cited: " + ", ".join(f"[@{c.key}]" for c in unv) + " (no vendored source file)"
         return msg
 
-    def check_derived(self, sp: MarkedSpan, cits: list[CitationRef], unit_kind: str) -> None:
-        inner_t = normalise_text(sp.inner)
+    def check_derived(self, span: MarkedSpan, unit_citations: list[CitationRef], unit_kind: str) -> None:
+        inner_t = normalise_text(span.inner)
         masked_inner = blank_matches(TAG_RE, inner_t)
-        figs = [f for f in extract_figures(masked_inner, original=sp.inner) if not f.word_ordinal]
-        offset = sp.start + (figs[0].start if figs else 0)
+        figs = [f for f in extract_figures(masked_inner, original=span.inner) if not f.word_ordinal]
+        offset = span.start + (figs[0].start if figs else 0)
         line, col = self.pos(offset)
-        written = collapse_space(sp.inner)
+        written = collapse_space(span.inner)
         row = Row(self.page, line, col, figs[0].text if figs else written, figs[0].value if figs else "",
-                  figs[0].unit if figs else "", "derived", "ok", formula=sp.formula)
+                  figs[0].unit if figs else "", "derived", "ok", formula=span.formula)
         self.result.rows.append(row)
         what = f'derived figure "{row.figure}"'
         if not figs:
@@ -164,18 +164,18 @@ class PageChecker:
             self.problem(offset, f'derived span has no number in its text "{written}"')
             return
         try:
-            value, operands = evaluate_formula(sp.formula)
+            value, operands = evaluate_formula(span.formula)
         except FormulaError as e:
             row.status = "problem"
-            self.problem(offset, f'{what}: formula "{sp.formula}" — {e} (allowed: numbers, + - * / and '
+            self.problem(offset, f'{what}: formula "{span.formula}" — {e} (allowed: numbers, + - * / and '
                                  f"parentheses)")
             return
-        usable = [c for c in cits if c.status == "ok"]
-        if cits:
-            first = usable[0] if usable else cits[0]
+        usable = [c for c in unit_citations if c.status == "ok"]
+        if unit_citations:
+            first = usable[0] if usable else unit_citations[0]
             row.key, row.locator = first.key, first.locator
         if not usable:
-            row.status = self.no_usable(cits, unit_kind, offset, what)
+            row.status = self.no_usable(unit_citations, unit_kind, offset, what)
         else:
             found_all: list[tuple[CitationRef, list[int]]] = []
             for num in operands:
@@ -194,7 +194,7 @@ class PageChecker:
                     src = usable[0].source
                     if src.by_number.get(num):
                         hint = f"; it is at {src.describe(src.by_number[num][0])}"
-                    self.problem(offset, f'{what}: operand {num} of "{sp.formula}" is not in {where}{hint}')
+                    self.problem(offset, f'{what}: operand {num} of "{span.formula}" is not in {where}{hint}')
                 else:
                     found_all.append(found)
             if found_all and row.status == "ok":
@@ -214,26 +214,26 @@ class PageChecker:
         if not rounds_to(value, written_num):
             row.status = "problem"
             shown = value.quantize(Decimal(1).scaleb(min(0, written_num.as_tuple().exponent)), rounding=ROUND_HALF_UP)
-            self.problem(offset, f'{what}: formula "{sp.formula}" gives {format_decimal(value) if abs(value - shown) == 0 else shown} '
+            self.problem(offset, f'{what}: formula "{span.formula}" gives {format_decimal(value) if abs(value - shown) == 0 else shown} '
                                  f"(at the written precision), not {written_num}")
 
-    def record_external(self, sp: MarkedSpan, cits: list, kind: str) -> None:
+    def record_external(self, span: MarkedSpan, unit_citations: list, kind: str) -> None:
         """A figure from public evidence that is not vendored: it must cite that evidence
         (a references.bib entry without a `file`); it is recorded, not verified. The ledger names
         the first such citation after the figure in its unit (where a citation follows what it
         supports), else the last one before it."""
-        evidence = [c for c in cits if c.status == "unvendored"]
-        after = [c for c in evidence if c.start >= sp.start]
+        evidence = [c for c in unit_citations if c.status == "unvendored"]
+        after = [c for c in evidence if c.start >= span.start]
         evidence = after[:1] + [c for c in evidence if c not in after][-1:] if evidence else []
-        figs = [f for f in extract_figures(blank_matches(TAG_RE, sp.inner), original=sp.inner) if not f.word_ordinal]
+        figs = [f for f in extract_figures(blank_matches(TAG_RE, span.inner), original=span.inner) if not f.word_ordinal]
         for f in figs or [None]:
-            line, col = self.pos(sp.start + (f.start if f else 0))
-            row = Row(self.page, line, col, f.text if f else collapse_space(sp.inner), f.value if f else "",
+            line, col = self.pos(span.start + (f.start if f else 0))
+            row = Row(self.page, line, col, f.text if f else collapse_space(span.inner), f.value if f else "",
                       f.unit if f else "", "external", "cited" if evidence else "problem")
             if evidence:
                 row.key, row.locator = evidence[0].key, evidence[0].locator
             else:
-                self.problem(sp.start, f'external figure "{collapse_space(sp.inner)}" has no citation to the public '
+                self.problem(span.start, f'external figure "{collapse_space(span.inner)}" has no citation to the public '
                                        f"evidence it comes from in its {unit_kind_name(kind)}; cite a "
                                        f"{BIBFILE} entry (one without a vendored file) in the same {unit_kind_name(kind)}")
             self.result.rows.append(row)
@@ -260,34 +260,34 @@ class PageChecker:
         # a sentence holding only citations (written after the full stop) belongs to the one before
         for k, (kind, s, e) in enumerate(units):
             if kind == "para" and k in by_unit and k > 0 and units[k - 1][0] == "para" \
-                    and not normalise_text(masked[s:e]).strip(" \t\n.;,") and not any(unit_of(sp.start) == k for sp in spans):
+                    and not normalise_text(masked[s:e]).strip(" \t\n.;,") and not any(unit_of(span.start) == k for span in spans):
                 by_unit.setdefault(k - 1, []).extend(by_unit[k])
         for k, (kind, s, e) in enumerate(units):
-            cits = by_unit.get(k, [])
+            unit_citations = by_unit.get(k, [])
             chunk = masked[s:e]
             if not any(ch.isdigit() or ch.isalpha() for ch in chunk):
                 continue
             for f in extract_figures(chunk, original=self.text[s:e]):
                 if f.word_ordinal:
                     continue
-                self.check_figure(f, s + f.start, cits, kind)
-        for sp in spans:
-            k = unit_of(sp.start)
-            cits = by_unit.get(k, []) if k is not None else []
+                self.check_figure(f, s + f.start, unit_citations, kind)
+        for span in spans:
+            k = unit_of(span.start)
+            unit_citations = by_unit.get(k, []) if k is not None else []
             kind = units[k][0] if k is not None else "para"
-            if sp.kind == "editorial":
-                figs = [f for f in extract_figures(blank_matches(TAG_RE, sp.inner), original=sp.inner)
+            if span.kind == "editorial":
+                figs = [f for f in extract_figures(blank_matches(TAG_RE, span.inner), original=span.inner)
                         if not f.word_ordinal]
                 if not figs:
-                    line, col = self.pos(sp.start)
-                    self.result.rows.append(Row(self.page, line, col, collapse_space(sp.inner), "", "", "editorial", "skipped"))
+                    line, col = self.pos(span.start)
+                    self.result.rows.append(Row(self.page, line, col, collapse_space(span.inner), "", "", "editorial", "skipped"))
                 for f in figs:
-                    line, col = self.pos(sp.start + f.start)
+                    line, col = self.pos(span.start + f.start)
                     self.result.rows.append(Row(self.page, line, col, f.text, f.value, f.unit, "editorial", "skipped"))
-            elif sp.kind == "external":
-                self.record_external(sp, cits, kind)
+            elif span.kind == "external":
+                self.record_external(span, unit_citations, kind)
             else:
-                self.check_derived(sp, cits, kind)
+                self.check_derived(span, unit_citations, kind)
         self.result.rows.sort(key=lambda r: (r.line, r.col))
         self.result.problems.sort(key=lambda p: (p.line or 0, p.col or 0))
         return self.result

@@ -169,11 +169,11 @@ class _Atom:
     extra: tuple = ()          # range: the other number
 
 
-def _parse_suffix(t: str, pos: int, atom: _Atom, *, digits: bool) -> bool:
+def _parse_suffix(text: str, pos: int, atom: _Atom, *, digits: bool) -> bool:
     """Read the unit after a number into ``atom``; False when the token is an identifier."""
-    n = len(t)
-    if digits and pos < n and t[pos].isascii() and t[pos].isalpha():
-        letters = _LETTERS_RE.match(t, pos).group()
+    n = len(text)
+    if digits and pos < n and text[pos].isascii() and text[pos].isalpha():
+        letters = _LETTERS_RE.match(text, pos).group()
         low = letters.lower()
         if low in ("st", "nd", "rd", "th") and atom.plain_int:
             atom.ordinal = True
@@ -185,44 +185,44 @@ def _parse_suffix(t: str, pos: int, atom: _Atom, *, digits: bool) -> bool:
             return True
         if low not in _GLUED_OK:
             return False                      # 5G, 3D, 4K: a name, not a quantity
-    m = _SUF_PLUS.match(t, pos)
+    m = _SUF_PLUS.match(text, pos)
     if m:
         atom.qualifier = "+"
         pos = m.end()
     for name, rx in _SUF_UNITS:
-        m = rx.match(t, pos)
+        m = rx.match(text, pos)
         if m:
             atom.unit = name
             pos = m.end()
             if name == "percent":
-                m = _SUF_PERCENT_PLUS.match(t, pos) or _SUF_PLUS.match(t, pos)
+                m = _SUF_PERCENT_PLUS.match(text, pos) or _SUF_PLUS.match(text, pos)
                 if m:
                     atom.qualifier = "plus"
                     pos = m.end()
             break
     else:
-        m = _SUF_SCALE.match(t, pos)
+        m = _SUF_SCALE.match(text, pos)
         if m:
             atom.scale = _SCALES[m.group(1).lower()]
             pos = m.end()
-        m = _SUF_CURRENCY.match(t, pos)
+        m = _SUF_CURRENCY.match(text, pos)
         if m:
             atom.currency = atom.currency or _CURRENCY_WORDS[collapse_space(m.group(1)).lower()]
             pos = m.end()
         elif atom.scale is None:
             year_like = atom.plain_int and 1900 <= atom.number <= 2100
-            m = _SUF_NM.match(t, pos)
+            m = _SUF_NM.match(text, pos)
             if m:
                 atom.unit = "nm"
                 pos = m.end()
-            elif not year_like and (m := _SUF_TIME.match(t, pos)):
+            elif not year_like and (m := _SUF_TIME.match(text, pos)):
                 u = m.group(1).lower()
                 atom.unit = u if u.endswith("s") else u + "s"
                 pos = m.end()
-            elif m := _SUF_TIMES.match(t, pos):
+            elif m := _SUF_TIMES.match(text, pos):
                 atom.unit = "times"
                 pos = m.end()
-    m = _SUF_PLUS.match(t, pos)
+    m = _SUF_PLUS.match(text, pos)
     if m:
         atom.qualifier = atom.qualifier or "+"
         pos = m.end()
@@ -250,27 +250,27 @@ def _unit_and_values(a: _Atom, numbers: list[Decimal]):
     return "count", numbers
 
 
-def _digit_atoms(t: str, blocked: bytearray, atoms: list[_Atom]) -> None:
-    n = len(t)
-    for m in _NUM_RE.finditer(t):
+def _digit_atoms(text: str, blocked: bytearray, atoms: list[_Atom]) -> None:
+    n = len(text)
+    for m in _NUM_RE.finditer(text):
         s, e = m.span()
         if blocked[s]:
             continue
-        dm = _DOTTED_RE.match(t, e)
+        dm = _DOTTED_RE.match(text, e)
         if dm:                                        # 2.1.3, 10.1108.5: identifiers
             blocked[s:dm.end()] = b"\x01" * (dm.end() - s)
             continue
-        prev = t[s - 1] if s else ""
-        nxt = t[e] if e < n else ""
-        nxt2 = t[e + 1] if e + 1 < n else ""
-        if prev == "/" or (nxt in "/:" and nxt2.isdigit()) or (prev == ":" and s >= 2 and t[s - 2].isdigit()):
+        prev = text[s - 1] if s else ""
+        nxt = text[e] if e < n else ""
+        nxt2 = text[e + 1] if e + 1 < n else ""
+        if prev == "/" or (nxt in "/:" and nxt2.isdigit()) or (prev == ":" and s >= 2 and text[s - 2].isdigit()):
             continue                                  # fractions, paths, times, ratios
-        if prev == "." and s >= 2 and t[s - 2].isdigit():
+        if prev == "." and s >= 2 and text[s - 2].isdigit():
             continue
         raw = m.group()
         atom = _Atom(start=s, num_end=e, end=e, number=Decimal(raw.replace(",", "")),
                      plain_int=raw.isdigit())
-        pm = _PREFIX_RE.search(t, max(0, s - 12), s)
+        pm = _PREFIX_RE.search(text, max(0, s - 12), s)
         if pm:
             g = pm.lastgroup
             tok = pm.group(g)
@@ -281,15 +281,15 @@ def _digit_atoms(t: str, blocked: bytearray, atoms: list[_Atom]) -> None:
             continue                                  # CO4, G20, COVID19
         elif prev == "-" and s >= 2:
             j = s - 1
-            while j > 0 and t[j - 1].isascii() and t[j - 1].isalpha():
+            while j > 0 and text[j - 1].isascii() and text[j - 1].isalpha():
                 j -= 1
-            letters = t[j:s - 1]
+            letters = text[j:s - 1]
             if len(letters) >= 2 and letters.isupper():
                 continue                              # COVID-19, RAMJ-03
         elif prev == "−":                             # U+2212: a real minus sign
             atom.number = -atom.number
             atom.start = s - 1
-        if not _parse_suffix(t, e, atom, digits=True):
+        if not _parse_suffix(text, e, atom, digits=True):
             continue
         atoms.append(atom)
         blocked[atom.start:atom.end] = b"\x01" * (atom.end - atom.start)
@@ -300,15 +300,15 @@ _NUMBER_WORD_STARTS = frozenset(_UNIT_WORDS) | frozenset(_TEEN_WORDS) | frozense
     | frozenset(_MULT_WORDS) | frozenset(_ORD_WORDS) | {"a"}
 
 
-def _word_atoms(t: str, blocked: bytearray, atoms: list[_Atom], source: bool) -> None:
+def _word_atoms(text: str, blocked: bytearray, atoms: list[_Atom], source: bool) -> None:
     # Tokenise first and try the number-word patterns only where a token could start one:
     # trying them at every character is the slowest part of the check otherwise.
-    for tok in _WORD_TOKEN_RE.finditer(t):
+    for tok in _WORD_TOKEN_RE.finditer(text):
         s = tok.start()
         low = tok.group().lower()
         if low not in _NUMBER_WORD_STARTS or blocked[s]:
             continue
-        m = _ORD_WORD_RE.match(t, s)
+        m = _ORD_WORD_RE.match(text, s)
         if m:
             e = m.end()
             blocked[s:e] = b"\x01" * (e - s)
@@ -317,13 +317,13 @@ def _word_atoms(t: str, blocked: bytearray, atoms: list[_Atom], source: bool) ->
                 atoms.append(_Atom(start=s, num_end=e, end=e, number=Decimal(value), is_word=True,
                                    word_ordinal=True))
             continue
-        m = _WORD_NUM_RE.match(t, s)
+        m = _WORD_NUM_RE.match(text, s)
         if not m:
             continue
         e = m.end()
         if blocked[e - 1]:
             continue
-        if _FIXED_TERM_RE.match(t, e):
+        if _FIXED_TERM_RE.match(text, e):
             continue                                  # two-way
         g = m.groupdict()
         if g["tens"]:
@@ -332,14 +332,14 @@ def _word_atoms(t: str, blocked: bytearray, atoms: list[_Atom], source: bool) ->
             value = _TEEN_WORDS[g["teen"].lower()]
         elif g["unit"]:
             value = _UNIT_WORDS[g["unit"].lower()]
-            if value == 1 and not g["mult"] and not _ONE_OK_RE.match(t, e):
+            if value == 1 and not g["mult"] and not _ONE_OK_RE.match(text, e):
                 continue                              # "one": a pronoun, not a figure
         else:
             value = _MULT_WORDS[g["lone"].lower()]
         if g["mult"]:
             value *= _MULT_WORDS[g["mult"].lower()]
         atom = _Atom(start=s, num_end=e, end=e, number=Decimal(value), is_word=True, plain_int=True)
-        if not _parse_suffix(t, e, atom, digits=False):
+        if not _parse_suffix(text, e, atom, digits=False):
             continue
         atoms.append(atom)
         blocked[atom.start:atom.end] = b"\x01" * (atom.end - atom.start)
@@ -367,24 +367,24 @@ def extract_figures(text: str, source: bool = False, original: str | None = None
     ``source=True`` also returns ordinal words ("fifth") as ordinals, for the source index.
     ``original``: a same-length text to take the written form from (the chapter before masking).
     """
-    t = normalise_text(text)
+    normalised = normalise_text(text)
     orig = original if original is not None else text
-    n = len(t)
+    n = len(normalised)
     blocked = bytearray(n + 1)
     for rx, needle in ((BRACKET_REF_RE, "["), (_DOI_RE, "10."), (_LICENCE_RE, "CC")):
-        if needle in t:                                # cheap test before the pattern
-            for m in rx.finditer(t):
+        if needle in normalised:                                # cheap test before the pattern
+            for m in rx.finditer(normalised):
                 blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     atoms: list[_Atom] = []
-    for m in (_ISO_DATE_RE.finditer(t) if "-" in t else ()):
+    for m in (_ISO_DATE_RE.finditer(normalised) if "-" in normalised else ()):
         if blocked[m.start()]:
             continue
         y, _, d = m.group(1), m.group(2), m.group(3)
         atoms.append(_Atom(start=m.start(1), num_end=m.end(1), end=m.end(1), number=Decimal(y), plain_int=True))
         atoms.append(_Atom(start=m.start(3), num_end=m.end(3), end=m.end(3), number=Decimal(int(d)), plain_int=True))
         blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    _digit_atoms(t, blocked, atoms)
-    _word_atoms(t, blocked, atoms, source)
+    _digit_atoms(normalised, blocked, atoms)
+    _word_atoms(normalised, blocked, atoms, source)
     atoms.sort(key=lambda a: a.start)
 
     figures: list[Figure] = []
@@ -393,15 +393,15 @@ def extract_figures(text: str, source: bool = False, original: str | None = None
         a = atoms[i]
         b = atoms[i + 1] if i + 1 < len(atoms) else None
         if b is not None:
-            gap = t[a.end:b.start]
+            gap = normalised[a.end:b.start]
             # a connector must sit between the first number and the second
             kind = None
             if _RANGE_DASH_RE.fullmatch(gap):
                 kind = "dash"
             elif _RANGE_TO_RE.fullmatch(gap):
-                before = t[max(0, a.start - 12):a.start]
+                before = normalised[max(0, a.start - 12):a.start]
                 kind = "pair" if _FROM_BEFORE_RE.search(before) else "to"
-            elif _PAIR_AND_RE.fullmatch(gap) and _BETWEEN_BEFORE_RE.search(t[max(0, a.start - 12):a.start]):
+            elif _PAIR_AND_RE.fullmatch(gap) and _BETWEEN_BEFORE_RE.search(normalised[max(0, a.start - 12):a.start]):
                 kind = "between"                      # "between 2016 and 2022": a range
             if kind in ("dash", "to", "between") and _range_compatible(a, b, "dash" if kind == "dash" else "to"):
                 merged = _Atom(start=a.start, num_end=b.num_end, end=b.end, number=a.number,

@@ -45,33 +45,33 @@ _SENT_END_RE = re.compile(r"[.!?]+[\"'”’)\]*_]*(?=\s|\Z)")
 _WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*)\Z")
 
 
-def _is_sentence_end(t: str, m: re.Match) -> bool:
+def _is_sentence_end(text: str, m: re.Match) -> bool:
     p = m.start()
-    if t[p] == ".":
+    if text[p] == ".":
         j = p
-        while j > 0 and (t[j - 1].isdigit() or t[j - 1] == "."):
+        while j > 0 and (text[j - 1].isdigit() or text[j - 1] == "."):
             j -= 1
-        if j < p and (j == 0 or t[j - 1] == "\n" or t[max(0, t.rfind("\n", 0, j) + 1):j].isspace()):
+        if j < p and (j == 0 or text[j - 1] == "\n" or text[max(0, text.rfind("\n", 0, j) + 1):j].isspace()):
             return False                               # "7. " enumerating a list at the start of a line
-        w = _WORD_BEFORE_RE.search(t, max(0, p - 24), p)
+        w = _WORD_BEFORE_RE.search(text, max(0, p - 24), p)
         if w:
             word = w.group(1)
             if (word + ".").lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word) \
                     or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
                 return False
         k = m.end()
-        while k < len(t) and t[k] in " \t\n":
+        while k < len(text) and text[k] in " \t\n":
             k += 1
-        if k < len(t) and t[k].islower():
+        if k < len(text) and text[k].islower():
             return False                               # "approx. five", unknown abbreviations
     return True
 
 
-def sentence_bounds(t: str, start: int, end: int) -> list[int]:
+def sentence_bounds(text: str, start: int, end: int) -> list[int]:
     """Offsets (within [start, end)) where a sentence ends."""
     out = []
-    for m in _SENT_END_RE.finditer(t, start, end):
-        if _is_sentence_end(t, m):
+    for m in _SENT_END_RE.finditer(text, start, end):
+        if _is_sentence_end(text, m):
             out.append(m.end())
     return out
 
@@ -121,10 +121,10 @@ class SourceIndex:
         self.key = key
         self.file = file
         self.text = text
-        t = normalise_text(text)
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", t)]
+        normalised = normalise_text(text)
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", normalised)]
         nlines = len(self.line_starts)
-        raw_lines = t.split("\n")
+        raw_lines = normalised.split("\n")
         locators = locators or {}
         self.problems: list[str] = []
         # sections
@@ -159,8 +159,8 @@ class SourceIndex:
                     self.paragraphs.append(ln)
         self._para_of_line = {ln: i + 1 for i, ln in enumerate(self.paragraphs)}
         # figures
-        figs = extract_figures(t, source=True, original=text)
-        bounds = self._sentence_boundaries(t, raw_lines)
+        figs = extract_figures(normalised, source=True, original=text)
+        bounds = self._sentence_boundaries(normalised, raw_lines)
         self.occ: list[Occurrence] = []
         self.by_key: dict = {}
         self.by_number: dict = {}
@@ -169,7 +169,7 @@ class SourceIndex:
             line = bisect.bisect_right(self.line_starts, f.start)
             k = bisect.bisect_right(bounds, f.start)
             a = bounds[k - 1] if k else 0
-            b = bounds[k] if k < len(bounds) else len(t)
+            b = bounds[k] if k < len(bounds) else len(normalised)
             idx = len(self.occ)
             self.occ.append(Occurrence(f, line, self._where(line), _trim_sentence(text[a:b], f.start - a, f.end - a), k))
             self.by_key.setdefault(f.key, []).append(idx)
@@ -182,8 +182,8 @@ class SourceIndex:
         self.whole = self._scope("whole source", [(1, nlines)])
 
     # -- building ---------------------------------------------------------
-    def _sentence_boundaries(self, t: str, raw_lines: list[str]) -> list[int]:
-        bounds = set(sentence_bounds(t, 0, len(t)))
+    def _sentence_boundaries(self, text: str, raw_lines: list[str]) -> list[int]:
+        bounds = set(sentence_bounds(text, 0, len(text)))
         starts = {s.start for s in self.sections.values()} | {s.end + 1 for s in self.sections.values()}
         para_mode = self.para_after is not None
         prev_text = ""
