@@ -159,7 +159,7 @@ def bench_pages(site: Path, page_runs: int) -> dict:
             for run in range(page_runs):
                 context = browser.new_context(viewport={"width": 1280, "height": 800})
                 finished = []
-                context.on("requestfinished", finished.append)
+                context.on("requestfinished", lambda request, finished=finished: finished.append(request))  # a function: Playwright marks it
                 page = context.new_page()
                 page.goto(base + path, wait_until="load")
                 page.wait_for_load_state("networkidle")  # the search worker's index and languages
