@@ -5,39 +5,43 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build figures bench linkcheck-external test-browser published publish lock clean
+.PHONY: serve test lint build figures bench linkcheck-external test-browser published publish lock clean
 
 serve: $(VENV)/.installed  ## live-reloading site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: $(VENV)/.installed  ## every test, the strict build included
+test: lint  ## the linter, then every test, the strict build included
 	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed  ## ruff over hooks/, scripts/ (the primer package) and tests/ (pyproject.toml: [tool.ruff])
+	$(BIN)/ruff check hooks scripts tests
 
 build: $(VENV)/.installed  ## strict build into site/
 	$(BIN)/mkdocs build --strict --clean
 
 figures: $(VENV)/.installed  ## check every figure in docs/ against its cited source
-	$(BIN)/python scripts/check_figures.py
+	$(BIN)/python -m primer.figures
 
 test-browser: $(VENV)/.installed  ## the browser tests only: the built site in Chromium (Playwright)
 	$(BIN)/python -m pytest tests/browser -m browser
 
 bench: $(VENV)/.installed  ## build time, page weight and load time; writes reports/bench.json and .md
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python -m primer.bench
 
 linkcheck-external: $(VENV)/.installed  ## check every external URL (needs the network); report in reports/
-	$(BIN)/python scripts/linkcheck_external.py
+	$(BIN)/python -m primer.linkcheck_external
 
 published: $(VENV)/.installed  ## record the site's page URLs and section anchors in published.json (deliberately, after a release or removal)
-	$(BIN)/python scripts/published.py --update
+	$(BIN)/python -m primer.published --update
 
 publish: $(VENV)/.installed  ## publish the edition with mike onto gh-pages (PUSH=1 pushes; FORCE=1 replaces a published edition)
-	$(BIN)/python scripts/publish.py $(if $(PUSH),--push) $(if $(FORCE),--force) $(if $(TAG),--tag $(TAG))
+	$(BIN)/python -m primer.publish $(if $(PUSH),--push) $(if $(FORCE),--force) $(if $(TAG),--tag $(TAG))
 
-$(VENV)/.installed: requirements-pip.txt requirements.txt
+$(VENV)/.installed: requirements-pip.txt requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-pip.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
 lock: $(VENV)/.installed  ## re-pin requirements.txt from requirements.in (needs the package index)

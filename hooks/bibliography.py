@@ -15,7 +15,8 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
-from mkdocs_bibtex.citation import Citation
+
+from primer import bibtex_adapter as bibtex
 
 PAGE = "reference/bibliography.md"
 BIB_DOWNLOAD = "references.bib"
@@ -46,8 +47,8 @@ def _entry(key: str, entry, formatted: str) -> str:
 
 
 def render(registry) -> str:
-    entries = registry.bib_data.entries
-    formatted = {key: registry.reference_text(Citation(key=key)) for key in entries}
+    entries = bibtex.known_keys(registry)
+    formatted = {key: bibtex.reference_text(registry, key) for key in entries}
     sources = sorted((k for k, e in entries.items() if "file" in e.fields), key=lambda k: _sort_key(formatted[k]))
     others = sorted((k for k, e in entries.items() if "file" not in e.fields), key=lambda k: _sort_key(formatted[k]))
     parts = [
@@ -70,9 +71,9 @@ def render(registry) -> str:
 
 @event_priority(-50)  # after hooks/citations.py formatted every entry
 def on_files(files, config):
-    registry = config.plugins["bibtex"].registry
+    registry = bibtex.registry(config)
     root = Path(config.config_file_path).resolve().parent
     files.append(File.generated(config, PAGE, content=render(registry)))
-    bib_path = root / config.plugins["bibtex"].config.bib_file
+    bib_path = root / bibtex.plugin(config).config.bib_file
     files.append(File.generated(config, BIB_DOWNLOAD, abs_src_path=str(bib_path)))
     return files

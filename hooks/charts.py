@@ -2,7 +2,7 @@
 
 - Files (after hooks/ledger.py has run the figure check): each chart's points are resolved to
   their ledger rows, the pages' marker lines `<!-- chart: ID -->` are checked against
-  charts.yaml, and every chart is drawn as SVG (scripts/charts.py does the work). A problem
+  charts.yaml, and every chart is drawn as SVG (scripts/chart_drawing.py does the work). A problem
   fails the build, one line each, naming charts.yaml or the page. The captions' citation blocks
   go to mkdocs-bibtex's registry, formatted as hooks/citations.py formats the pages' blocks
   (usually already cached: a caption cites the passage the chapter cites for the same figure).
@@ -12,26 +12,18 @@
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs_bibtex.citation import CitationBlock
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import charts as chartlib  # noqa: E402  (scripts/charts.py)
+from primer import bibtex_adapter as bibtex
+from primer import build_state
+from primer import chart_drawing as chartlib
 
-CACHE = ".cache/charts"  # drawn SVGs, in the project; key: scripts/charts.py cache_key(): rows, chart, code, matplotlib
+CACHE = ".cache/charts"  # drawn SVGs, in the project; key: scripts/chart_drawing.py cache_key(): rows, chart, code, matplotlib
 _resolved: dict = {}   # chart id -> charts.Resolved, for this build
 _svgs: dict = {}       # chart id -> inline SVG
-
-
-def _hook(config, filename: str):
-    for name, plugin in config.plugins.items():
-        if Path(name).name == filename:
-            return plugin
-    raise PluginError(f"mkdocs.yml: hooks/charts.py needs hooks/{filename} under `hooks:`")
 
 
 @event_priority(-50)  # after hooks/ledger.py (-40) has this build's figure check
@@ -39,7 +31,10 @@ def on_files(files, config):
     _resolved.clear()
     _svgs.clear()
     root = Path(config.config_file_path).resolve().parent
-    result = _hook(config, "ledger.py").last_result
+    try:
+        result = build_state.figure_check(config)
+    except build_state.NotRun as err:
+        raise PluginError(str(err)) from None
     if result is None:
         raise PluginError("charts: the figure check could not run (see the warning above), so no chart can be drawn")
     try:
@@ -55,15 +50,8 @@ def on_files(files, config):
         _resolved[chart.id] = chart
         _svgs[chart.id] = chartlib.svg(chart, cache_dir=root / CACHE)  # matplotlib only for a new drawing
     # The captions' citations, formatted once like every page's (hooks/citations.py).
-    registry = config.plugins["bibtex"].registry
-    unescape = _hook(config, "citations.py").unescape_pandoc
-    caches = (registry._inline_cache, registry._reference_cache)
-    before = [set(cache) for cache in caches]
-    blocks = [block for chart in resolved for block in CitationBlock.from_markdown(chart.citation)]
-    registry.validate_citation_blocks(blocks)
-    for cache, seen in zip(caches, before):
-        for key in set(cache) - seen:
-            cache[key] = unescape(cache[key])
+    blocks = [block for chart in resolved for block in bibtex.blocks_in(chart.citation)]
+    bibtex.format_blocks(bibtex.registry(config), blocks)
     return files
 
 

@@ -1,7 +1,7 @@
 """MkDocs hook: cite. One job: how to cite each page.
 
 - Once per build: the site's citation metadata (site_name, site_url, extra.primer.version,
-  extra.primer in mkdocs.yml) and every page's dates from one `git log` (scripts/cite.py).
+  extra.primer in mkdocs.yml) and every page's dates from one `git log` (scripts/citation_formats.py).
   Outside a git checkout the build still passes and pages say the dates were not recorded.
 - Per page: the "Cite this page" block appended to the Markdown (Chicago, APA, BibTeX, RIS,
   CSL-JSON, each with Material's copy button; the dates; the COinS span), and the meta
@@ -16,14 +16,11 @@ from __future__ import annotations
 import html
 import logging
 import re
-import sys
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import cite  # noqa: E402
+from primer import citation_formats as cite
 
 log = logging.getLogger("mkdocs.hooks.cite")
 

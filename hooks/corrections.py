@@ -4,7 +4,7 @@
   that is not mkdocs.yml's extra.primer.version, fails the build with one line per problem naming
   CHANGELOG.md:LINE. extra.report_error_url, when set, must be an https:// or mailto: address.
 - Files (after every hook that generates a page): an entry naming a page that is not a page of
-  the site fails the build the same way (a moved page is followed through extra.redirects).
+  the site fails the build the same way (a moved page is followed through mkdocs-redirects' redirect_maps).
 - Page Markdown (after mkdocs-bibtex, before hooks/cite.py appends the "Cite this page" block):
   a "Corrections" note listing the entries that name the page, by edition ("No corrections since
   first publication" when none), and a "Report an error" link to extra.report_error_url; while
@@ -13,14 +13,12 @@
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import changelog  # noqa: E402  (scripts/changelog.py)
+from primer import changelog, redirects  # (scripts/changelog.py, scripts/redirects.py)
 
 _state: dict = {}
 
@@ -42,7 +40,7 @@ def on_config(config):
         problems.append(url_problem)
     if problems:
         raise PluginError("\n".join(problems))
-    _state.update(editions=editions, redirects=config.extra.get("redirects") or {}, prefix=_docs_prefix(config))
+    _state.update(editions=editions, redirects=redirects.in_config(config), prefix=_docs_prefix(config))
     return config
 
 

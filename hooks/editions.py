@@ -10,13 +10,10 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import changelog  # noqa: E402  (scripts/changelog.py: where the edition is read)
+from primer import changelog  # (scripts/changelog.py: where the edition is read)
 
 MIKE_VERSION = "MIKE_DOCS_VERSION"  # set by mike for the build of the edition it deploys
 

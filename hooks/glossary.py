@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from pathlib import Path
 
 import yaml
@@ -21,8 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import check_figures  # noqa: E402
+from primer import figures
 
 log = logging.getLogger("mkdocs.hooks.glossary")
 
@@ -36,7 +34,7 @@ _terms: list[dict] = []
 def load(root: Path) -> list[dict]:
     path = root / DATA
     try:
-        terms = check_figures.load_yaml(path.read_text(encoding="utf-8"))["terms"]
+        terms = figures.load_yaml(path.read_text(encoding="utf-8"))["terms"]
     except FileNotFoundError:
         raise PluginError(f"{DATA}: missing; it holds the glossary") from None
     except (yaml.YAMLError, KeyError, TypeError) as err:
@@ -131,7 +129,7 @@ def on_files(files, config):
     docs_dir = Path(config.docs_dir)
     _terms = load(root)
     content = render(_terms, docs_dir)
-    cache = check_figures.ResultCache(root / ".cache/figures", root)  # as hooks/ledger.py's CACHE
+    cache = figures.ResultCache(root / ".cache/figures", root)  # as hooks/ledger.py's CACHE
     result = cache.check_markdown(content, PAGE, display_path=f"{DATA} (via {PAGE})")
     for problem in result.problems:
         log.warning("%s", problem)

@@ -1,6 +1,6 @@
 """MkDocs hook: figure ledger. One job: run the figure check and publish its ledger.
 
-On every build (and every live reload) the figure check (scripts/check_figures.py)
+On every build (and every live reload) the figure check (scripts/figures.py)
 runs over docs/. Each problem is logged as a warning, so `mkdocs build --strict`
 fails on a figure that does not map to its source while `mkdocs serve` keeps
 serving. The ledger is published as figures.json, figures.csv and the page
@@ -25,7 +25,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import sys
 from pathlib import Path
 
 from markdown.extensions.abbr import AbbrBlockprocessor
@@ -33,13 +32,11 @@ from markdown.extensions.toc import slugify, unique
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import check_figures  # noqa: E402
+from primer import build_state, figures
 
 log = logging.getLogger("mkdocs.hooks.ledger")
 
-last_result: check_figures.Result | None = None  # this build's check, for hooks/charts.py (None: it could not run)
-CACHE = ".cache/figures"  # the check's page results, in the project; key: check_figures.ResultCache (all inputs)
+CACHE = ".cache/figures"  # the check's page results, in the project; key: figures.ResultCache (all inputs)
 
 PAGE = "reference/figure-ledger.md"
 SUBDIR = "reference/figure-ledger"  # one page per chapter; listed under not_in_nav in mkdocs.yml
@@ -206,16 +203,15 @@ def with_abbreviations(table: str, markdown: str) -> str:
 
 @event_priority(-40)
 def on_files(files, config):
-    global last_result
-    last_result = None
+    build_state.set_figure_check(config, None)
     root = Path(config.config_file_path).resolve().parent
     docs_dir = Path(config.docs_dir)
     try:
-        result = check_figures.check([docs_dir], root=root, cache=check_figures.ResultCache(root / CACHE, root))
-    except check_figures.BadInput as err:
+        result = figures.check([docs_dir], root=root, cache=figures.ResultCache(root / CACHE, root))
+    except figures.BadInput as err:
         log.warning("figure check cannot run: %s", err)
         return files
-    last_result = result
+    build_state.set_figure_check(config, result)  # for hooks/charts.py
     for problem in result.problems:
         log.warning("%s", problem)
     pages, tables = render(result, docs_dir, files, config)
@@ -223,8 +219,8 @@ def on_files(files, config):
     _tables.update(tables)
     for path, content in pages.items():
         files.append(File.generated(config, path, content=content))
-    files.append(File.generated(config, "figures.json", content=check_figures.to_json(result)))
-    files.append(File.generated(config, "figures.csv", content=check_figures.to_csv(result)))
+    files.append(File.generated(config, "figures.json", content=figures.to_json(result)))
+    files.append(File.generated(config, "figures.csv", content=figures.to_csv(result)))
     return files
 
 

@@ -8,7 +8,7 @@
 - Page Markdown: the `<!-- print-edition -->` line of reference/downloads.md becomes the rows
   that list the print page and the PDF (or say the PDF is not in this build, with no link).
 - Env (every page rendered, none yet written): the print page gets its contents and every
-  page of the navigation, in order, from their rendered HTML (scripts/print_edition.py).
+  page of the navigation, in order, from their rendered HTML (scripts/print_assembly.py).
 - Post-build (`mkdocs build` only): WeasyPrint renders the PDF with styles/print-pdf.css: a title
   page with the edition, the date and the print edition's citation, page numbers, bookmarks.
   Without WeasyPrint the build passes, and logs one INFO line saying why there is no PDF.
@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -28,10 +27,9 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import changelog  # noqa: E402
-import cite  # noqa: E402
-import print_edition as edition  # noqa: E402
+from primer import changelog
+from primer import citation_formats as cite
+from primer import print_assembly as edition
 
 log = logging.getLogger("mkdocs.hooks.print_edition")
 
@@ -144,7 +142,7 @@ def on_env(env, config, files):
 
 def _generated_date() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
+    day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
     return day.isoformat()
 
 

@@ -5,13 +5,9 @@ The count is scripts/reading.py's, the same that the reading budgets (tests/test
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from mkdocs.plugins import event_priority
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import reading  # noqa: E402
+from primer import reading
 
 
 @event_priority(-100)  # last: after every hook that adds to the page's content

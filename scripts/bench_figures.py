@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of the figure check (prints timings; asserts nothing).
 
-    python scripts/bench_figures.py [--root DIR] [--repeat N]
+    python -m primer.bench_figures [--root DIR] [--repeat N]
 
 Times (1) the source index, (2) the check of the real docs/, and (3) synthetic corpora of
 1,000 figures on 20 pages and 10,000 figures on 200 pages, generated in a temporary folder
@@ -18,9 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import check_figures as cf  # noqa: E402
+from primer import figures as cf
+from primer.figures.passages import clear_index_cache
 
 FIGURES_PER_PAGE = 50
 
@@ -72,7 +71,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     root = Path(args.root).resolve()
 
-    cf._INDEX_CACHE.clear()
+    clear_index_cache()
     t = time.perf_counter()
     project = cf.load_project(root)
     t_index = time.perf_counter() - t

@@ -1,4 +1,4 @@
-"""What scripts/bench.py and the browser tests (tests/browser/) both need to put the built site in
+"""What scripts/bench/ and the browser tests (tests/browser/) both need to put the built site in
 Chromium, kept in one place so that they measure and test the same thing: Debian's Chromium found
 and launched with the same options, the site's pages listed, a folder served on 127.0.0.1, and
 where Material's search index is (its worker fetches it after every page)."""
@@ -32,7 +32,7 @@ def launch_chromium(playwright, executable: str):
 
 def page_paths(site: Path) -> list[str]:
     """Every page of the built site as a URL path relative to its root ("" for the landing page):
-    not 404 pages, nor redirect pages (extra.redirects, hooks/redirects.py), which are no page of
+    not 404 pages, nor redirect pages (the mkdocs-redirects plugin's), which are no page of
     their own and forward the browser as soon as they load."""
     paths = []
     for index in sorted(site.rglob("index.html")):

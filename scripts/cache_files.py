@@ -1,6 +1,6 @@
 """Cache files: one job: keep a cache's files on disk, written whole or not at all, and only the most recently used.
 
-Used by the project's caches in .cache/ (hooks/citations.py, scripts/charts.py, scripts/check_figures.py).
+Used by the project's caches in .cache/ (hooks/citations.py, scripts/chart_drawing.py, scripts/figures/cache.py).
 A file is used when it is written or read with `read`; `prune` keeps the newest by that time (st_mtime).
 A cache that cannot be written is no error: the next run does the work again.
 """

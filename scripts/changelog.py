@@ -1,7 +1,7 @@
 """The primer's corrections log: CHANGELOG.md, read edition by edition, and each page's share of it.
 
-    python scripts/changelog.py                                   # check CHANGELOG.md against docs/
-    python scripts/changelog.py docs/primer/domestic-circulation.md   # that page's corrections note
+    python -m primer.changelog                                   # check CHANGELOG.md against docs/
+    python -m primer.changelog docs/primer/domestic-circulation.md   # that page's corrections note
 
 CHANGELOG.md (at the repository's root) records what changed in the *content* of each edition.
 Its shape, Keep-a-Changelog-like:
@@ -169,7 +169,7 @@ def check_version(editions: list[Edition], version: str | None, source: str = FI
 
 
 def resolve(path: str, redirects: dict[str, str], docs_prefix: str = "docs/") -> str:
-    """The page an entry's path names now: an old path in extra.redirects names the page it moved to."""
+    """The page an entry's path names now: an old path in mkdocs-redirects' redirect_maps names the page it moved to."""
     src = path.removeprefix(docs_prefix)
     seen = set()
     while src in redirects and src not in seen:
@@ -189,7 +189,7 @@ def check_pages(editions: list[Edition], pages: set[str], redirects: dict[str, s
                 if now.removeprefix(docs_prefix) not in pages:
                     moved = f" (moved to {now})" if now != path else ""
                     problems.append(f"{source}:{entry.line}: names {path}{moved}, which is not a page of the site; "
-                                    "give the page's path under docs/, or add the move to extra.redirects")
+                                    "give the page's path under docs/, or add the move to plugins.redirects.redirect_maps in mkdocs.yml")
     return problems
 
 
@@ -280,13 +280,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("page", nargs="?", help="a Markdown file under docs/: print its corrections note")
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root / "scripts"))
-    from cite import load_site, url_path  # noqa: E402  (reads mkdocs.yml without MkDocs)
-    from check_links import _mkdocs_config  # noqa: E402
+    from primer import redirects as moved_pages
+    from primer.check_links import _mkdocs_config
+    from primer.citation_formats import load_site, url_path  # (reads mkdocs.yml without MkDocs)
 
     config = _mkdocs_config(root)
     extra = config.get("extra") or {}
-    redirects = extra.get("redirects") or {}
+    redirects = moved_pages.in_data(config)
     editions, problems = load(root / FILE)
     problems += check_version(editions, edition_of(extra))
     # Whether each named page exists is checked by the build (hooks/corrections.py), which also

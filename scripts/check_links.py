@@ -55,8 +55,8 @@ It is two passes:
 must use https, unless its line carries `<!-- http-ok: reason -->`. Code spans
 and fenced code blocks are not links and are not checked.
 
-    python scripts/check_links.py [SITE_DIR]   # default: site/ (build it with `make build`)
-    python scripts/check_links.py --build      # strict build into a temporary directory, then check
+    python -m primer.check_links [SITE_DIR]   # default: site/ (build it with `make build`)
+    python -m primer.check_links --build      # strict build into a temporary directory, then check
 
 Exit 0 when clean, 1 when something is broken, 2 on a usage error.
 """
@@ -311,7 +311,7 @@ def _own_pass(site: Path, docs_dir: Path | None, site_url: str | None) -> tuple[
             if count > 1:
                 add(rel, None, f"#{ident}", f'id "{ident}" is defined {count} times on this page: '
                                           "a link to it is ambiguous")
-        for line, tag, attr, value, link_rel in parsed.links:
+        for line, _tag, attr, value, link_rel in parsed.links:
             if not value or value.startswith("#"):
                 continue
             url = urlparse(value)
@@ -480,7 +480,7 @@ def insecure_links(docs_dir: Path | str) -> list[Problem]:
 def _mkdocs_config(root: Path) -> dict:
     """mkdocs.yml as MkDocs reads it (scripts/mkdocs_yml.py); the name scripts/publish.py,
     scripts/changelog.py and the tests import."""
-    import mkdocs_yml
+    from primer import mkdocs_yml
 
     return mkdocs_yml.read(root)
 

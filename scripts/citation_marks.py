@@ -37,8 +37,9 @@ _YEAR = re.compile(r"(\d{4}[a-z]?|n\.\s?d\.(?:[a-z])?|forthcoming)\)?$")
 
 def section_labels(root) -> dict[str, str]:
     """Each named section's short label from sources/manifest.yaml (`label:`), by its id in lower case."""
-    import yaml
     from pathlib import Path
+
+    import yaml
     manifest = yaml.safe_load((Path(root) / "sources/manifest.yaml").read_text(encoding="utf-8"))
     out = {}
     for source in manifest.get("sources", []):

@@ -28,7 +28,7 @@ https://doi.org/) fails too, the machine is offline: the script says
 "cannot reach the network: ...; nothing was checked", caches nothing, and
 exits with 3. `make test` never runs this script.
 
-    python scripts/linkcheck_external.py            # writes reports/linkcheck-external.md and .json
+    python -m primer.linkcheck_external            # writes reports/linkcheck-external.md and .json
 
 Exit status: 0 every URL ok or redirected; 1 some URL broken, looping or
 unreachable; 3 offline, nothing checked; 2 usage error.
@@ -49,12 +49,11 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlparse
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_links import markdown_urls  # noqa: E402
+from primer.check_links import markdown_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_BROKEN, EXIT_OFFLINE = 0, 1, 3
@@ -256,7 +255,7 @@ def _check_all(urls: list[str], *, timeout: float, concurrency: int, max_redirec
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def load_cache(path: Path | None) -> dict[str, dict]:

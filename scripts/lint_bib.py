@@ -1,6 +1,6 @@
 """Lint references.bib: one line per problem, the place first.
 
-    python scripts/lint_bib.py [references.bib]
+    python -m primer.lint_bib [references.bib]
 
 Checks that the file parses, that keys are unique and follow the house style
 (`authorYEARword`, lowercase ASCII, `nd` for an unknown year), that each entry

@@ -14,7 +14,7 @@ understands (mkdocs/utils/yaml.py) are given the value MkDocs gives them:
   when unset) joined with SUFFIX, as a string.
 - `!relative` alone: the folder of the Markdown page being rendered. It has no one value outside
   a build, so it is kept as a `PageDir()` marker; a script that writes the configuration back can
-  write the tag again (scripts/bench.py does).
+  write the tag again (scripts/bench/ does).
 
 Any other tag (`!!python/name:...`, say) has no value here; reading it as None, or dropping it,
 would silently change the setting, so `read` stops (SystemExit) with one line naming the file, the

@@ -1,6 +1,6 @@
 """What a build of the primer needs, and a throw-away copy of it: for the tests that plant a
 defect in a copy (tests/conftest.py) and for the benchmark's cold build and live reload
-(scripts/bench.py). A copy has no .git and no .cache/."""
+(scripts/bench/). A copy has no .git and no .cache/."""
 from __future__ import annotations
 
 import shutil

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Publish the primer's edition with mike, and never over an edition already published.
 
-    python scripts/publish.py [--push] [--force] [--tag vX.Y.Z] [--branch gh-pages] [--remote origin]
+    python -m primer.publish [--push] [--force] [--tag vX.Y.Z] [--branch gh-pages] [--remote origin]
     (make publish; make publish PUSH=1; make publish FORCE=1)
 
 The edition is mkdocs.yml's `extra.primer.version`. mike builds the site (the strict build, with
@@ -26,11 +26,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import changelog  # noqa: E402
-from check_links import _mkdocs_config  # noqa: E402
+from primer import changelog
+from primer.check_links import _mkdocs_config
 
-ROOT = Path(__file__).resolve().parent.parent
 ALIAS = "latest"  # mkdocs.yml extra.version.default: the alias of the current edition
 # latest/… redirects to the edition it names: one copy of each page. Given here, not as the mike
 # plugin's option in mkdocs.yml: every other build would import the plugin to no effect.
@@ -138,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--remote", default="origin")
     args = parser.parse_args(argv)
     try:
-        return publish(ROOT, push=args.push, force=args.force, tag=args.tag, branch=args.branch,
+        return publish(Path.cwd(), push=args.push, force=args.force, tag=args.tag, branch=args.branch,
                        remote=args.remote)
     except Refused as refused:
         print(f"publish: refused: {refused}", file=sys.stderr)

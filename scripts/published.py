@@ -1,14 +1,13 @@
 """Stable URLs and anchors: every page URL and h2/h3 anchor once published stays reachable.
 
-    python scripts/published.py             # build the site, check it against published.json
-    python scripts/published.py --update    # build the site, record its pages and anchors in published.json
-    python scripts/published.py --site DIR  # use an existing build in DIR instead of building
+    python -m primer.published             # build the site, check it against published.json
+    python -m primer.published --update    # build the site, record its pages and anchors in published.json
+    python -m primer.published --site DIR  # use an existing build in DIR instead of building
 
 published.json (at the repository's root) lists every page's URL path and the ids of its
 h2/h3 headings. Readers cite those URLs and anchors, so the check fails when one is gone:
-- a page moved or renamed: add `old.md: new.md` under `extra.redirects` in mkdocs.yml;
-  hooks/redirects.py then writes a redirect page at the old URL (it stands in for the
-  mkdocs-redirects plugin, which is not installed, and reads the same map);
+- a page moved or renamed: add `old.md: new.md` under `plugins.redirects.redirect_maps` in
+  mkdocs.yml; the mkdocs-redirects plugin then writes a redirect page at the old URL;
 - a heading reworded (its anchor is its slug): keep the old anchor with an explicit id,
   `## New wording {#old-anchor}`, since a fragment cannot be redirected.
 Refresh the list deliberately, when a page or section is published or removed on purpose;
@@ -17,22 +16,20 @@ tests never write it. New pages and anchors are never a failure.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
-import posixpath
 import subprocess
 import sys
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cite import url_path  # noqa: E402
+from primer import redirects as moved_pages
+from primer.citation_formats import url_path
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = ROOT / "published.json"
-REFRESH = "python scripts/published.py --update"
+REFRESH = "python -m primer.published --update"
 
 
 class _Headings(HTMLParser):
@@ -87,11 +84,11 @@ def check(published: dict[str, list[str]], site: Path, redirects: dict[str, str]
             target = moved.get(path)
             if target is None:
                 problems.append(f"/{path}: published page is gone; if it moved, add `old.md: new.md` under "
-                                "extra.redirects in mkdocs.yml, or restore it")
+                                f"{moved_pages.WHERE}, or restore it")
                 continue
             if target not in current:
                 problems.append(f"/{path}: redirected to /{target}, which is not a page of the site; "
-                                "fix extra.redirects in mkdocs.yml")
+                                f"fix {moved_pages.WHERE}")
                 continue
         for anchor in anchors:
             if anchor not in current[target]:
@@ -99,17 +96,6 @@ def check(published: dict[str, list[str]], site: Path, redirects: dict[str, str]
                 problems.append(f"{where}: published section anchor is gone; keep it on the reworded heading "
                                 f"with {{#{anchor}}}, or if it was removed on purpose run `{REFRESH}`")
     return problems
-
-
-def redirect_page(old: str, new: str) -> str:
-    """The HTML written at `old`'s URL path, sending the reader (and the fragment) to `new`."""
-    rel = posixpath.relpath(new.rstrip("/") or ".", old.rstrip("/") or ".")
-    target = "./" if rel == "." else rel + "/"
-    safe = html.escape(target, quote=True)
-    return (f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Moved</title>\n'
-            f'<meta name="robots" content="noindex">\n<meta http-equiv="refresh" content="0; url={safe}">\n'
-            f'<script>location.replace({json.dumps(target)} + location.hash)</script>\n</head>\n'
-            f'<body>\n<p>This page has moved to <a href="{safe}">{safe}</a>.</p>\n</body>\n</html>\n')
 
 
 def load(path: Path = PUBLISHED) -> dict[str, list[str]]:
@@ -124,10 +110,9 @@ def save(pages: dict[str, list[str]], path: Path = PUBLISHED) -> None:
 
 
 def redirects_in(config_file: Path) -> dict[str, str]:
-    import mkdocs_yml  # scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it
+    from primer import mkdocs_yml  # scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it
 
-    config = mkdocs_yml.read(config_file)
-    return (config.get("extra") or {}).get("redirects") or {}
+    return moved_pages.in_data(mkdocs_yml.read(config_file))
 
 
 def main(argv=None) -> int:

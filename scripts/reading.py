@@ -10,7 +10,7 @@ reader sees, marks included.
 Used by hooks/reading_time.py (each page's reading time at its top), the reading budgets in
 tests/test_reading.py and `make bench` (each page's words and reading time). Command line:
 
-    python scripts/reading.py SITE_DIR      # every built page's words, minutes and marks; then the budgets
+    python -m primer.reading SITE_DIR      # every built page's words, minutes and marks; then the budgets
 """
 from __future__ import annotations
 
@@ -193,7 +193,7 @@ def budget_problems(site: Path, chapters: dict[str, Path]) -> list[str]:
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or not Path(argv[0]).is_dir():
-        print("usage: python scripts/reading.py SITE_DIR   (a built site, e.g. site/)", file=sys.stderr)
+        print("usage: python -m primer.reading SITE_DIR   (a built site, e.g. site/)", file=sys.stderr)
         return 2
     site = Path(argv[0])
     print(f"{'page':55} {'words':>6} {'min':>4} {'marks':>6}")

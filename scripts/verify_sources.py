@@ -1,6 +1,6 @@
 """Verify the vendored sources against sources/manifest.yaml.
 
-    python scripts/verify_sources.py
+    python -m primer.verify_sources
 
 Every listed file must exist with the SHA-256 the manifest records; every
 text file in sources/ must be listed; each section in a source's locator map

@@ -2,6 +2,7 @@
 throw-away copies of the project in which a test plants a defect."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -11,11 +12,22 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from primer.browser_parts import page_paths  # (scripts/browser_parts.py: the pages of a built site)
+from primer.project_parts import copy_project  # (scripts/project_parts.py: what a build needs)
 
-from browser_parts import page_paths  # noqa: E402  (scripts/browser_parts.py: the pages of a built site)
-from project_parts import copy_project  # noqa: E402  (scripts/project_parts.py: what a build needs)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_hook(name: str):
+    """hooks/NAME.py as a module, loaded by path as MkDocs loads it, once
+    per test run, under the name `hooks.NAME` (no module of the package or the standard library has it)."""
+    module_name = f"hooks.{name}"
+    if module_name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(module_name, ROOT / "hooks" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[module_name]
 
 
 def site_markdown(footnotes="footnotes"):
@@ -86,7 +98,7 @@ def _git(repo: Path, *args: str) -> str:
 def _publish(repo: Path, *options: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PRIMER_PDF="0", GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org",
                GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org")
-    return subprocess.run([sys.executable, "scripts/publish.py", *options], cwd=repo, env=env,
+    return subprocess.run([sys.executable, "-m", "primer.publish", *options], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=600)
 
 

@@ -1,4 +1,4 @@
-"""scripts/bench.py: its server (gzip like GitHub Pages), its reading of mkdocs.yml, the bytes it
+"""primer.bench (scripts/bench/): its server (gzip like GitHub Pages), its reading of mkdocs.yml, the bytes it
 counts for each request (with stand-ins for Playwright's requests), its sums and verdicts, and the
 helpers of its live-reload measurement; and what it shares with the browser tests
 (scripts/browser_parts.py). Nothing here needs Chromium or judges a time; one test (marked REAL in
@@ -10,14 +10,14 @@ import gzip
 import http.client
 import os
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import bench  # noqa: E402
+from primer import mkdocs_yml
+from primer.bench import budgets, builds, cli, pages, reload, report
+from primer.browser_parts import page_paths
 
 KB = 1024
 HTML = ("<!doctype html><html><body>" + "<p>The dual circulation strategy, a paragraph. </p>" * 400
@@ -42,7 +42,7 @@ def server(tmp_path_factory):
     (tmp_path / "font.woff2").write_bytes(b"wOF2" + b"b" * 3000)
     (tmp_path / "changing.js").write_bytes(b"console.log('x');\n" * 200)
     sent = {}
-    with bench.serve(tmp_path, sent) as base:
+    with pages.serve(tmp_path, sent) as base:
         yield tmp_path, base, sent
 
 
@@ -128,18 +128,18 @@ def test_a_changed_file_is_compressed_again(server):
                                               ("gzip;q=0", False), ("br, *;q=0", False), ("*, gzip;q=0", False),
                                               ("identity", False), ("", False), (None, False), ("deflate", False)])
 def test_accepts_gzip(header, accepted):
-    assert bench.accepts_gzip(header) is accepted
+    assert pages.accepts_gzip(header) is accepted
 
 
 def test_verdict_is_strictly_under_the_budget():
-    assert bench.verdict(401 * KB, 400) == "OVER"
-    assert bench.verdict(400 * KB, 400) == "OVER"  # "under 400 KB"
-    assert bench.verdict(400 * KB - 1, 400) == "PASS"
-    assert bench.verdict(499 * KB, 500) == "PASS"
+    assert budgets.size_verdict(401 * KB, 400) == "OVER"
+    assert budgets.size_verdict(400 * KB, 400) == "OVER"  # "under 400 KB"
+    assert budgets.size_verdict(400 * KB - 1, 400) == "PASS"
+    assert budgets.size_verdict(499 * KB, 500) == "PASS"
 
 
 def test_split_load_counts_the_search_index_apart():
-    load = bench.split_load([
+    load = pages.split_load([
         {"url": "http://127.0.0.1:1/primer/", "transferred": 40 * KB, "uncompressed": 180 * KB},
         {"url": "http://127.0.0.1:1/assets/main.css", "transferred": 25 * KB, "uncompressed": 140 * KB},
         {"url": "http://127.0.0.1:1/search/search_index.json", "transferred": 150 * KB, "uncompressed": 640 * KB},
@@ -147,7 +147,7 @@ def test_split_load_counts_the_search_index_apart():
     ])
     assert load["transferred"] == 100 * KB and load["uncompressed"] == 435 * KB and load["requests"] == 3
     assert load["search_index"] == {"transferred": 150 * KB, "uncompressed": 640 * KB}
-    assert bench.split_load([{"url": "http://x/a.css", "transferred": 1, "uncompressed": 2}])["search_index"] is None
+    assert pages.split_load([{"url": "http://x/a.css", "transferred": 1, "uncompressed": 2}])["search_index"] is None
 
 
 class FakeResponse:
@@ -181,8 +181,8 @@ class FakeRequest:
 
 
 def test_resource_of_a_gzipped_text_file(tmp_path):
-    wire = bench.gzip_body(HTML)
-    row = bench._resource(FakeRequest("http://127.0.0.1:1/primer/", FakeResponse(HTML, {"content-encoding": "gzip"}),
+    wire = pages.gzip_body(HTML)
+    row = pages._resource(FakeRequest("http://127.0.0.1:1/primer/", FakeResponse(HTML, {"content-encoding": "gzip"}),
                                       body_size=len(wire), headers_size=231, resource_type="document"), tmp_path)
     assert row == {"url": "http://127.0.0.1:1/primer/", "transferred": len(wire) + 231, "body": len(wire),
                    "headers": 231, "uncompressed": len(HTML), "encoding": "gzip", "failed": False}
@@ -191,7 +191,7 @@ def test_resource_of_a_gzipped_text_file(tmp_path):
 
 def test_resource_of_an_image_sent_as_is(tmp_path):
     png = b"\x89PNG\r\n\x1a\n" + b"a" * 3000
-    row = bench._resource(FakeRequest("http://127.0.0.1:1/assets/logo.png", FakeResponse(png, {"content-type": "image/png"}),
+    row = pages._resource(FakeRequest("http://127.0.0.1:1/assets/logo.png", FakeResponse(png, {"content-type": "image/png"}),
                                       body_size=len(png), headers_size=180, resource_type="image"), tmp_path)
     assert row["transferred"] == len(png) + 180 and row["body"] == row["uncompressed"] == len(png)
     assert row["encoding"] is None and row["failed"] is False
@@ -199,7 +199,7 @@ def test_resource_of_an_image_sent_as_is(tmp_path):
 
 def test_resource_of_a_request_with_no_response_counts_nothing(tmp_path):
     (tmp_path / "app.js").write_bytes(b"x" * 500)  # the file exists: still, nothing came
-    row = bench._resource(FakeRequest("http://127.0.0.1:1/app.js", None, resource_type="script"), tmp_path)
+    row = pages._resource(FakeRequest("http://127.0.0.1:1/app.js", None, resource_type="script"), tmp_path)
     assert row == {"url": "http://127.0.0.1:1/app.js", "transferred": 0, "body": 0, "headers": 0,
                    "uncompressed": 0, "encoding": None, "failed": True}
 
@@ -216,14 +216,14 @@ def test_resource_with_an_unreadable_body_takes_the_file_served(tmp_path, url, f
                        ("primer/index.html", 5000), ("index.html", 4000)):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x" * size)
-    row = bench._resource(FakeRequest(url, FakeResponse(None, {"content-encoding": "gzip"}), body_size=1500,
+    row = pages._resource(FakeRequest(url, FakeResponse(None, {"content-encoding": "gzip"}), body_size=1500,
                                       headers_size=200), tmp_path)
     assert row["uncompressed"] == (tmp_path / file).stat().st_size
     assert row["transferred"] == 1700 and row["encoding"] == "gzip"
 
 
 def test_resource_with_an_unreadable_body_and_no_file_takes_the_body_size(tmp_path):
-    row = bench._resource(FakeRequest("http://127.0.0.1:1/gone.js", FakeResponse(None), body_size=1500,
+    row = pages._resource(FakeRequest("http://127.0.0.1:1/gone.js", FakeResponse(None), body_size=1500,
                                       headers_size=200), tmp_path)
     assert row["uncompressed"] == 1500 and row["transferred"] == 1700
 
@@ -239,7 +239,7 @@ def test_a_page_load_counts_the_search_index_apart(tmp_path):
                 FakeRequest("http://127.0.0.1:1/assets/logo.png", FakeResponse(b"p" * 3000), 3000, 150),
                 FakeRequest("http://127.0.0.1:1/search/search_index.json?v=2", FakeResponse(None, {"content-encoding": "gzip"}),
                             20_000, 250)]
-    load = bench.split_load([bench._resource(r, tmp_path) for r in requests])
+    load = pages.split_load([pages._resource(r, tmp_path) for r in requests])
     assert load["requests"] == 2
     assert load["transferred"] == len(page) + 200 + 3150 and load["uncompressed"] == len(HTML) + 3000
     assert load["search_index"] == {"transferred": 20_250, "uncompressed": 80_000}
@@ -256,7 +256,7 @@ def test_a_tag_in_mkdocs_yml_stops_the_bench_naming_it(tmp_path, text, tag, line
     path = tmp_path / "mkdocs.yml"
     path.write_text("site_name: Tiny\n" + text, encoding="utf-8")
     with pytest.raises(SystemExit) as stop:
-        bench._load_config(path)
+        builds.load_config(path)
     message = str(stop.value)
     assert message == (f"{path}, line {line}: the tag {tag} is not understood here (only !ENV and !relative "
                        "are); teach scripts/mkdocs_yml.py what it stands for")
@@ -266,7 +266,7 @@ def test_the_baseline_keeps_env_and_relative_as_mkdocs_reads_them(tmp_path, monk
     """!ENV is written as its value, `!relative $config_dir/…` as the path it stands for (absolute:
     still right beside the temporary mkdocs.yml), `!relative` alone as the tag again."""
     monkeypatch.setenv("BENCH_SITE_URL", "https://example.org/")
-    monkeypatch.setattr(bench, "ROOT", tmp_path / "project")
+    monkeypatch.setattr(builds, "ROOT", tmp_path / "project")
     (tmp_path / "project").mkdir()
     (tmp_path / "project" / "mkdocs.yml").write_text(
         "site_name: Tiny\nsite_url: !ENV [BENCH_SITE_URL, 'https://default.org/']\n"
@@ -274,22 +274,22 @@ def test_the_baseline_keeps_env_and_relative_as_mkdocs_reads_them(tmp_path, monk
         "        - !relative\n",
         encoding="utf-8")
     (tmp_path / "out").mkdir()
-    written = bench.baseline_config(tmp_path / "out")
+    written = builds.baseline_config(tmp_path / "out")
     text = written.read_text(encoding="utf-8")
     assert "!relative ''" in text and "BENCH_SITE_URL" not in text
-    base = bench._load_config(written)
+    base = builds.load_config(written)
     assert base["site_url"] == "https://example.org/"
     assert base["markdown_extensions"] == [{"pymdownx.snippets": {"base_path": [
-        str(tmp_path / "project" / "snippets"), bench.mkdocs_yml.PageDir()]}}]
+        str(tmp_path / "project" / "snippets"), mkdocs_yml.PageDir()]}}]
 
 
 def test_a_plain_mkdocs_yml_loads_and_the_baseline_keeps_material_and_search(tmp_path):
     path = tmp_path / "mkdocs.yml"
     path.write_text("site_name: Tiny\nplugins:\n  - search:\n      lang: [en]\nstrict: true\n", encoding="utf-8")
-    assert bench._load_config(path) == {"site_name": "Tiny", "plugins": [{"search": {"lang": ["en"]}}],
+    assert builds.load_config(path) == {"site_name": "Tiny", "plugins": [{"search": {"lang": ["en"]}}],
                                         "strict": True}
-    base = bench._load_config(bench.baseline_config(tmp_path))  # the real mkdocs.yml: no tag it cannot read
-    real = bench._load_config(bench.ROOT / "mkdocs.yml")
+    base = builds.load_config(builds.baseline_config(tmp_path))  # the real mkdocs.yml: no tag it cannot read
+    real = builds.load_config(builds.ROOT / "mkdocs.yml")
     assert base["plugins"] == [p for p in real["plugins"] if p == "search" or "search" in p]
     assert "hooks" not in base and base["strict"] is False and base["theme"]["name"] == "material"
     assert base["markdown_extensions"] == real["markdown_extensions"] and base["nav"] == real["nav"]
@@ -297,19 +297,19 @@ def test_a_plain_mkdocs_yml_loads_and_the_baseline_keeps_material_and_search(tmp
 
 def test_page_paths_leave_out_404_and_redirect_pages(tmp_path):
     """The pages the bench weighs and the browser tests visit (scripts/browser_parts.py)."""
-    from published import redirect_page
+    from mkdocs_redirects.plugin import HTML_TEMPLATE  # the page mkdocs-redirects writes at an old URL
     for rel in ("", "primer/", "primer/one/", "404/", "old-name/"):
         (tmp_path / rel).mkdir(parents=True, exist_ok=True)
         (tmp_path / rel / "index.html").write_text(
-            redirect_page("old-name/", "primer/one/") if rel == "old-name/" else "<!doctype html><p>A page.</p>",
+            HTML_TEMPLATE.format(url="../primer/one/") if rel == "old-name/" else "<!doctype html><p>A page.</p>",
             encoding="utf-8")
     (tmp_path / "404.html").write_text("<p>Not found</p>", encoding="utf-8")
-    assert bench.page_paths(tmp_path) == ["", "primer/", "primer/one/"]
+    assert page_paths(tmp_path) == ["", "primer/", "primer/one/"]
 
 
 def test_the_browser_tests_server_sends_files_as_they_are(tmp_path):
     """browser_parts.serve with its default handler (the browser tests'): no gzip, unlike the bench's."""
-    import browser_parts
+    from primer import browser_parts
     (tmp_path / "style.css").write_bytes(b"body { margin: 0 }\n" * 200)
     with browser_parts.serve(tmp_path) as base:
         status, headers, body = get(base, "/style.css", accept="gzip")
@@ -338,7 +338,7 @@ def _results(chapter_kb: float, index_kb: float) -> dict:
     site_index = {"available": True, "measured": True, "transferred": index_kb * KB,
                   "uncompressed": 4 * index_kb * KB, "docs": 3}
     results["search_index"] = site_index
-    results["budgets"] = bench.budgets(results)
+    results["budgets"] = report.budgets(results)
     return results
 
 
@@ -354,7 +354,7 @@ def test_budgets_are_judged_on_transferred_bytes():
 
 
 def test_report_says_what_is_judged_and_names_the_heaviest_pages():
-    text = bench.report(_results(chapter_kb=401, index_kb=499), None)
+    text = report.report(_results(chapter_kb=401, index_kb=499), None)
     assert "judged on transferred bytes" in text
     assert "transferred: gzip, as GitHub Pages serves the site; uncompressed beside it" in text
     assert "Heaviest page by transferred bytes: **/reference/print-edition/**" in text
@@ -372,10 +372,10 @@ def test_builds_are_timed_without_the_pdf_unless_asked(monkeypatch, tmp_path):
             else "INFO    -  print edition: PRIMER_PDF=0 turns it off; no PDF made\n"
         return subprocess.CompletedProcess(command, 0, out + "INFO    -  Documentation built in 4.20 seconds\n", "")
 
-    monkeypatch.setattr(bench.subprocess, "run", run)
+    monkeypatch.setattr(subprocess, "run", run)
     monkeypatch.setenv("PRIMER_PDF", "1")
-    assert bench.timed_build(["--strict"], tmp_path)[1:] == (4.2, None)
-    assert bench.timed_build(["--strict"], tmp_path, pdf=True)[1:] == (4.2, 17.3)
+    assert builds.timed_build(["--strict"], tmp_path)[1:] == (4.2, None)
+    assert builds.timed_build(["--strict"], tmp_path, pdf=True)[1:] == (4.2, 17.3)
     assert seen == ["0", None]
 
 
@@ -393,16 +393,16 @@ INFO    -  [10:00:09] Reloading browsers
 
 
 def test_built_in_seconds_reads_every_build_mkdocs_reports():
-    assert bench.built_in_seconds(SERVE_OUTPUT) == [8.28, 3.64]
-    assert bench.built_in_seconds("INFO    -  Building documentation...\n") == []
+    assert reload.built_in_seconds(SERVE_OUTPUT) == [8.28, 3.64]
+    assert reload.built_in_seconds("INFO    -  Building documentation...\n") == []
 
 
 def test_logged_rebuild_is_from_building_to_reloading():
     lines = [(1.0, "INFO    -  [10:00:05] Detected file changes"), (1.1, "INFO    -  Building documentation..."),
              (4.7, "INFO    -  [10:00:09] Reloading browsers")]
-    assert bench.logged_rebuild_s(lines) == pytest.approx(3.6)
-    assert bench.logged_rebuild_s(lines[:2]) is None
-    assert bench.logged_rebuild_s([(0.5, "INFO    -  [10:00:04] Reloading browsers"), *lines]) == pytest.approx(3.6)
+    assert reload.logged_rebuild_s(lines) == pytest.approx(3.6)
+    assert reload.logged_rebuild_s(lines[:2]) is None
+    assert reload.logged_rebuild_s([(0.5, "INFO    -  [10:00:04] Reloading browsers"), *lines]) == pytest.approx(3.6)
 
 
 @pytest.mark.parametrize("source, url", [("sources/guangdong-technological-brief.md",
@@ -410,26 +410,26 @@ def test_logged_rebuild_is_from_building_to_reloading():
                                          ("sources/index.md", "sources/"), ("index.md", ""),
                                          ("primer/README.md", "primer/")])
 def test_page_url(source, url):
-    assert bench.page_url(source) == url
+    assert reload.page_url(source) == url
 
 
 def test_page_url_without_directory_urls():
-    assert bench.page_url("sources/brief.md", use_directory_urls=False) == "sources/brief.html"
+    assert reload.page_url("sources/brief.md", use_directory_urls=False) == "sources/brief.html"
 
 
 def test_each_edit_has_a_new_marker_and_no_digit():
     original = "# A chapter\n\nGDP grew by 5.2 per cent in 2024.\n"
     seen: set[str] = set()
-    markers = [bench.new_marker(seen) for _ in range(50)]
+    markers = [reload.new_marker(seen) for _ in range(50)]
     assert len(set(markers)) == 50 and seen == set(markers)
     for marker in markers:
-        edited = bench.with_edit(original, marker)
+        edited = reload.with_edit(original, marker)
         added = edited[len(original.rstrip("\n")):]
         assert edited.startswith(original.rstrip("\n"))  # the chapter itself is unchanged
         assert marker in added and marker.isalpha() and marker.islower()
         assert not any(c.isdigit() for c in added)  # the figure check finds nothing new to check
         assert edited.count(marker) == 1
-    assert marker not in bench.with_edit(original, markers[0])  # an edit replaces the previous one
+    assert marker not in reload.with_edit(original, markers[0])  # an edit replaces the previous one
 
 
 def test_stop_process_group_leaves_no_process():
@@ -437,7 +437,7 @@ def test_stop_process_group_leaves_no_process():
     proc = subprocess.Popen(["sh", "-c", "sleep 60 & echo $!; wait"], stdout=subprocess.PIPE, text=True,
                             start_new_session=True)
     child = int(proc.stdout.readline())
-    bench.stop_process_group(proc, grace_s=0.3)
+    reload.stop_process_group(proc, grace_s=0.3)
     proc.stdout.close()
     assert proc.returncode is not None
     with pytest.raises(ProcessLookupError):
@@ -448,28 +448,28 @@ def test_stop_process_group_leaves_no_process():
 
 def test_report_has_the_live_reload_line():
     results = _results(chapter_kb=390, index_kb=400)
-    assert "## Live reload after one edit" in bench.report(results, None)
-    assert "Not measured: not measured." in bench.report(results, None)  # results from before the reload
+    assert "## Live reload after one edit" in report.report(results, None)
+    assert "Not measured: not measured." in report.report(results, None)  # results from before the reload
     results["reload"] = {"available": True, "runs": 3, "source": "docs/sources/x.md", "page": "/sources/x/",
                          "median_s": 4.23, "runs_s": [4.69, 4.16, 4.23], "mkdocs_built_in_median_s": 3.68,
                          "mkdocs_built_in_s": [3.68, 3.70, 3.64], "first_build": {"wall_s": 8.9}, "poll_s": 0.05}
-    text = bench.report(results, {"reload": {"median_s": 5.0}})
+    text = report.report(results, {"reload": {"median_s": 5.0}})
     assert ("Live reload after one edit: median **4.23 s** (3 edits, page /sources/x/) (was 5.00 s, -15%); "
             "MkDocs' rebuild: 3.68 s.") in text
     results["reload"].update(mkdocs_built_in_s=[3.68, None, 3.64], logged_rebuild_median_s=3.9)
     assert ("MkDocs' rebuild: 3.68 s (\"built in\" printed for 2 of 3 edits: MkDocs never repeats a log line); "
             "from \"Building documentation\" to \"Reloading browsers\" in its output: 3.90 s.") \
-        in bench.report(results, None)
-    assert "no budget" in text.lower() and "reload" not in bench.budgets(results)
+        in report.report(results, None)
+    assert "no budget" in text.lower() and "reload" not in report.budgets(results)
     results["reload"] = {"available": False, "why": "--no-reload"}
-    assert "Not measured: --no-reload." in bench.report(results, None)
+    assert "Not measured: --no-reload." in report.report(results, None)
 
 
 def test_no_reload_skips_the_serve(monkeypatch, tmp_path):
-    monkeypatch.setattr(bench, "bench_build", lambda runs, tmp: (_results(390, 400)["build"], tmp_path))
-    monkeypatch.setattr(bench, "bench_figures", lambda runs: {"available": False, "why": "test"})
-    monkeypatch.setattr(bench, "bench_reload", lambda runs: pytest.fail("serve started despite --no-reload"))
-    assert bench.main(["--runs", "1", "--no-browser", "--no-reload", "--out", str(tmp_path / "out")]) == 0
+    monkeypatch.setattr(cli, "bench_build", lambda runs, tmp: (_results(390, 400)["build"], tmp_path))
+    monkeypatch.setattr(cli, "bench_figures", lambda runs: {"available": False, "why": "test"})
+    monkeypatch.setattr(cli, "bench_reload", lambda runs: pytest.fail("serve started despite --no-reload"))
+    assert cli.main(["--runs", "1", "--no-browser", "--no-reload", "--out", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "bench.json").read_text().count('"why": "--no-reload"') == 1
 
 
@@ -479,14 +479,14 @@ def test_reload_summary_takes_medians():
     walls = [4.9, 3.1, 8.0, 3.6, 3.4]  # median 3.6, mean 4.6
     inner = [6.0, None, 3.7, None, 3.2]  # known 6.0, 3.7, 3.2: median 3.7, mean 4.3
     logged = [4.0, 3.3, None, 7.5, 3.6]  # known four: median (3.6 + 4.0) / 2 = 3.8, mean 4.6
-    out = bench.reload_summary(walls, inner, logged)
+    out = reload.reload_summary(walls, inner, logged)
     assert out["median_s"] == 3.6 and out["min_s"] == 3.1 and out["max_s"] == 8.0
     assert out["runs_s"] == walls and out["mkdocs_built_in_s"] == inner and out["logged_rebuild_s"] == logged
     assert out["mkdocs_built_in_median_s"] == 3.7
     assert out["logged_rebuild_median_s"] == pytest.approx(3.8)
-    assert bench.reload_summary([2.0], [None], [None])["mkdocs_built_in_median_s"] is None
-    assert bench.reload_summary([2.0], [None], [None])["logged_rebuild_median_s"] is None
-    assert bench.reload_summary([1.23456], [None], [2.34567])["runs_s"] == [1.235]  # rounded to the ms
+    assert reload.reload_summary([2.0], [None], [None])["mkdocs_built_in_median_s"] is None
+    assert reload.reload_summary([2.0], [None], [None])["logged_rebuild_median_s"] is None
+    assert reload.reload_summary([1.23456], [None], [2.34567])["runs_s"] == [1.235]  # rounded to the ms
 
 
 def test_real_serve_on_a_tiny_project(tmp_path):
@@ -497,7 +497,7 @@ def test_real_serve_on_a_tiny_project(tmp_path):
     (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
     (tmp_path / "docs" / "chapter.md").write_text("# Chapter\n\nSome text.\n", encoding="utf-8")
     before = {p.name for p in Path("/proc").iterdir() if p.name.isdigit()}
-    result = bench.measure_reload(tmp_path, "chapter.md", runs=2, timeout_s=30)
+    result = reload.measure_reload(tmp_path, "chapter.md", runs=2, timeout_s=30)
     assert result["available"], result.get("why")
     assert result["page"] == "/chapter/" and len(result["runs_s"]) == 2
     assert all(0 < t < 30 for t in result["runs_s"])
@@ -524,10 +524,10 @@ def test_a_cold_build_builds_a_fresh_copy_and_leaves_the_project_alone(tmp_path,
                      (cwd / ".git").exists()))
         return 1.0, 0.9, None
 
-    monkeypatch.setattr(bench, "timed_build", build)
-    assert bench.cold_build(tmp_path / "site") == (1.0, 0.9, None)
+    monkeypatch.setattr(builds, "timed_build", build)
+    assert builds.cold_build(tmp_path / "site") == (1.0, 0.9, None)
     (cwd, has_config, has_docs, has_cache, has_git), = seen
-    assert cwd != bench.ROOT and has_config and has_docs and not has_cache and not has_git
+    assert cwd != builds.ROOT and has_config and has_docs and not has_cache and not has_git
     assert not cwd.exists()  # the copy is thrown away
 
 
@@ -535,11 +535,11 @@ def test_the_build_ratio_is_reported_with_its_spread(tmp_path, monkeypatch):
     """The ratio of the medians, and each strict build over the Material build run beside it."""
     # warm-ups, (strict, base, cold) × 3, PDF; each median is neither the mean nor the first or last run
     walls = iter([9.0, 9.0, 3.0, 1.5, 8.0, 4.0, 2.0, 7.0, 6.5, 2.0, 12.0, 11.0])
-    monkeypatch.setattr(bench, "baseline_config", lambda tmp: tmp / "base.yml")
-    monkeypatch.setattr(bench, "timed_build", lambda args, site, pdf=False, cwd=None: (next(walls), None, None))
-    monkeypatch.setattr(bench, "cold_build", lambda site: (next(walls), None, None))
-    monkeypatch.setattr(bench, "_pages", lambda site: 1)
-    out, _ = bench.bench_build(3, tmp_path)
+    monkeypatch.setattr(builds, "baseline_config", lambda tmp: tmp / "base.yml")
+    monkeypatch.setattr(builds, "timed_build", lambda args, site, pdf=False, cwd=None: (next(walls), None, None))
+    monkeypatch.setattr(builds, "cold_build", lambda site: (next(walls), None, None))
+    monkeypatch.setattr(builds, "_pages", lambda site: 1)
+    out, _ = cli.bench_build(3, tmp_path)
     assert out["strict"]["runs_s"] == [3.0, 4.0, 6.5] and out["material_only"]["runs_s"] == [1.5, 2.0, 2.0]
     assert out["ratio"] == 4.0 / 2.0
     assert out["ratio_paired"] == {"median": 2.0, "min": 2.0, "max": 3.25}

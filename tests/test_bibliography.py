@@ -3,24 +3,13 @@ with one line that names the file, the line and the fix."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from conftest import ROOT
-from lint_bib import lint
 from pybtex.database import parse_file
 
-
-def _citations_hook():
-    """hooks/citations.py as a module, without putting hooks/ on sys.path (its charts.py would hide
-    scripts/charts.py from the tests collected after this file)."""
-    import importlib.util
-    if "primer_citations_hook" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("primer_citations_hook", ROOT / "hooks" / "citations.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules["primer_citations_hook"] = module
-    return sys.modules["primer_citations_hook"]
+from primer import bibtex_adapter
+from primer.lint_bib import lint
 
 GOOD = """@article{smith2020dual,
   author = {Smith, Ann},
@@ -111,7 +100,7 @@ def test_missing_bib_file(tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# hooks/citations.py: pandoc's output kept in .cache/pandoc/, never a stale one
+# primer.bibtex_adapter.cache_pandoc (hooks/citations.py): pandoc's output kept in .cache/pandoc/, never a stale one
 # ---------------------------------------------------------------------------
 class _Registry:
     """Stands in for mkdocs-bibtex's PandocRegistry: counts the pandoc runs it is asked for."""
@@ -129,23 +118,21 @@ class _Registry:
 
 
 def _blocks(*raws):
-    from mkdocs_bibtex.citation import CitationBlock
-    return [block for raw in raws for block in CitationBlock.from_markdown(raw)]
+    return [block for raw in raws for block in bibtex_adapter.blocks_in(raw)]
 
 
 def test_pandoc_runs_are_kept_and_run_again_when_an_input_changes(tmp_path):
-    citations = _citations_hook()
     folder = tmp_path / "cache"
     registry = _Registry(tmp_path)
-    citations.cache_pandoc(registry, folder)
-    citations.cache_pandoc(registry, folder)                          # a second build in `mkdocs serve`: one wrapper
+    bibtex_adapter.cache_pandoc(registry, folder)
+    bibtex_adapter.cache_pandoc(registry, folder)                          # a second build in `mkdocs serve`: one wrapper
     blocks = _blocks("[@smith2020dual, p. 1]", "[@smith2020dual]")
     first = registry._process_with_pandoc(blocks)
     assert len(registry.runs) == 1 and len(list(folder.glob("*.json"))) == 1
     assert registry._process_with_pandoc(blocks) == first and len(registry.runs) == 1
 
     again = _Registry(tmp_path)                                       # the next build: a new registry
-    citations.cache_pandoc(again, folder)
+    bibtex_adapter.cache_pandoc(again, folder)
     assert again._process_with_pandoc(blocks) == first and again.runs == []
 
     changes = [
@@ -156,7 +143,7 @@ def test_pandoc_runs_are_kept_and_run_again_when_an_input_changes(tmp_path):
     for number, change in enumerate(changes):
         registry = _Registry(tmp_path)
         change(registry)
-        citations.cache_pandoc(registry, folder)
+        bibtex_adapter.cache_pandoc(registry, folder)
         asked = blocks if number < 2 else _blocks("[@smith2020dual, p. 2]")
         registry._process_with_pandoc(asked)
         assert len(registry.runs) == 1, f"change {number} was served from the cache"
@@ -164,16 +151,15 @@ def test_pandoc_runs_are_kept_and_run_again_when_an_input_changes(tmp_path):
 
 
 def test_a_damaged_pandoc_cache_file_runs_pandoc_again(tmp_path):
-    citations = _citations_hook()
     folder = tmp_path / "cache"
     registry = _Registry(tmp_path)
-    citations.cache_pandoc(registry, folder)
+    bibtex_adapter.cache_pandoc(registry, folder)
     blocks = _blocks("[@smith2020dual]")
     first = registry._process_with_pandoc(blocks)
     (kept,) = folder.glob("*.json")
     kept.write_text("[{}", encoding="utf-8")
     again = _Registry(tmp_path)
-    citations.cache_pandoc(again, folder)
+    bibtex_adapter.cache_pandoc(again, folder)
     assert again._process_with_pandoc(blocks) == first and len(again.runs) == 1
     assert json.loads(kept.read_text(encoding="utf-8")) == list(first)
 
@@ -181,9 +167,8 @@ def test_a_damaged_pandoc_cache_file_runs_pandoc_again(tmp_path):
 def test_pandoc_is_given_each_distinct_citation_block_once(tmp_path):
     """mkdocs-bibtex keeps one text per block as written, so a repeated block need not be formatted again;
     and a repeat of a block already cited elsewhere does not make pandoc run again."""
-    citations = _citations_hook()
     registry = _Registry(tmp_path)
-    citations.cache_pandoc(registry, tmp_path / "cache")
+    bibtex_adapter.cache_pandoc(registry, tmp_path / "cache")
     blocks = _blocks("[@smith2020dual, p. 1]", "[@smith2020dual]", "[@smith2020dual, p. 1]", "[@smith2020dual]")
     inline, _ = registry._process_with_pandoc(blocks)
     assert registry.runs == [["[@smith2020dual, p. 1]", "[@smith2020dual]"]]

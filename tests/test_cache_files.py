@@ -6,15 +6,12 @@ from __future__ import annotations
 import errno
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import cache_files  # noqa: E402
+from primer import cache_files
 
 
 def _file(folder: Path, name: str, age: int) -> Path:
@@ -131,7 +128,7 @@ def test_the_new_file_is_kept_even_when_older_ones_look_newer(tmp_path):
 
 
 def test_prune_with_a_pattern_leaves_other_files_of_the_suffix(tmp_path):
-    """scripts/charts.py keeps one drawing per chart: ID-KEY.svg, where another chart's id may start with ID."""
+    """scripts/chart_drawing.py keeps one drawing per chart: ID-KEY.svg, where another chart's id may start with ID."""
     key = "0" * 64
     _file(tmp_path, f"gdp-{key}.svg", 1)
     _file(tmp_path, f"gdp-share-{key}.svg", 1)                     # another chart, matched by "gdp-*.svg"
@@ -158,8 +155,8 @@ def test_read_of_a_missing_or_unreadable_file_is_none(tmp_path):
 
 def test_the_figure_check_cache_leaves_no_temporary_file_when_a_value_cannot_be_kept(tmp_path):
     """The callers serialise before anything is written: an unserialisable value creates no file at all."""
-    import check_figures
-    cache = check_figures.ResultCache(tmp_path / "figures", ROOT)
+    from primer import figures
+    cache = figures.ResultCache(tmp_path / "figures", ROOT)
     cache._put("a", [1])
     with pytest.raises(TypeError):
         cache._put("b", [object()])

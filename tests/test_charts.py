@@ -13,16 +13,15 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-
-import charts as chartlib
-import citation_marks
-import check_figures
-from check_figures import Row
 from conftest import ROOT, mkdocs_build
+
+from primer import chart_drawing as chartlib
+from primer import citation_marks, figures
+from primer.figures import Row
 
 SECTION_LABELS = citation_marks.section_labels(ROOT)
 
-assert chartlib.__file__.endswith("scripts/charts.py"), chartlib.__file__
+assert chartlib.__file__.endswith("scripts/chart_drawing.py"), chartlib.__file__
 
 REQUIRED = {"gba-tertiary-share", "patents-by-city", "longhua-tertiary-share", "exports-share-of-gdp",
             "guangdong-digital-economy-share"}
@@ -31,7 +30,7 @@ PAINT_OK = re.compile(r"^(none|currentColor|var\(--md-[a-z-]+\)|url\(#[\w-]+\))$
 
 @pytest.fixture(scope="module")
 def ledger():
-    return check_figures.check([ROOT / "docs"], root=ROOT)
+    return figures.check([ROOT / "docs"], root=ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -235,12 +234,12 @@ def test_cache_key_covers_every_input(real, monkeypatch):
     ]
     assert len({key, *(chartlib.cache_key(v) for v in variants)}) == len(variants) + 1
     environment = chartlib._environment()
-    assert environment[0] == (ROOT / "scripts" / "charts.py").read_bytes()               # the code itself
+    assert environment[0] == (ROOT / "scripts" / "chart_drawing.py").read_bytes()               # the code itself
     assert "matplotlib" in environment[1] and "numpy" in environment[1]                # and its versions
     for i in range(len(environment)):                                                 # each part counts
         other = environment[:i] + (environment[i] + (b"x" if isinstance(environment[i], bytes) else "x"),) \
             + environment[i + 1:]
-        monkeypatch.setattr(chartlib, "_environment", lambda: other)
+        monkeypatch.setattr(chartlib, "_environment", lambda other=other: other)
         assert chartlib.cache_key(chart) != key, i
 
 
@@ -276,11 +275,10 @@ def test_charts_all_cached_need_no_matplotlib(tmp_path):
     """What the hook does on a warm build: every chart read from the cache, matplotlib never imported."""
     code = f"""
 import sys
-sys.path.insert(0, {str(ROOT / "scripts")!r})
-import charts, check_figures
+from primer import chart_drawing as charts, figures
 from pathlib import Path
 root = Path({str(ROOT)!r})
-result = check_figures.check([root / "docs"], root=root)
+result = figures.check([root / "docs"], root=root)
 resolved, problems = charts.resolve(charts.load(root / charts.DATA), result.rows)
 assert resolved and not problems, problems
 svgs = [charts.svg(chart, cache_dir=Path(sys.argv[1])) for chart in resolved]

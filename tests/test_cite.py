@@ -1,7 +1,7 @@
 """Citing the primer: the "Cite this page" block and meta tags on every built page, the dates
 from git, the site_url / no-site_url cases, the downloads page, and stable URLs and anchors.
 
-Unit tests call scripts/cite.py and scripts/published.py directly (no build). Site tests read
+Unit tests call scripts/citation_formats.py and scripts/published.py directly (no build). Site tests read
 the session's strict build (a git checkout, site_url unset). One extra build, of a copy of the
 project that is not a git checkout and has a site_url, covers the tarball fallback, absolute
 URLs, Open Graph, the sitemap and a redirect.
@@ -24,8 +24,8 @@ import yaml
 from conftest import ROOT, built_pages, mkdocs_build
 from pybtex.database import parse_string
 
-import cite
-import published
+from primer import citation_formats as cite
+from primer import published
 
 DOCS = ROOT / "docs"
 FORMATS = ["Chicago", "APA", "BibTeX", "RIS", "CSL-JSON"]
@@ -238,7 +238,7 @@ def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]
     return problems
 
 
-# --- unit tests: scripts/cite.py ----------------------------------------------------------------
+# --- unit tests: scripts/citation_formats.py ----------------------------------------------------------------
 
 
 def _page(**dates) -> cite.Page:
@@ -408,22 +408,28 @@ def test_published_check_reports_a_missing_page_or_anchor_unless_redirected(tmp_
                                           "primer/kept/": []})
     problems = published.check(listed, site)
     assert problems == [
-        "/primer/old/: published page is gone; if it moved, add `old.md: new.md` under extra.redirects in "
+        "/primer/old/: published page is gone; if it moved, add `old.md: new.md` under plugins.redirects.redirect_maps in "
         "mkdocs.yml, or restore it",
         "/primer/kept/#x: published section anchor is gone; keep it on the reworded heading with {#x}, or if it "
-        "was removed on purpose run `python scripts/published.py --update`"]
+        "was removed on purpose run `python -m primer.published --update`"]
     redirected = published.check(listed, site, {"primer/old.md": "primer/new.md"})
     assert [p for p in redirected if p.startswith("/primer/old/")] == []
 
 
-def test_redirect_page_forwards_to_the_new_url_with_its_fragment():
-    page = published.redirect_page("primer/old/", "sources/new/")
-    assert 'content="0; url=../../sources/new/"' in page
-    assert 'location.replace("../../sources/new/" + location.hash)' in page
-    assert 'url=../"' in published.redirect_page("primer/old/", "primer/")
-
-
-# --- the real site ---------------------------------------------------------------------------------
+def test_a_moved_page_forwards_to_the_new_url_with_its_fragment(project_copy, tmp_path):
+    """mkdocs-redirects, given mkdocs.yml's map, writes a page at the old URL that forwards, fragment kept."""
+    config = project_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    moved = text.replace("      redirect_maps: {}", "      redirect_maps:\n        primer/old-chapter.md: primer/external-risks.md", 1)
+    assert moved != text, "mkdocs.yml changed shape: update this test"
+    config.write_text(moved, encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(project_copy, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (site / "primer" / "old-chapter" / "index.html").read_text(encoding="utf-8")
+    assert 'content="0; url=../external-risks/"' in page
+    assert 'location.href="../external-risks/"+(anchor?"#"+anchor:"")' in page
+    assert published.check({"primer/old-chapter/": []}, site, published.redirects_in(config)) == []
 
 
 def _site_url() -> str | None:
@@ -518,13 +524,12 @@ def test_published_check_catches_an_anchor_removed_from_a_copy_of_the_site(built
 
 def test_build_with_site_url_outside_git(project_copy, tmp_path):
     """A source tarball (no .git) with a public address: the build passes, dates fall back,
-    every URL is absolute, og:url and the sitemap are there, and a redirect page is written."""
+    every URL is absolute, og:url and the sitemap are there."""
     site_url = "https://primer.example.org/dual-circulation/"
     config = project_copy / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text = text.replace("copyright:", f"site_url: {site_url}\ncopyright:", 1)
-    text = text.replace("  redirects: {}", "  redirects:\n    primer/old-chapter.md: primer/external-risks.md", 1)
-    assert site_url in text and "old-chapter" in text, "mkdocs.yml changed shape: update this test"
+    assert site_url in text, "mkdocs.yml changed shape: update this test"
     config.write_text(text, encoding="utf-8")
     site = tmp_path / "site"
     result = mkdocs_build(project_copy, site)
@@ -546,9 +551,6 @@ def test_build_with_site_url_outside_git(project_copy, tmp_path):
     assert {site_url + path for path in pages} <= locs, "the sitemap lacks pages"
     assert all(loc.startswith(site_url) for loc in locs)
 
-    redirect = (site / "primer" / "old-chapter" / "index.html").read_text(encoding="utf-8")
-    assert 'url=../external-risks/"' in redirect
-    assert published.check({"primer/old-chapter/": []}, site, {"primer/old-chapter.md": "primer/external-risks.md"}) == []
 
 
 def test_whole_primer_dates_span_every_page():

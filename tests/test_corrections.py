@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-import changelog
-from check_links import _mkdocs_config
 from conftest import ROOT, built_pages, mkdocs_build
+
+from primer import changelog
+from primer.check_links import _mkdocs_config
 
 CONFIG = _mkdocs_config(ROOT)
 PRINT_PAGE = "reference/print-edition/"
@@ -109,7 +109,7 @@ def test_a_named_page_that_does_not_exist_is_a_problem_on_its_line():
     pages = {"primer/guangdong-greater-bay-area.md", "sources/guangdong-technological-brief.md"}
     problem, = changelog.check_pages(editions, pages)
     assert problem.startswith("CHANGELOG.md:19: names docs/primer/trade.md, which is not a page of the site")
-    # a page that moved is followed through extra.redirects
+    # a page that moved is followed through redirect_maps
     assert changelog.check_pages(editions, pages | {"primer/trade-and-investment.md"},
                                  {"primer/trade.md": "primer/trade-and-investment.md"}) == []
 
@@ -290,6 +290,6 @@ def test_an_entry_naming_a_missing_page_fails_the_build_with_its_line(project_co
     assert result.returncode != 0
     output = result.stdout + result.stderr
     expected = (f"CHANGELOG.md:{line}: names docs/sources/no-such-source.md, which is not a page of the site; "
-                "give the page's path under docs/, or add the move to extra.redirects")
+                "give the page's path under docs/, or add the move to plugins.redirects.redirect_maps in mkdocs.yml")
     assert expected in output, output
     assert "Traceback" not in output

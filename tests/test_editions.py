@@ -12,13 +12,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import ROOT, _git, built_pages, copy_project, load_hook, release_edition
 
-from conftest import ROOT, _git, built_pages, copy_project, release_edition
+from primer import publish  # (scripts/publish.py)
+from primer.check_links import check_site
 
-sys.path.insert(0, str(ROOT / "hooks"))
-import editions as editions_hook  # noqa: E402  (hooks/editions.py)
-import publish  # noqa: E402  (scripts/publish.py)
-from check_links import check_site  # noqa: E402
+editions_hook = load_hook("editions")
 
 CONFIG_JSON = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 
@@ -160,7 +159,7 @@ def test_a_wrong_tag_a_stale_citation_cff_and_uncommitted_changes_are_refused(re
 
 def test_the_cli_reports_a_refusal_in_one_line(repo):
     (repo / "mkdocs.yml").write_text((repo / "mkdocs.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "scripts/publish.py"], cwd=repo, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "primer.publish"], cwd=repo, capture_output=True, text=True)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith("publish: refused: 1 tracked file(s) have uncommitted changes (mkdocs.yml)")
     assert "Traceback" not in result.stderr
@@ -183,7 +182,7 @@ def test_the_pages_workflow_tests_before_it_publishes_the_tagged_edition():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert ci.rstrip().splitlines()[-1] == "make test"  # the README's test command
     make = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"(?m)^publish: .*\n\t\$\(BIN\)/python scripts/publish\.py .*\$\(if \$\(TAG\),--tag \$\(TAG\)\)", make)
+    assert re.search(r"(?m)^publish: .*\n\t\$\(BIN\)/python -m primer\.publish .*\$\(if \$\(TAG\),--tag \$\(TAG\)\)", make)
 
 
 def test_with_a_public_address_each_edition_cites_its_own_url(project_copy, tmp_path):
@@ -208,3 +207,15 @@ def test_with_a_public_address_each_edition_cites_its_own_url(project_copy, tmp_
     assert f'<meta name="citation_public_url" content="{url}">' in page
     assert re.search(rf"url\s*=\s*\{{{re.escape(url)}\}}", page), "the BibTeX does not cite the edition's URL"
     assert f'<link rel="canonical" href="{url}">' in page
+
+
+def test_ci_runs_the_readme_s_test_command_on_every_push_and_pull_request():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on") or workflow.get(True)  # YAML 1.1 reads a bare `on` as true
+    assert triggers["push"] == {"branches": ["**"]} and "pull_request" in triggers
+    steps = workflow["jobs"]["test"]["steps"]
+    assert [step.get("run", "").strip() for step in steps][-1] == "bash .ci/run"
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^test: lint\b", make) and re.search(r"(?m)^lint: .*\n\t\$\(BIN\)/ruff check ", make)

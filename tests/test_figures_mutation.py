@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "scripts") not in sys.path:
-    sys.path.insert(0, str(ROOT / "scripts"))
+from primer import figures as cf
 
-import check_figures as cf  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 NUMBER_WORDS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",

@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 import re
-import sys
 from types import SimpleNamespace
 
 import markdown
 import pytest
 import yaml
-from conftest import ROOT, site_markdown
+from conftest import ROOT, load_hook, site_markdown
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.inlinepatterns import InlineProcessor
 from mkdocs.exceptions import PluginError
 
-sys.path.insert(0, str(ROOT / "hooks"))
-import footnotes  # noqa: E402
-from footnotes import FastFootnoteExtension  # noqa: E402
-from glossary import abbreviations, load, triggers  # noqa: E402
+footnotes = load_hook("footnotes")
+FastFootnoteExtension = footnotes.FastFootnoteExtension
+_glossary = load_hook("glossary")
+abbreviations, load, triggers = _glossary.abbreviations, _glossary.load, _glossary.triggers
 
 CITATION = re.compile(r"\[@([\w:-]+)[^\]]*\]")  # a citation block; its first key
 DOCS = sorted((ROOT / "docs").rglob("*.md"))

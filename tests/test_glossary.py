@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 
 import pytest
 import yaml
-from conftest import ROOT, mkdocs_build, site_markdown
+from conftest import ROOT, load_hook, mkdocs_build, site_markdown
 from mkdocs.exceptions import PluginError
 
-sys.path.insert(0, str(ROOT / "hooks"))
-from glossary import abbreviations, load, tooltip  # noqa: E402
+_glossary = load_hook("glossary")
+abbreviations, load, tooltip = _glossary.abbreviations, _glossary.load, _glossary.tooltip
 
 REQUIRED_TERMS = ["双循环", "内循环", "国内大循环", "新发展格局", "卡脖子", "自力更生",
                   "GBA", "BRI", "RCEP", "CBAM", "FDI", "SME"]
@@ -72,7 +71,7 @@ def test_a_wrong_figure_in_a_definition_fails_the_build(project_copy, tmp_path):
 
 
 def test_pages_using_finds_a_term_as_a_word_only(tmp_path):
-    from glossary import pages_using, read_pages, triggers
+    pages_using, read_pages, triggers = _glossary.pages_using, _glossary.read_pages, _glossary.triggers
     docs = ROOT / "docs"
     pages = read_pages(docs)
     for term in load(ROOT):                              # the real pages: as one search per trigger finds them
@@ -88,7 +87,7 @@ def test_pages_using_finds_a_term_as_a_word_only(tmp_path):
 
 def test_word_search_is_the_regex_word_search():
     import random
-    from glossary import _as_word
+    _as_word = _glossary._as_word
     rng = random.Random(8)
     alphabet = "ab _-(é1\n"
     for _ in range(20000):

@@ -8,40 +8,41 @@ import re
 
 import markdown
 import pytest
+from conftest import ROOT, load_hook, mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.files import File, get_files
 from mkdocs.structure.pages import Page
 
-import check_figures
-from conftest import ROOT, mkdocs_build
+from primer import figures
+from primer.figures import cache as figures_cache
 
-import sys
-sys.path.insert(0, str(ROOT / "hooks"))
-from ledger import (COLUMNS, _cell, _html, _table, heading_anchors, ledger_page, render,  # noqa: E402
-                    with_abbreviations)
+_ledger = load_hook("ledger")
+COLUMNS, _cell, _html, _table = _ledger.COLUMNS, _ledger._cell, _ledger._html, _ledger._table
+heading_anchors, ledger_page, render, with_abbreviations = (
+    _ledger.heading_anchors, _ledger.ledger_page, _ledger.render, _ledger.with_abbreviations)
 
 
 def test_every_figure_in_the_chapters_maps_to_its_source():
-    result = check_figures.check([ROOT / "docs"], root=ROOT)
+    result = figures.check([ROOT / "docs"], root=ROOT)
     assert result.figures > 0, "no figure found in docs/: the check would pass vacuously"
     assert not result.problems, "\n" + "\n".join(map(str, result.problems)) + "\n" + result.summary()
 
 
 def test_ledger_files_hold_every_figure(built_site):
-    result = check_figures.check([ROOT / "docs"], root=ROOT)
+    result = figures.check([ROOT / "docs"], root=ROOT)
     data = json.loads((built_site / "figures.json").read_text(encoding="utf-8"))
     assert len(data["rows"]) == len(result.rows)
     assert data["summary"]["problems"] == 0
     with open(built_site / "figures.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == check_figures.ROW_FIELDS
+    assert rows[0] == figures.ROW_FIELDS
     assert len(rows) - 1 == len(result.rows)
     sourced = [r for r in data["rows"] if r["kind"] == "sourced"]
     assert sourced and all(r["source_file"].startswith("sources/") and r["source_line"] for r in sourced)
 
 
 def test_ledger_pages_list_every_figure_with_a_link_to_its_use(built_site):
-    result = check_figures.check([ROOT / "docs"], root=ROOT)
+    result = figures.check([ROOT / "docs"], root=ROOT)
     overview = (built_site / "reference" / "figure-ledger" / "index.html").read_text(encoding="utf-8")
     pages = sorted({row.page for row in result.rows})
     links = []
@@ -71,9 +72,9 @@ def test_ledger_links_are_the_urls_mkdocs_writes_for_the_markdown_link(tmp_path,
     (tmp_path / "mkdocs.yml").write_text(f"site_name: t\nuse_directory_urls: {str(directory_urls).lower()}\n")
     config = load_config(str(tmp_path / "mkdocs.yml"))
     files = get_files(config)
-    row = check_figures.Row(page="sources/a-page.md", line=7, col=10, figure="5%", value="5", unit="percent",
+    row = figures.Row(page="sources/a-page.md", line=7, col=10, figure="5%", value="5", unit="percent",
                             kind="editorial", status="ok")
-    pages, tables = render(check_figures.Result(rows=[row], pages=1), tmp_path / "docs", files, config)
+    pages, tables = render(figures.Result(rows=[row], pages=1), tmp_path / "docs", files, config)
     sub = ledger_page("sources/a-page.md")
     table, links = tables[sub]
     (href,) = re.findall(r'<a href="([^"]+)">line 7</a>', table)
@@ -155,21 +156,21 @@ def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(project_c
     root, folder = project_copy, tmp_path / "cache"
 
     def cached():
-        return check_figures.check([root / "docs"], root=root, cache=check_figures.ResultCache(folder, root))
+        return figures.check([root / "docs"], root=root, cache=figures.ResultCache(folder, root))
 
-    fresh = check_figures.check([root / "docs"], root=root)
+    fresh = figures.check([root / "docs"], root=root)
     assert fresh.rows and not fresh.problems
     assert cached() == fresh                                              # empty cache: checked, and kept
-    checked, real_check_markdown = [], check_figures.check_markdown
+    checked, real_check_markdown = [], figures.check_markdown
 
     def counting(text, page, project, display_path=None):
         checked.append(page)
         return real_check_markdown(text, page, project, display_path)
-    monkeypatch.setattr(check_figures, "check_markdown", counting)
+    monkeypatch.setattr(figures_cache, "check_markdown", counting)  # what ResultCache calls
     with monkeypatch.context() as m:
-        m.setattr(check_figures, "load_project", lambda root: pytest.fail("loaded the project for cached pages"))
+        m.setattr(figures_cache, "load_project", lambda root: pytest.fail("loaded the project for cached pages"))
         assert cached() == fresh and checked == []                        # all from the cache
-        assert check_figures.to_json(cached()) == check_figures.to_json(fresh)
+        assert figures.to_json(cached()) == figures.to_json(fresh)
 
     # A chapter changes: that page alone is checked again, and its new problem is reported.
     page = root / "docs" / "sources" / "index.md"
@@ -177,7 +178,7 @@ def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(project_c
     page.write_text(text.replace("EMSS 2025 [@li2025twoway", "EMSS 2024 [@li2025twoway"), encoding="utf-8")
     result = cached()
     assert checked == ["sources/index.md"]
-    assert result == check_figures.check([root / "docs"], root=root)
+    assert result == figures.check([root / "docs"], root=root)
     assert any('figure "2024" is not in [@li2025twoway' in str(p) for p in result.problems)
     page.write_text(text, encoding="utf-8")
     checked.clear()
@@ -193,7 +194,7 @@ def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(project_c
         checked.clear()
         result = cached()
         assert len(checked) == fresh.pages, path
-        assert result == check_figures.check([root / "docs"], root=root), path
+        assert result == figures.check([root / "docs"], root=root), path
         path.write_text(before, encoding="utf-8")
     checked.clear()
     assert cached() == fresh and checked == []                            # all restored: the kept results
@@ -203,14 +204,15 @@ def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(project_c
     copy.write_text(text, encoding="utf-8")
     result = cached()
     assert checked == ["sources/copy-of-index.md"]
-    assert result == check_figures.check([root / "docs"], root=root)
+    assert result == figures.check([root / "docs"], root=root)
     assert any(row.page == "sources/copy-of-index.md" for row in result.rows)
 
 
 def test_the_check_cache_key_holds_the_checks_own_code(project_copy, tmp_path, monkeypatch):
-    cache = check_figures.ResultCache(tmp_path, project_copy)
+    cache = figures.ResultCache(tmp_path, project_copy)
     key = cache.project_key()
-    code = check_figures._code_state()
-    assert (ROOT / "scripts" / "check_figures.py").read_bytes() in code
-    monkeypatch.setattr(check_figures, "_code_state", lambda: code + ["another version"])
-    assert check_figures.ResultCache(tmp_path, project_copy).project_key() != key
+    code = figures_cache._code_state()
+    for module in sorted((ROOT / "scripts" / "figures").glob("*.py")):
+        assert module.read_bytes() in code[1], module                    # every module of the check
+    monkeypatch.setattr(figures_cache, "_code_state", lambda: code + ["another version"])
+    assert figures.ResultCache(tmp_path, project_copy).project_key() != key

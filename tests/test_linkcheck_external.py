@@ -13,9 +13,9 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
-import linkcheck_external as lx
 from conftest import ROOT
+
+from primer import linkcheck_external as lx
 
 TIMEOUT = 1.0   # seconds per request, for the checker
 HANG = 3.0      # the hanging handler answers after this long, or as soon as the server stops

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from check_links import _mkdocs_config, check_site, insecure_links, run_lychee
 from conftest import ROOT, mkdocs_build
+
+from primer.check_links import _mkdocs_config, check_site, insecure_links, run_lychee
 
 DOCS = ROOT / "docs"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"

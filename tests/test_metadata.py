@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-import mkdocs_yml  # scripts/mkdocs_yml.py (tests/conftest.py puts scripts/ on the path)
 import yaml
 from conftest import ROOT
+
+from primer import mkdocs_yml  # scripts/mkdocs_yml.py
 
 
 def _mkdocs_config() -> dict:

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
+from conftest import ROOT
 from mkdocs.utils.yaml import get_yaml_loader
 
-import mkdocs_yml
-from conftest import ROOT
+from primer import mkdocs_yml
 
 SCRIPT_KEYS = ("site_name", "site_url", "extra", "theme", "markdown_extensions", "plugins", "hooks", "docs_dir",
                "validation")
@@ -164,13 +164,12 @@ def test_the_real_mkdocs_yml_reads_as_before_and_as_mkdocs_reads_it():
 def test_the_scripts_see_site_url_from_env(tmp_path, monkeypatch):
     """The silent error this module ends: `site_url: !ENV …` read as None by the scripts while
     MkDocs uses the address."""
-    import check_links
-    import cite
-    import published
+    from primer import check_links, published
+    from primer import citation_formats as cite
 
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("strict: true\n", "strict: true\nsite_url: !ENV [PRIMER_TEST_SITE_URL, 'https://x.org/']\n", 1)
-    text = text.replace("  redirects: {}\n", "  redirects: !ENV [PRIMER_TEST_REDIRECTS, {old.md: new.md}]\n", 1)
+    text = text.replace("      redirect_maps: {}\n", "      redirect_maps: !ENV [PRIMER_TEST_REDIRECTS, {old.md: new.md}]\n", 1)
     path = _write(tmp_path, text)
     monkeypatch.setenv("PRIMER_TEST_SITE_URL", "https://example.org/primer/")
     monkeypatch.delenv("PRIMER_TEST_REDIRECTS", raising=False)

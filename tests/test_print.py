@@ -1,4 +1,4 @@
-"""The print edition (hooks/print_edition.py, scripts/print_edition.py): every page of the
+"""The print edition (hooks/print_edition.py, scripts/print_assembly.py): every page of the
 navigation once, in order, on one page whose ids are unique and whose links and anchors all
 resolve (checked by scripts/check_links.py like every page); each page keeps its own footnotes.
 And its PDF, when WeasyPrint is installed: it exists, has pages, holds the bibliography (as
@@ -18,12 +18,12 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from conftest import ROOT, load_hook, mkdocs_build
 from pybtex.database import parse_file
 
-import print_edition as edition
-from check_links import _mkdocs_config, check_site
-from cite import url_path
-from conftest import ROOT, mkdocs_build
+from primer import print_assembly as edition
+from primer.check_links import _mkdocs_config, check_site
+from primer.citation_formats import url_path
 
 CONFIG = _mkdocs_config(ROOT)
 DOCS = ROOT / "docs"
@@ -364,11 +364,7 @@ def test_without_weasyprint_the_build_passes_and_says_so(project_copy, tmp_path)
 
 
 def test_serve_never_makes_the_pdf():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("print_edition_hook", ROOT / "hooks" / "print_edition.py")
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    hook = load_hook("print_edition")
     hook.on_startup(command="serve", dirty=False)
     hook.on_config(None)
     assert hook._state["weasyprint"] is None and "mkdocs serve" in hook._state["why_not"]

@@ -4,15 +4,13 @@ Each budget is shown to fail on a page planted to exceed it: a synthetic site in
 (no build), as the real pages would look."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from primer import reading
 
-import reading  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MARK = '<sup id="fnref:cite-{n}"><a class="footnote-ref" href="#fn:cite-{n}">{n}</a></sup>'
 NOTES = ('<div class="footnote"><hr /><ol><li id="fn:cite-1"><p><span class="cite-label">Li 2025, §1</span> '

@@ -9,12 +9,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
-import citation_marks
 from conftest import ROOT
+from pybtex.database import parse_file
+
+from primer import citation_marks
+from primer.bibtex_adapter import citation_blocks
 
 SECTION_LABELS = citation_marks.section_labels(ROOT)
-from mkdocs_bibtex.citation import CITATION_BLOCK_REGEX, Citation
-from pybtex.database import parse_file
 
 DOCS = ROOT / "docs"
 
@@ -100,14 +101,14 @@ def test_every_locator_in_markdown_appears_in_html(built_site):
     for md in markdown_pages():
         source = md.read_text(encoding="utf-8")
         text = article_text(html_page_for(md, built_site))
-        for match in CITATION_BLOCK_REGEX.finditer(source):
-            for citation in Citation.from_markdown(match.group(1)):
+        for block, offset in citation_blocks(source):
+            for citation in block.citations:
                 locator = " ".join(citation.suffix.split())
                 if not locator:
                     continue
                 checked += 1
                 if _locator_form(citation_marks.locator_label(locator, SECTION_LABELS)) not in _locator_form(text):
-                    line = source.count("\n", 0, match.start()) + 1
+                    line = source.count("\n", 0, offset) + 1
                     problems.append(f"docs/{md.relative_to(DOCS)}:{line}: locator {locator!r} of "
                                     f"@{citation.key} is missing from the HTML")
     assert checked > 0, "no locator found in docs/: the test would pass vacuously"

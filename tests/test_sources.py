@@ -5,7 +5,8 @@ import shutil
 
 import pytest
 from conftest import ROOT
-from verify_sources import load_manifest, verify
+
+from primer.verify_sources import load_manifest, verify
 
 
 def test_real_sources_verify():

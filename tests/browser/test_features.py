@@ -10,8 +10,9 @@ import html
 import re
 from pathlib import Path
 
-import mkdocs_yml  # scripts/mkdocs_yml.py (tests/conftest.py puts scripts/ on the path)
 import pytest
+
+from primer import mkdocs_yml  # scripts/mkdocs_yml.py
 
 from .browsing import MOBILE, goto
 

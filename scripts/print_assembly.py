@@ -1,6 +1,6 @@
 """The print edition: the whole primer on one page, and its PDF.
 
-    python scripts/print_edition.py site/dual-circulation-primer.pdf   # pages and outline of a built PDF
+    python -m primer.print_assembly site/dual-circulation-primer.pdf   # pages and outline of a built PDF
 
 How it is made (hooks/print_edition.py is the thin MkDocs side). The print page is assembled from
 the pages as MkDocs and mkdocs-bibtex rendered them (each page's article HTML, citations,
@@ -17,7 +17,7 @@ and, for each page:
   (`../domestic-circulation/#consumption` -> `#primer-domestic-circulation--consumption`), and
   every other relative link (downloads, pages outside the navigation) so that it still resolves
   from the print page's own address;
-- replaces the page's "Cite this page" block (scripts/cite.py) by one line with the page's online
+- replaces the page's "Cite this page" block (scripts/citation_formats.py) by one line with the page's online
   address and its dates: the print edition has one citation of its own.
 It returns the contents list and the pages' HTML; the hook puts them into the print page.
 

@@ -1,7 +1,7 @@
 """How to cite a page of the primer, in every format, from one set of fields.
 
-    python scripts/cite.py docs/primer/domestic-circulation.md   # that page's citation, every format
-    python scripts/cite.py --dates                               # first published / last revised, per page
+    python -m primer.citation_formats docs/primer/domestic-circulation.md   # that page's citation, every format
+    python -m primer.citation_formats --dates                               # first published / last revised, per page
 
 `cite(site, page)` takes the site's metadata (mkdocs.yml: `site_name`, `site_url`, `extra.primer.version`,
 `extra.primer`) and a page's (title, URL path, description, dates) and returns the page's
@@ -62,7 +62,7 @@ class Site:
     language: str = "en"
 
     @classmethod
-    def from_config(cls, site_name, site_url, extra, language="en", source="mkdocs.yml") -> "Site":
+    def from_config(cls, site_name, site_url, extra, language="en", source="mkdocs.yml") -> Site:
         primer = (extra or {}).get("primer") or {}
         version = primer.get("version")
         missing = [f"extra.primer.{name}" for name in ("title_sentence_case", "author", "institution")
@@ -408,7 +408,7 @@ def whole_dates(dates: dict[str, Dates], unknown: str) -> Dates:
 
 
 def load_site(root: Path) -> Site:
-    import mkdocs_yml  # scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it, !ENV included
+    from primer import mkdocs_yml  # scripts/mkdocs_yml.py: mkdocs.yml as MkDocs reads it, !ENV included
 
     config = mkdocs_yml.read(root)
     return Site.from_config(config["site_name"], config.get("site_url"), config.get("extra"),

@@ -3,7 +3,7 @@
 
 Run from the repository root to preview every chart without building the site::
 
-    python scripts/charts.py [--root DIR] [--out DIR] [--png light|dark]
+    python -m primer.chart_drawing [--root DIR] [--out DIR] [--png light|dark]
 
 It writes OUT/ID.svg (as the site inlines it) and, with ``--png``, OUT/ID.png in that colour
 scheme (default OUT: /tmp/primer-charts). Exit status: 0, 1 when a chart has a problem (printed
@@ -60,15 +60,13 @@ import posixpath
 import re
 import sys
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cache_files  # noqa: E402
-import check_figures  # noqa: E402
+from primer import cache_files, figures
 
 DATA = "charts.yaml"
 KINDS = ("bar", "line")
@@ -112,7 +110,7 @@ class Drawn:
     """A point with the ledger row it draws."""
 
     label: str
-    row: check_figures.Row
+    row: figures.Row
     value: Decimal
     highlight: bool
 
@@ -135,7 +133,7 @@ class Resolved:
 def load(path) -> list[Chart]:
     path = Path(path)
     try:
-        data = check_figures.load_yaml(path.read_text(encoding="utf-8"))
+        data = figures.load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ChartError(f"{DATA}: missing; it lists the charts drawn from the figure ledger") from None
     except yaml.YAMLError as err:
@@ -213,7 +211,7 @@ def load(path) -> list[Chart]:
 # ---------------------------------------------------------------------------
 def _numbers_in(text: str) -> list[str]:
     """Every number in `text`: digits, and the figures (number words too) the figure check sees."""
-    found = [f.text for f in check_figures.extract_figures(text)]
+    found = [f.text for f in figures.extract_figures(text)]
     found += [m.group(0) for m in re.finditer(r"\d+(?:[.,]\d+)*", text) if not any(m.group(0) in f for f in found)]
     return found
 
@@ -692,16 +690,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     try:
-        result = check_figures.check([root / check_figures.DOCS_DIR], root=root)
+        result = figures.check([root / figures.DOCS_DIR], root=root)
         charts = load(root / DATA)
-    except check_figures.BadInput as err:
+    except figures.BadInput as err:
         print(f"figure check cannot run: {err}", file=sys.stderr)
         return 2
     except ChartError as err:
         print(err, file=sys.stderr)
         return 1
     resolved, problems = resolve(charts, result.rows)
-    docs = root / check_figures.DOCS_DIR
+    docs = root / figures.DOCS_DIR
     pages = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
     problems += check_markers(charts, pages)
     out = Path(args.out)

@@ -1,0 +1,20 @@
+"""What the bench measures against: the budgets, the project's root, the PDF switch; verdicts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+# scripts/browser_parts.py: Chromium, the site's pages and the server, as the browser tests have them
+
+ROOT = Path(__file__).resolve().parents[2]  # the project: scripts/bench/ is two folders down
+PDF_ENV, PDF_NAME = "PRIMER_PDF", "dual-circulation-primer.pdf"  # hooks/print_edition.py, scripts/print_assembly.py
+BUDGETS = {"build_ratio": 2.0, "page_kb": 400, "search_index_kb": 500}
+CHAPTERS = ("/primer/", "/sources/")  # the issue's budget is for chapter pages; every page is shown
+
+
+def pass_or_over(ok: bool) -> str:
+    return "PASS" if ok else "OVER"
+
+
+def size_verdict(nbytes: float, limit_kb: float) -> str:
+    """PASS when strictly under the budget (KB of 1024 bytes), OVER otherwise."""
+    return pass_or_over(nbytes < limit_kb * 1024)

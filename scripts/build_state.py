@@ -1,0 +1,29 @@
+"""What one MkDocs build's hooks hand each other. MkDocs loads each hook as a module of its own, so
+they meet here, in the package, never by looking each other up in the config.
+
+``set_figure_check(config, result)``   hooks/ledger.py: this build's figure check (None: it could not run)
+``figure_check(config)``              hooks/charts.py: that result, for the same build only
+"""
+from __future__ import annotations
+
+
+class NotRun(LookupError):
+    """The figure check has not run in this build (its hook is missing, or later than the caller)."""
+
+
+_figure_check: tuple = (None, None)  # (the build's config, its check's Result or None)
+
+
+def set_figure_check(config, result) -> None:
+    global _figure_check
+    _figure_check = (config, result)
+
+
+def figure_check(config):
+    """This build's figure check (a primer.figures Result; None when it could not run). Raises NotRun
+    when it has not run for CONFIG (a result of an earlier build of `mkdocs serve` is never handed on)."""
+    owner, result = _figure_check
+    if owner is not config:
+        raise NotRun("mkdocs.yml: the figure check has not run in this build: hooks/ledger.py must be listed "
+                     "under `hooks:` (its on_files runs at priority -40, before the hooks that use its result)")
+    return result

@@ -1,0 +1,1 @@
+"""Unit tests of the figure check (primer.figures), one file per module."""
