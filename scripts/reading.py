@@ -190,6 +190,20 @@ def budget_problems(site: Path, chapters: dict[str, Path]) -> list[str]:
     return problems
 
 
+def site_readings(site: Path) -> list[dict]:
+    """Every built page's words, reading minutes and citation marks' share, in page order (for `make bench`)."""
+    rows = []
+    for page in sorted(site.rglob("index.html")):
+        html = page.read_text(encoding="utf-8")
+        if ARTICLE_START not in html or 'http-equiv="refresh"' in html:
+            continue
+        reading = read_html(html)
+        rel = page.parent.relative_to(site).as_posix()
+        rows.append({"page": "" if rel == "." else rel + "/", "words": reading.words, "minutes": reading.minutes,
+                     "mark_share": round(reading.mark_share, 4)})
+    return rows
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or not Path(argv[0]).is_dir():
@@ -197,13 +211,8 @@ def main(argv=None) -> int:
         return 2
     site = Path(argv[0])
     print(f"{'page':55} {'words':>6} {'min':>4} {'marks':>6}")
-    for page in sorted(site.rglob("index.html")):
-        html = page.read_text(encoding="utf-8")
-        if ARTICLE_START not in html:
-            continue
-        reading = read_html(html)
-        print(f"{str(page.parent.relative_to(site)) + '/':55} {reading.words:6d} {reading.minutes:4d} "
-              f"{reading.mark_share:6.1%}")
+    for row in site_readings(site):
+        print(f"{row['page'] or '(landing page)':55} {row['words']:6d} {row['minutes']:4d} {row['mark_share']:6.1%}")
     problems = budget_problems(site, source_chapters(Path(".")))
     for problem in problems:
         print(problem)

@@ -545,3 +545,14 @@ def test_the_build_ratio_is_reported_with_its_spread(tmp_path, monkeypatch):
     assert out["ratio_paired"] == {"median": 2.0, "min": 2.0, "max": 3.25}
     assert out["cold"]["median_s"] == 8.0 and out["ratio_cold"] == 8.0 / 2.0
     assert out["with_pdf"]["extra_s"] == 11.0 - 4.0  # the full build over the median strict build
+
+
+def test_reading_section_gives_words_and_reading_time_beside_the_weight():
+    from primer.bench.report import reading_section
+    rows = [{"page": "", "words": 799, "minutes": 4, "mark_share": 0.008},
+            {"page": "primer/x/", "words": 1414, "minutes": 7, "mark_share": 0.02}]
+    lines = reading_section(rows, {"pages": [{"page": "primer/x/", "transferred": 51_200}]})
+    assert "| (landing page) | 799 | 4 min | 0.8% | not measured |" in lines
+    row = next(line for line in lines if line.startswith("| primer/x/"))
+    assert row.startswith("| primer/x/ | 1,414 | 7 min | 2.0% | ") and "not measured" not in row
+    assert reading_section([], {}) == []

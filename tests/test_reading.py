@@ -103,3 +103,13 @@ def test_every_source_chapter_has_a_budget():
     chapters = reading.source_chapters(ROOT)
     on_disk = {f"sources/{p.stem}/" for p in (ROOT / "docs/sources").glob("*.md") if p.name != "index.md"}
     assert set(chapters) == on_disk
+
+
+def test_site_readings_lists_every_page_but_redirects(tmp_path):
+    root = site(tmp_path, {"": page(f"<p>{words(10)}</p>"), "primer/a": page(f"<p>{words(500)}</p>")})
+    (root / "old").mkdir()
+    (root / "old" / "index.html").write_text('<meta http-equiv="refresh" content="0; url=../primer/a/">'
+                                             + reading.ARTICLE_START + "</article>", encoding="utf-8")
+    rows = {row["page"]: row for row in reading.site_readings(root)}
+    assert set(rows) == {"", "primer/a/"}
+    assert rows["primer/a/"]["minutes"] == 3 and rows["primer/a/"]["words"] > rows[""]["words"]

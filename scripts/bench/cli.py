@@ -16,6 +16,7 @@ from primer.bench.builds import bench_build, bench_figures
 from primer.bench.pages import bench_pages, bench_search_index
 from primer.bench.reload import bench_reload
 from primer.bench.report import budgets, git_commit, report
+from primer.reading import site_readings
 
 # scripts/browser_parts.py: Chromium, the site's pages and the server, as the browser tests have them
 
@@ -38,6 +39,7 @@ def main(argv=None) -> int:
         print(f"building the site {args.runs}× strict (PRIMER_PDF=0), {args.runs}× with Material alone and "
               f"{args.runs}× strict with no cache, then once with the PDF…", file=sys.stderr)
         results["build"], site = bench_build(args.runs, Path(tmp))
+        results["reading"] = site_readings(site)
         print("timing the figure check…", file=sys.stderr)
         results["figures"] = bench_figures(args.runs)
         if args.no_browser:

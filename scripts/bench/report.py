@@ -5,6 +5,7 @@ from primer.bench.budgets import BUDGETS, CHAPTERS, PDF_NAME, ROOT, pass_or_over
 
 # scripts/browser_parts.py: Chromium, the site's pages and the server, as the browser tests have them
 from primer.browser_parts import SEARCH_INDEX
+from primer.reading import WORDS_PER_MINUTE
 
 # -- Report ------------------------------------------------------------------------------------
 
@@ -37,6 +38,22 @@ def _delta(now: float | None, before: float | None, unit: str = "", fmt=None) ->
         return ""
     shown = fmt(before) if fmt else f"{before:,.2f}{unit}"
     return f" (was {shown}, {(now - before) / before:+.0%})"
+
+
+def reading_section(rows: list[dict], pages: dict) -> list[str]:
+    """Each page's words and reading time beside its weight (scripts/reading.py counts them)."""
+    if not rows:
+        return []
+    weight = {row["page"]: row["transferred"] for row in pages.get("pages", [])}
+    lines = ["## Reading", "", f"Words of article text (the notes, the cite block and the corrections note left out) "
+             f"and reading time at {WORDS_PER_MINUTE} words a minute, as each page shows them; citation marks' share "
+             "of the visible text; the page's weight transferred.", "",
+             "| Page | Words | Reading time | Citation marks | Transferred (gzip) |", "|---|---|---|---|---|"]
+    for row in rows:
+        moved = _kb(weight[row["page"]]) if row["page"] in weight else "not measured"
+        lines.append(f"| {row['page'] or '(landing page)'} | {row['words']:,} | {row['minutes']} min | "
+                     f"{row['mark_share']:.1%} | {moved} |")
+    return lines + [""]
 
 
 def report(results: dict, previous: dict | None) -> str:
@@ -156,6 +173,7 @@ def report(results: dict, previous: dict | None) -> str:
     else:
         lines += [f"Not measured: {p.get('why')}.", ""]
 
+    lines += reading_section(results.get("reading") or [], p if p.get("available") else {})
     lines += ["## Search index", ""]
     if s.get("available"):
         how = ("as the search worker fetched it in Chromium" if s["measured"]
