@@ -75,3 +75,18 @@ def test_ci_check_allows_only_the_package_install():
     assert _ci_commands(install.replace("(poppler-utils)", "(poppler-utils; true)") + "make test\n") != ["make test"]
     assert _ci_commands(install.replace("\nfi", "\n  exit 0\nfi") + "make test\n") != ["make test"]
     assert _ci_commands(install + "make test || true\n") != ["make test"]
+
+
+def test_readme_tables_list_every_hook_and_module_with_its_size():
+    """The README's hooks and package tables name every hook and module, each with its size in lines (within
+    a fifth or 20 lines, so the table is not rewritten for every edit, yet is never far from the truth)."""
+    import re
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = {path: int(n) for path, n in re.findall(r"^\| `((?:hooks|scripts)/[\w/]+\.py)` \| (\d+) \|", readme, re.M)}
+    on_disk = {p.relative_to(ROOT).as_posix() for p in [*(ROOT / "hooks").glob("*.py"), *(ROOT / "scripts").rglob("*.py")]
+               if p.name != "__main__.py"}
+    assert on_disk - set(listed) == set(), f"not in the README's tables: {sorted(on_disk - set(listed))}"
+    assert set(listed) - on_disk == set(), f"in the README's tables but gone: {sorted(set(listed) - on_disk)}"
+    for path, lines in listed.items():
+        actual = len((ROOT / path).read_text(encoding="utf-8").splitlines())
+        assert abs(actual - lines) <= max(20, actual // 5), f"README says {path} has {lines} lines; it has {actual}"
