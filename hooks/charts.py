@@ -2,7 +2,7 @@
 
 - Files (after hooks/ledger.py has run the figure check): each chart's points are resolved to
   their ledger rows, the pages' marker lines `<!-- chart: ID -->` are checked against
-  charts.yaml, and every chart is drawn as SVG (scripts/chart_drawing.py does the work). A problem
+  charts.yaml, and every chart is drawn as SVG (primer.chart_data resolves, primer.chart_drawing draws). A problem
   fails the build, one line each, naming charts.yaml or the page. The captions' citation blocks
   go to mkdocs-bibtex's registry, formatted as hooks/citations.py formats the pages' blocks
   (usually already cached: a caption cites the passage the chapter cites for the same figure).
@@ -19,6 +19,7 @@ from mkdocs.plugins import event_priority
 
 from primer import bibtex_adapter as bibtex
 from primer import build_state
+from primer import chart_data as chartdata
 from primer import chart_drawing as chartlib
 
 CACHE = ".cache/charts"  # drawn SVGs, in the project; key: scripts/chart_drawing.py cache_key(): rows, chart, code, matplotlib
@@ -38,12 +39,12 @@ def on_files(files, config):
     if result is None:
         raise PluginError("charts: the figure check could not run (see the warning above), so no chart can be drawn")
     try:
-        charts = chartlib.load(root / chartlib.DATA)
-    except chartlib.ChartError as err:
+        charts = chartdata.load(root / chartdata.DATA)
+    except chartdata.ChartError as err:
         raise PluginError(str(err)) from None
-    resolved, problems = chartlib.resolve(charts, result.rows)
+    resolved, problems = chartdata.resolve(charts, result.rows)
     pages = {file.src_uri: file.content_string for file in files.documentation_pages()}
-    problems += chartlib.check_markers(charts, pages)
+    problems += chartdata.check_markers(charts, pages)
     if problems:
         raise PluginError("\n".join(problems))
     for chart in resolved:

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 import pytest
 from conftest import ROOT, mkdocs_build
 
+from primer import chart_data as chartdata
 from primer import chart_drawing as chartlib
 from primer import citation_marks, figures
 from primer.figures import Row
@@ -35,8 +36,8 @@ def ledger():
 
 @pytest.fixture(scope="module")
 def real(ledger):
-    charts = chartlib.load(ROOT / "charts.yaml")
-    resolved, problems = chartlib.resolve(charts, ledger.rows)
+    charts = chartdata.load(ROOT / "charts.yaml")
+    resolved, problems = chartdata.resolve(charts, ledger.rows)
     assert not problems, "\n".join(problems)
     return {chart.id: chart for chart in resolved}
 
@@ -50,8 +51,8 @@ def _row(**kw) -> Row:
 
 
 def _chart(points, caption="A caption.", alt="An alt text.", title="A title", kind="bar", cid="c"):
-    return chartlib.Chart(id=cid, title=title, kind=kind, where=("p.md",), alt=alt, caption=caption,
-                          points=tuple(chartlib.Point(label=label, select=tuple(sel.items())) for label, sel in points))
+    return chartdata.Chart(id=cid, title=title, kind=kind, where=("p.md",), alt=alt, caption=caption,
+                          points=tuple(chartdata.Point(label=label, select=tuple(sel.items())) for label, sel in points))
 
 
 # ---------------------------------------------------------------------------
@@ -275,11 +276,11 @@ def test_charts_all_cached_need_no_matplotlib(tmp_path):
     """What the hook does on a warm build: every chart read from the cache, matplotlib never imported."""
     code = f"""
 import sys
-from primer import chart_drawing as charts, figures
+from primer import chart_data, chart_drawing as charts, figures
 from pathlib import Path
 root = Path({str(ROOT)!r})
 result = figures.check([root / "docs"], root=root)
-resolved, problems = charts.resolve(charts.load(root / charts.DATA), result.rows)
+resolved, problems = chart_data.resolve(chart_data.load(root / chart_data.DATA), result.rows)
 assert resolved and not problems, problems
 svgs = [charts.svg(chart, cache_dir=Path(sys.argv[1])) for chart in resolved]
 print("matplotlib" in sys.modules, len(svgs))
@@ -297,13 +298,13 @@ print("matplotlib" in sys.modules, len(svgs))
 # ---------------------------------------------------------------------------
 def test_a_figure_quoted_twice_with_the_same_meaning_is_one_row():
     rows = [_row(line=3), _row(line=9, col=4)]
-    resolved, problems = chartlib.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%"})])], rows)
+    resolved, problems = chartdata.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%"})])], rows)
     assert problems == [] and resolved[0].points[0].row.line == 3
     assert resolved[0].citation == "[@guangdongndbrief, sec. Problems Ahead]"
 
 
 def test_selector_matching_no_row():
-    _, problems = chartlib.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.3%"})])],
+    _, problems = chartdata.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.3%"})])],
                                    [_row(), _row(page="q.md", figure="66.3%")])
     assert len(problems) == 1 and "matches no ledger row" in problems[0]
     assert problems[0].startswith('charts.yaml: chart "c", point 1 (GBA)') and "q.md" in problems[0]
@@ -311,24 +312,24 @@ def test_selector_matching_no_row():
 
 def test_ambiguous_selector_and_line_to_choose():
     rows = [_row(line=3), _row(line=9, source_line=600, locator="sec. Summary")]
-    _, problems = chartlib.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%"})])], rows)
+    _, problems = chartdata.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%"})])], rows)
     assert len(problems) == 1 and "matches 2 different ledger rows" in problems[0] and "add `line:`" in problems[0]
-    resolved, problems = chartlib.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%", "line": 9})])], rows)
+    resolved, problems = chartdata.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%", "line": 9})])], rows)
     assert problems == [] and resolved[0].points[0].row.source_line == 600
 
 
 def test_a_row_the_figure_check_rejects_cannot_be_charted():
     rows = [_row(), _row(line=9, status="problem", source_line=None)]
-    _, problems = chartlib.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%"})])], rows)
+    _, problems = chartdata.resolve([_chart([("GBA", {"page": "p.md", "figure": "66.2%"})])], rows)
     assert len(problems) == 1 and "'problem'" in problems[0] and "docs/p.md:9:1" in problems[0]
 
 
 def test_units_must_agree_and_ranges_are_refused():
     rows = [_row(), _row(figure="6,558", value="6558", unit="count"), _row(figure="2–3%", value="2..3")]
-    _, problems = chartlib.resolve([_chart([("A", {"page": "p.md", "figure": "66.2%"}),
+    _, problems = chartdata.resolve([_chart([("A", {"page": "p.md", "figure": "66.2%"}),
                                             ("B", {"page": "p.md", "figure": "6,558"})])], rows)
     assert len(problems) == 1 and "different units (count, percent)" in problems[0]
-    _, problems = chartlib.resolve([_chart([("A", {"page": "p.md", "figure": "2–3%"})])], rows)
+    _, problems = chartdata.resolve([_chart([("A", {"page": "p.md", "figure": "2–3%"})])], rows)
     assert len(problems) == 1 and "is a range" in problems[0]
 
 
@@ -340,22 +341,22 @@ def test_units_must_agree_and_ranges_are_refused():
 ])
 def test_typed_text_holds_no_numbers(field, text, found):
     chart = replace(_chart([("GBA", {"page": "p.md", "figure": "66.2%"})]), **{field: text})
-    _, problems = chartlib.resolve([chart], [_row()])
+    _, problems = chartdata.resolve([chart], [_row()])
     assert len(problems) == 1 and f"{field} contains {found}" in problems[0], problems
 
 
 def test_caption_must_not_cite_itself():
     chart = _chart([("GBA", {"page": "p.md", "figure": "66.2%"})], caption="Shares [@guangdongndbrief].")
-    _, problems = chartlib.resolve([chart], [_row()])
+    _, problems = chartdata.resolve([chart], [_row()])
     assert any("cites a source itself" in p for p in problems)
 
 
 def test_a_label_may_hold_only_a_year_of_its_source_sentence():
     rows = [_row()]
-    ok, problems = chartlib.resolve([_chart([("2019", {"page": "p.md", "figure": "66.2%"})])], rows)
+    ok, problems = chartdata.resolve([_chart([("2019", {"page": "p.md", "figure": "66.2%"})])], rows)
     assert problems == [] and ok
     for label in ("2020", "GBA (top 5)", "Nine cities"):
-        _, problems = chartlib.resolve([_chart([(label, {"page": "p.md", "figure": "66.2%"})])], rows)
+        _, problems = chartdata.resolve([_chart([(label, {"page": "p.md", "figure": "66.2%"})])], rows)
         assert len(problems) == 1 and "label contains" in problems[0], label
 
 
@@ -363,15 +364,15 @@ def test_charts_yaml_structure_is_checked(tmp_path):
     path = tmp_path / "charts.yaml"
     path.write_text("charts:\n  - id: Bad_Id\n    title: t\n    kind: pie\n    where: x.md\n    alt: a\n"
                     "    caption: c\n    series:\n      - label: a\n        select: {page: x.md}\n", encoding="utf-8")
-    with pytest.raises(chartlib.ChartError) as err:
-        chartlib.load(path)
+    with pytest.raises(chartdata.ChartError) as err:
+        chartdata.load(path)
     message = str(err.value)
     assert "kebab-case" in message and "kind 'pie'" in message and "select needs `page` and `figure`" in message
     path.write_text("charts: [", encoding="utf-8")
-    with pytest.raises(chartlib.ChartError, match="cannot be read"):
-        chartlib.load(path)
-    with pytest.raises(chartlib.ChartError, match="missing"):
-        chartlib.load(tmp_path / "none.yaml")
+    with pytest.raises(chartdata.ChartError, match="cannot be read"):
+        chartdata.load(path)
+    with pytest.raises(chartdata.ChartError, match="missing"):
+        chartdata.load(tmp_path / "none.yaml")
 
 
 # ---------------------------------------------------------------------------
@@ -379,14 +380,14 @@ def test_charts_yaml_structure_is_checked(tmp_path):
 # ---------------------------------------------------------------------------
 def test_markers_are_found_outside_code_only():
     text = "# T\n\n<!-- chart: a -->\n\n```md\n<!-- chart: b -->\n```\n\n    <!--chart:c-->\n"
-    assert chartlib.markers(text) == [(3, "a", ""), (9, "c", "    ")]
+    assert chartdata.markers(text) == [(3, "a", ""), (9, "c", "    ")]
 
 
 def test_marker_problems():
     a = _chart([("x", {"page": "p.md", "figure": "1"})], cid="a")
     b = replace(_chart([("x", {"page": "p.md", "figure": "1"})], cid="b"), where=("p.md", "gone.md"))
     pages = {"p.md": "<!-- chart: a -->\n<!-- chart: a -->\n<!-- chart: zz -->\n", "q.md": "<!-- chart: a -->\n"}
-    problems = chartlib.check_markers([a, b], pages)
+    problems = chartdata.check_markers([a, b], pages)
     assert "docs/p.md:2: chart 'a' appears twice on the page; keep one marker" in problems
     assert any(p.startswith("docs/p.md:3: chart marker 'zz' names no chart in charts.yaml") for p in problems)
     assert any(p.startswith("docs/q.md:1: chart 'a' is shown here but its `where`") for p in problems)
