@@ -15,7 +15,7 @@ Budgets are printed as PASS or OVER, never asserted: this is a measurement, not 
    every rebuild); it is also timed in a fresh copy of the project, without it (cold, as a fresh
    clone's first build). MkDocs' own "built in" time is shown beside it. Then one full build with the PDF, as `make build` does: its extra time over the median
    strict build is the PDF's cost, reported on its own line (one run: noisy).
-2. The figure check (scripts/figures.py, if present) on the real chapters: time of
+2. The figure check (primer.figures) on the real chapters: time of
    `check()` with a cold source index, and per figure.
 3. Every page of the full build in Chromium (if installed), each load in a fresh context (cold
    cache), the site served on 127.0.0.1 the way GitHub Pages serves it: text files (HTML, CSS,
