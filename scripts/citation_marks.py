@@ -39,8 +39,8 @@ def section_labels(root) -> dict[str, str]:
     """Each named section's short label from sources/manifest.yaml (`label:`), by its id in lower case."""
     from pathlib import Path
 
-    import yaml
-    manifest = yaml.safe_load((Path(root) / "sources/manifest.yaml").read_text(encoding="utf-8"))
+    from primer.figures import load_yaml
+    manifest = load_yaml((Path(root) / "sources/manifest.yaml").read_text(encoding="utf-8"))
     out = {}
     for source in manifest.get("sources", []):
         for section in (source.get("locators") or {}).get("sections") or []:
