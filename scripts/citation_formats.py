@@ -369,6 +369,71 @@ def section_citations(site: Site, page: Page, sections: list[Section], render=No
             for section, item in zip(sections, records)}
 
 
+# --- citing a source document (a work in references.bib) ---------------------------------------
+
+BIB = Path(__file__).resolve().parent.parent / "references.bib"
+LOCATOR_PLACEHOLDER = "LOCATORX"  # in a template: the locator the reader types (not a number)
+LOCATOR_NUMBER_PLACEHOLDER = "8642097"  # the same, where the reader types a number ("4.2"): the styles
+# word a numeric locator otherwise (APA: "Section 4.2", but "sec. Historical Context")
+# The locators a reader can give, as pandoc's citation syntax labels them (the primer cites "sec.",
+# "para." and "table"; "p." for a printed copy).
+LOCATOR_LABELS = {"section": "sec.", "paragraph": "para.", "table": "table", "page": "p."}
+
+
+def bib_entry(key: str, bib_text: str) -> str:
+    """The entry of KEY as references.bib writes it (from its @type{key, to its closing brace)."""
+    match = re.search(r"^@\w+\{" + re.escape(key) + r",.*?^\}", bib_text, re.M | re.S)
+    if not match:
+        raise KeyError(f"{key}: not in references.bib")
+    return match.group(0)
+
+
+def _bibtex_with_locator(entry: str, key: str, locator: str) -> str:
+    if not locator:
+        return entry
+    return f"{entry}\n% cite with the locator (biblatex): \\autocite[{locator}]{{{key}}}"
+
+
+def source_citations(key: str, locator: str = "", bib: Path = BIB) -> dict[str, str]:
+    """A source's own reference in APA, Chicago and BibTeX, with the reader's locator (e.g. "sec. 4.2",
+    "§ 4.2", "para. 3", "table 1"): {"apa", "chicago"}: the reference-list entry, a blank line, the
+    in-text citation with the locator, as the CSL processor renders them; {"bibtex"}: the entry as
+    references.bib has it, and with a locator the biblatex command that carries it. One pandoc run
+    (cached). For the citation popup: source_citations("li2025twoway", "sec. 4.2")."""
+    bib_text = Path(bib).read_text(encoding="utf-8")
+    entry = bib_entry(key, bib_text)
+    cite = f"@{key}" + (f", {' '.join(locator.split())}" if locator.strip() else "")
+    from primer import csl_render
+
+    citations, references = csl_render.render_cited(bib_text, {"c": cite})
+    return {style: f"{references[key][style]}\n\n{citations['c'][style]}" for style in ("apa", "chicago")} | {
+        "bibtex": _bibtex_with_locator(entry, key, " ".join(locator.split()))}
+
+
+def source_templates(keys: list[str], bib: Path = BIB) -> dict[str, dict]:
+    """For the bibliography page, in ONE pandoc run: {key: {"apa", "chicago": reference,
+    "in_text": {"" or "LABEL-text" or "LABEL-number": {"apa", "chicago"}}, "bibtex": entry, "terms"}},
+    each in-text citation with LOCATOR_PLACEHOLDER (or LOCATOR_NUMBER_PLACEHOLDER, for a locator
+    that is a number such as 4.2) where the reader's locator goes (docs/javascripts/cite.js)."""
+    bib_text = Path(bib).read_text(encoding="utf-8")
+    cites = {}
+    for n, key in enumerate(keys):
+        cites[f"k{n}-none"] = f"@{key}"
+        for label, term in LOCATOR_LABELS.items():
+            cites[f"k{n}-{label}-text"] = f"@{key}, {term} {LOCATOR_PLACEHOLDER}"
+            cites[f"k{n}-{label}-number"] = f"@{key}, {term} {LOCATOR_NUMBER_PLACEHOLDER}"
+    from primer import csl_render
+
+    citations, references = csl_render.render_cited(bib_text, cites) if keys else ({}, {})
+    return {key: {"apa": references[key]["apa"], "chicago": references[key]["chicago"],
+                  "bibtex": bib_entry(key, bib_text),
+                  "in_text": {"": citations[f"k{n}-none"]} | {
+                      f"{label}-{kind}": citations[f"k{n}-{label}-{kind}"]
+                      for label in LOCATOR_LABELS for kind in ("text", "number")},
+                  "terms": LOCATOR_LABELS}
+            for n, key in enumerate(keys)}
+
+
 # --- the block at the end of every page -------------------------------------------------------
 
 

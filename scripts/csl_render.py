@@ -1,6 +1,7 @@
 """APA and Chicago strings rendered by a CSL processor: pandoc's citeproc, with the official styles.
 
     render(records) -> {id: {"apa": text, "chicago": text}}
+    render_cited(bib, cites) -> ({cite id: {style: text}}, {key: {style: reference}})
 
 `records` are CSL-JSON items (dicts with an "id"). Every record of a build goes through ONE pandoc
 process, which renders each style in turn (scripts/csl/render.lua, a pandoc custom writer calling
@@ -55,11 +56,13 @@ def _key(record: dict) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False)
 
 
-def _run(records: list[dict]) -> dict[str, dict[str, str]]:
+def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str) -> dict:
+    """One pandoc run of the writer over MARKDOWN with BIBLIOGRAPHY (CSL-JSON or BibTeX text, as
+    SUFFIX says), cached in .cache/csl/ by every input."""
     path, version = _pandoc()
     digest = hashlib.sha256()
-    for part in ("primer-csl 2", version, WRITER.read_bytes(), *(STYLES[name].read_bytes() for name in sorted(STYLES)),
-                 *(_key(record) for record in records)):
+    for part in ("primer-csl 3", tag, version, WRITER.read_bytes(), *(style_text(name) for name in sorted(STYLES)),
+                 suffix, bibliography, markdown):
         data = part if isinstance(part, bytes) else part.encode("utf-8")
         digest.update(len(data).to_bytes(8, "big") + data)
     cached = CACHE / f"{digest.hexdigest()}.json"
@@ -70,24 +73,39 @@ def _run(records: list[dict]) -> dict[str, dict[str, str]]:
         except ValueError:
             pass  # damaged: render again
     with tempfile.TemporaryDirectory() as folder:
-        bib = Path(folder) / "records.json"
-        bib.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+        bib = Path(folder) / f"records.{suffix}"
+        bib.write_text(bibliography, encoding="utf-8")
         styles = {}
         for name in STYLES:
             styles[name] = Path(folder) / f"{name}.csl"
             styles[name].write_text(style_text(name), encoding="utf-8")
         meta = Path(folder) / "meta.yaml"
-        meta.write_text(json.dumps({"nocite": "@*", "styles": {n: str(p) for n, p in styles.items()}}),
-                        encoding="utf-8")
+        meta.write_text(json.dumps({"styles": {n: str(p) for n, p in styles.items()}}), encoding="utf-8")
         result = subprocess.run([path, "-f", "markdown", "-t", str(WRITER), "--metadata-file", str(meta),
-                                 "--bibliography", str(bib)], input="", capture_output=True, text=True,
+                                 "--bibliography", str(bib)], input=markdown, capture_output=True, text=True,
                                 timeout=300)
     if result.returncode != 0:
         raise RenderError(f"pandoc could not render the citations: {result.stderr.strip()}")
     by_style = json.loads(result.stdout)
-    rendered = {record["id"]: {name: by_style[name][record["id"]] for name in STYLES} for record in records}
-    cache_files.write(cached, json.dumps(rendered, ensure_ascii=False), _KEEP)
-    return rendered
+    cache_files.write(cached, json.dumps(by_style, ensure_ascii=False), _KEEP)
+    return by_style
+
+
+def _run(records: list[dict]) -> dict[str, dict[str, str]]:
+    by_style = _pandoc_run(json.dumps(records, ensure_ascii=False), "json", "---\nnocite: '@*'\n---\n", "records")
+    return {record["id"]: {name: by_style[name]["references"][record["id"]] for name in STYLES} for record in records}
+
+
+def render_cited(bib_text: str, cites: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """Citations of works in a BibTeX file, in one pandoc run: CITES is {id: "@key, sec. 4.2"} (pandoc's
+    citation syntax: a key and an optional locator); returns ({id: {style: in-text citation}},
+    {key: {style: reference}}) for the works cited."""
+    markdown = "".join(f"[[{cite}]]{{#{cid}}}\n\n" for cid, cite in cites.items())
+    by_style = _pandoc_run(bib_text, "bib", markdown, "cited")
+    citations = {cid: {name: by_style[name]["citations"][cid] for name in STYLES} for cid in cites}
+    keys = {ref for name in STYLES for ref in by_style[name]["references"]}
+    references = {key: {name: by_style[name]["references"][key] for name in STYLES} for key in keys}
+    return citations, references
 
 
 def render(records: list[dict]) -> dict[str, dict[str, str]]:

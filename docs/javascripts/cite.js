@@ -13,7 +13,12 @@
    - the block's data-cite-sections holds each h2/h3 section's citation (APA, Chicago, BibTeX) by
      anchor, with its number: the script shows the number before the heading and adds a "cite"
      button (a real button: tap, click, Enter or Space) that opens a panel with the three formats,
-     each with a copy button (Material's clipboard handler copies data-clipboard-text).
+     each with a copy button (Material's clipboard handler copies data-clipboard-text);
+   - on the bibliography page, each source document's "Cite this source" box (hooks/bibliography.py)
+     holds in data-source-cite its reference and in-text citations rendered by the CSL processor,
+     one per kind of locator, with a placeholder where the locator goes (one for a number such as
+     4.2, one for a name such as "Historical Context", which the styles word differently): the
+     script puts in the locator the reader types, in the shown text and in what the copy buttons copy.
 */
 (function () {
   "use strict";
@@ -126,7 +131,44 @@
     });
   }
 
+  function updateSource(box) {
+    var data;
+    try { data = JSON.parse(box.getAttribute("data-source-cite")); } catch (e) { return; }
+    var label = box.querySelector(".source-cite__label").value;
+    var value = box.querySelector(".source-cite__value").value.replace(/\s+/g, " ").trim();
+    var numeric = /^\d+(\.\d+)*$/.test(value);
+    var key = label && value ? label + (numeric ? "-number" : "-text") : "";
+    var inText = data.in_text[key] || data.in_text[""];
+    function put(style) {
+      var text = inText[style];
+      return key ? text.split(numeric ? "8642097" : "LOCATORX").join(value) : text;
+    }
+    var formats = {
+      APA: data.apa + "\n\n" + put("apa"),
+      Chicago: data.chicago + "\n\n" + put("chicago"),
+      BibTeX: data.bibtex + (label && value ? "\n% cite with the locator (biblatex): \\autocite[" +
+        data.terms[label] + " " + value + "]{" + box.getAttribute("data-source-key") + "}" : "")
+    };
+    box.querySelectorAll("[data-source-format]").forEach(function (el) {
+      var text = formats[el.getAttribute("data-source-format")];
+      if (el.tagName === "CODE") { el.textContent = text; } else { el.setAttribute("data-clipboard-text", text); }
+    });
+  }
+
+  function initSources() {
+    document.querySelectorAll(".source-cite").forEach(function (box) {
+      if (box.getAttribute("data-ready")) return;
+      box.setAttribute("data-ready", "true");
+      box.querySelectorAll(".source-cite__label, .source-cite__value").forEach(function (field) {
+        field.addEventListener("input", function () { updateSource(box); });
+        field.addEventListener("change", function () { updateSource(box); });
+      });
+      updateSource(box);
+    });
+  }
+
   function init() {
+    initSources();
     var block = document.querySelector(".cite-block");
     var article = document.querySelector("article");
     if (!block || !article) return;

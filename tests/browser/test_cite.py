@@ -96,3 +96,29 @@ def test_a_section_is_cited_by_tap_on_a_phone(open_page, site_url):
     assert copied == _filled(sections[anchor]["bibtex"], site_url, _today(page)), copied
     assert f"#{anchor}}}" in copied and "section " + sections[anchor]["number"] in copied
     traffic.assert_clean()
+
+
+def test_a_source_is_cited_with_the_readers_locator(open_page, site_url):
+    """The bibliography: Li (2025)'s box, section 4.2 typed in, each format as the CSL processor renders
+    it (primer.citation_formats.source_citations, the same pandoc run as the build), copied."""
+    from primer import citation_formats
+
+    page, traffic = open_page(permissions=["clipboard-read", "clipboard-write"])
+    goto(page, site_url + "reference/bibliography/", traffic)
+    box = page.locator('.source-cite[data-source-key="li2025twoway"]')
+    box.locator("summary").click()
+    box.locator(".source-cite__label").select_option("section")
+    box.locator(".source-cite__value").fill("4.2")
+    expected = citation_formats.source_citations("li2025twoway", "sec. 4.2")
+    for name, style in (("APA", "apa"), ("Chicago", "chicago")):
+        shown = box.locator(f'code[data-source-format="{name}"]').text_content()
+        assert shown == expected[style], (shown, expected[style])
+    assert "\\autocite[sec. 4.2]{li2025twoway}" in box.locator('code[data-source-format="BibTeX"]').text_content()
+    page.evaluate("navigator.clipboard.writeText('')")
+    box.locator('button[data-source-format="APA"]').click()
+    page.wait_for_function("async () => (await navigator.clipboard.readText()).length > 0", timeout=5_000)
+    assert page.evaluate("navigator.clipboard.readText()") == expected["apa"]
+    box.locator(".source-cite__value").fill("Historical Context")  # a named section: worded as the style does
+    assert box.locator('code[data-source-format="Chicago"]').text_content() == \
+        citation_formats.source_citations("li2025twoway", "sec. Historical Context")["chicago"]
+    traffic.assert_clean()
