@@ -458,6 +458,44 @@ def test_every_page_has_a_valid_cite_block_and_agreeing_meta_tags(built_site):
     assert not problems, "\n".join(problems)
 
 
+def test_every_section_citation_is_the_processors_rendering_of_its_record(built_site):
+    """Each page's h2/h3 sections, numbered in order (1, 1.1, 2…), each with the processor's APA and
+    Chicago of its own record and the BibTeX derived from it (all sections in one pandoc run)."""
+    problems, expected = [], {}
+    for path, index in built_pages(built_site).items():
+        page = read_page(index)
+        if page.block is None or path == "reference/print-edition/":  # it gathers the pages: no sections of its own
+            continue
+        sections = json.loads(page.block["attrs"].get("data-cite-sections") or "{}")
+        ids = re.findall(r'<h([23])[^>]*\bid="([^"]+)"', re.search(r"<article.*?</article>", page.raw, re.S).group(0))
+        numbered, h2, h3 = [], 0, 0
+        for level, anchor in ids:
+            h2, h3 = (h2 + 1, 0) if level == "2" else (h2, h3 + 1)
+            numbered.append((anchor, str(h2) if level == "2" else f"{h2}.{h3}"))
+        numbered = [(a, n) for a, n in numbered if a in sections or not n.startswith("0")]
+        if [(a, sections[a]["number"]) for a in sections] != [(a, n) for a, n in numbered if a in sections] or \
+                len(sections) != len(numbered):
+            problems.append(f"/{path}: sections {[(a, s['number']) for a, s in sections.items()]} are not the "
+                            f"page's headings {numbered}")
+            continue
+        item = json.loads(page.block["code"][4])[0]
+        last = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(item["issued"]["date-parts"][0])) \
+            if "issued" in item else None
+        info = cite.Page(title=item["title"], path=path, dates=cite.Dates(None, last))
+        for anchor, entry in sections.items():
+            record = cite.record(SITE, info, live=True, section=cite.Section(entry["number"], entry["heading"], anchor))
+            expected[record["id"]] = (path, anchor, entry, record)
+    rendered = csl_render.render([record for *_, record in expected.values()])
+    for key, (path, anchor, entry, record) in expected.items():
+        for style in ("apa", "chicago"):
+            if entry[style] != cite.finish_rendered(rendered[key][style]):
+                problems.append(f"/{path}#{anchor}: {style} {entry[style]!r} is not {rendered[key][style]!r}")
+        if entry["bibtex"] != cite.to_bibtex(record):
+            problems.append(f"/{path}#{anchor}: its BibTeX is not derived from its record")
+    assert expected, "no section citations found"
+    assert not problems, "\n".join(problems)
+
+
 def _git_log_dates(rel: str) -> tuple[str, str] | None:
     out = subprocess.run(["git", "log", "--follow", "--format=%cs", "--", rel], cwd=DOCS,
                          capture_output=True, text=True).stdout.split()

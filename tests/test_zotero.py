@@ -90,3 +90,19 @@ def test_zotero_saves_every_page_as_a_complete_report(built_site):
         if embedded["itemType"] != "report" or embedded.get("title") != record["title"]:
             problems.append(f"/{path}: Embedded Metadata would save {embedded}")
     assert not problems, "\n".join(problems)
+
+
+def test_a_published_page_gives_zotero_its_url_and_access_date_without_javascript():
+    """With site_url set (the publishing workflow), the static COinS alone makes the complete Report."""
+    from primer import citation_formats as cite
+
+    site = cite.Site.from_config(SITE.title, "https://example.github.io/primer/", {"primer": {
+        "version": SITE.version, "title_sentence_case": SITE.title_sentence_case, "author": SITE.author,
+        "institution": SITE.institution}})
+    page = cite.Page(title="External risks", path="primer/external-risks/", description="Risks.",
+                     dates=cite.Dates("2025-01-02", "2025-03-04"))
+    item = coins_item(cite.cite(site, page).coins)
+    assert item == {"itemType": "report", "title": "External risks", "institution": SITE.institution,
+                    "seriesTitle": SITE.title, "date": "2025-03-04", "language": "en", "abstractNote": "Risks.",
+                    "creators": [{"lastName": SITE.author, "isInstitution": True}],
+                    "url": "https://example.github.io/primer/primer/external-risks/", "accessDate": "CURRENT_TIMESTAMP"}
