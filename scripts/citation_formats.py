@@ -1,22 +1,27 @@
-"""How to cite a page of the primer, in every format, from one set of fields.
+"""How to cite a page or a section of the primer, in every format, from one CSL-JSON record; and a source.
 
     python -m primer.citation_formats docs/primer/domestic-circulation.md   # that page's citation, every format
     python -m primer.citation_formats --dates                               # first published / last revised, per page
 
-`cite(site, page)` takes the site's metadata (mkdocs.yml: `site_name`, `site_url`, `extra.primer.version`,
-`extra.primer`) and a page's (title, URL path, description, dates) and returns the page's
-citation as Chicago author–date, APA, BibTeX (@techreport), RIS and CSL-JSON, the meta tags
-reference managers and search engines read (Highwire Press `citation_*`, typed as a report;
-Dublin Core; Open Graph), the COinS span, and the "Cite this page" block itself
-(`render_block`). Every format is built from the same `Citation` fields, so they agree with
-each other and with the meta tags; tests/test_cite.py checks that on every built page.
+`record(site, page, live=…, section=…)` is the page's (or an h2/h3 section's) citation as ONE CSL-JSON
+item: a report in the primer's series (`collection-title` = site_name), by the corporate author kept
+whole (`{"literal": extra.primer.author}`), issued at the page's last revision, with `version`
+(extra.primer.version), `publisher` (extra.primer.institution, a report's institution), `URL` and
+`language`. `cite(site, page)` derives every format from it: APA and Chicago rendered by a CSL
+processor with the official styles (primer.csl_render: pandoc's citeproc), BibTeX (@techreport), RIS
+(RPRT), CSL-JSON, COinS and the meta tags (Highwire `citation_*`, Dublin Core, Open Graph), field by
+field (to_bibtex, to_ris, to_coins, to_meta); `render_block` writes the "Cite this page" block.
+tests/test_cite.py checks every built page and section against its record.
 
-URLs: with `site_url` set, every URL is absolute. Without it (the primer has no public home
-yet) the citation carries SITE_URL_PLACEHOLDER followed by the page's path, the block names
-that path in `data-page-path`, and docs/javascripts/cite.js puts the address the reader is
-viewing in its place; meta tags that need an absolute URL are left out, never faked.
+Two records per page. The static one is what the HTML says without JavaScript: its URL only when
+site_url is set (the publishing workflow sets it from PRIMER_SITE_URL), never a placeholder, and no
+access date. The live one (in the block's data-cite-templates, and each section's in
+data-cite-sections) is what docs/javascripts/cite.js completes: SITE_URL_PLACEHOLDER + the page's path
+while site_url is unset, and an access date printed as a placeholder (ACCESSED_PLACEHOLDER, ISO;
+ACCESSED_LONG_PLACEHOLDER in APA and Chicago; RIS_ACCESSED_PLACEHOLDER in RIS) for the reader's date.
 
-The access date is ACCESSED_PLACEHOLDER in the HTML; cite.js fills in the reader's date (ISO).
+`source_citations(key, locator)`: a work of references.bib cited with a locator, in APA, Chicago and
+BibTeX (the bibliography page and, later, the citation popup).
 
 `git_dates(docs_dir)` reads the first-published and last-revised date of every file under
 docs/ from one `git log`; outside a git checkout it returns None and pages say so. No date
