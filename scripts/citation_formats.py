@@ -386,11 +386,12 @@ LOCATOR_LABELS = {"section": "sec.", "paragraph": "para.", "table": "table", "pa
 
 
 def bib_entry(key: str, bib_text: str) -> str:
-    """The entry of KEY as references.bib writes it (from its @type{key, to its closing brace)."""
+    """The entry of KEY as references.bib writes it (from its @type{key, to its closing brace), less
+    its `file` field: where the primer keeps the source's text, which means nothing to a reader."""
     match = re.search(r"^@\w+\{" + re.escape(key) + r",.*?^\}", bib_text, re.M | re.S)
     if not match:
         raise KeyError(f"{key}: not in references.bib")
-    return match.group(0)
+    return re.sub(r"(?m)^\s*file\s*=\s*\{[^{}]*\},?\n", "", match.group(0))
 
 
 def _bibtex_with_locator(entry: str, key: str, locator: str) -> str:
