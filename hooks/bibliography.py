@@ -6,10 +6,17 @@ style as the citations, with an anchor named after its key, the `note` that
 says what is unknown (Chicago drops a misc entry's note), its DOI or URL, and
 the vendored source file. references.bib itself is published beside it.
 Runs after hooks/citations.py has had every entry formatted in one pandoc run.
+
+Each source document's entry also offers its own reference to copy, in APA, Chicago and BibTeX,
+with a locator the reader fills in (section, paragraph, table or page): rendered by the CSL
+processor (primer.citation_formats.source_templates, one pandoc run), the locator put in by
+docs/javascripts/cite.js. Without JavaScript the formats show the reference and the in-text
+citation without a locator.
 """
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -17,6 +24,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from primer import bibtex_adapter as bibtex
+from primer import citation_formats as cite
 
 PAGE = "reference/bibliography.md"
 BIB_DOWNLOAD = "references.bib"
@@ -30,7 +38,28 @@ def _latex_to_text(value: str) -> str:
     return re.sub(r"\\([&%$#_])", r"\1", value).replace("{", "").replace("}", "")
 
 
-def _entry(key: str, entry, formatted: str) -> str:
+def _source_cite(key: str, data: dict) -> str:
+    """The "Cite this source" box of a source document's entry (one HTML block)."""
+    e = html.escape
+    options = "".join(f'<option value="{e(label)}">{e(label)}</option>' for label in ("", *cite.LOCATOR_LABELS))
+    options = options.replace('<option value=""></option>', '<option value="">no locator</option>')
+    static = {"APA": f"{data['apa']}\n\n{data['in_text']['']['apa']}",
+              "Chicago": f"{data['chicago']}\n\n{data['in_text']['']['chicago']}", "BibTeX": data["bibtex"]}
+    formats = "".join(
+        f'<p class="source-cite__name">{name}</p><pre><code data-source-format="{name}">{e(text)}</code></pre>'
+        f'<button type="button" class="md-button source-cite__copy" data-source-format="{name}" '
+        f'data-clipboard-text="{e(text, quote=True)}">Copy {name}</button>'
+        for name, text in static.items())
+    return (f'<div class="source-cite" data-source-key="{e(key)}" data-source-cite="{e(json.dumps(data, ensure_ascii=False), quote=True)}">'
+            f'<details><summary>Cite this source, with the passage you are reading</summary>'
+            f'<p><label for="locator-label-{e(key)}">Locator</label> <select id="locator-label-{e(key)}" '
+            f'class="source-cite__label">{options}</select> '
+            f'<label for="locator-{e(key)}" class="source-cite__value-label">number or name</label> '
+            f'<input id="locator-{e(key)}" class="source-cite__value" type="text" placeholder="4.2" autocomplete="off"></p>'
+            f'{formats}</details></div>')
+
+
+def _entry(key: str, entry, formatted: str, source: dict | None = None) -> str:
     fields = {name.lower(): value for name, value in entry.fields.items()}
     details = [f"Key <code>{key}</code>"]
     if "doi" in fields:
@@ -42,15 +71,17 @@ def _entry(key: str, entry, formatted: str) -> str:
         details.append("Its text is kept with the primer, which checks every figure quoted from it")
     if "note" in fields:
         details.append(f"Note: {html.escape(_latex_to_text(fields['note']))}")
+    box = f"{_source_cite(key, source)}\n\n" if source else ""
     return (f'<div class="bib-entry" id="{key}" markdown>\n\n{formatted}\n\n'
-            f'<small class="bib-details">{" · ".join(details)}</small>\n\n</div>\n')
+            f'<small class="bib-details">{" · ".join(details)}</small>\n\n{box}</div>\n')
 
 
-def render(registry) -> str:
+def render(registry, bib_path: Path | None = None) -> str:
     entries = bibtex.known_keys(registry)
     formatted = {key: bibtex.reference_text(registry, key) for key in entries}
     sources = sorted((k for k, e in entries.items() if "file" in e.fields), key=lambda k: _sort_key(formatted[k]))
     others = sorted((k for k, e in entries.items() if "file" not in e.fields), key=lambda k: _sort_key(formatted[k]))
+    cited = cite.source_templates(sources, bib_path) if bib_path else {}
     parts = [
         "---\ntitle: Bibliography\ndescription: Every work the primer cites, generated from references.bib.\n---\n",
         "# Bibliography\n",
@@ -60,7 +91,7 @@ def render(registry) -> str:
         "in the entry's note, never guessed.\n",
         "## The source documents\n",
         "The documents the primer summarises; their texts are kept with the primer, unchanged.\n",
-        *(_entry(k, entries[k], formatted[k]) for k in sources),
+        *(_entry(k, entries[k], formatted[k], cited.get(k)) for k in sources),
         "## Works the sources cite\n",
         "As the source documents give them. Where a source cites a work only by author and year, the entry "
         "says so and records what is unknown.\n",
@@ -73,7 +104,7 @@ def render(registry) -> str:
 def on_files(files, config):
     registry = bibtex.registry(config)
     root = Path(config.config_file_path).resolve().parent
-    files.append(File.generated(config, PAGE, content=render(registry)))
     bib_path = root / bibtex.plugin(config).config.bib_file
+    files.append(File.generated(config, PAGE, content=render(registry, bib_path)))
     files.append(File.generated(config, BIB_DOWNLOAD, abs_src_path=str(bib_path)))
     return files

@@ -5,15 +5,21 @@
   Outside a git checkout the build still passes and pages say the dates were not recorded.
 - Per page: the "Cite this page" block appended to the Markdown (Chicago, APA, BibTeX, RIS,
   CSL-JSON, each with Material's copy button; the dates; the COinS span), and the meta
-  tags in page.meta["cite"], which overrides/main.html prints into <head>.
+  tags in page.meta["cite"], which overrides/main.html prints into <head>. Once the page is
+  HTML, its h2/h3 sections are numbered (2, 2.1) and each gets its own record.
+- APA and Chicago are rendered by pandoc's citeproc (primer.csl_render) in ONE run for every
+  page's and section's record of the build (on_env, before the print edition gathers the pages):
+  until then the page holds a token for each rendering, replaced in page.content.
 - A page without a `description` in its front matter is a warning (so the strict build
   fails): the description is the page's summary in search results, link previews and the
   citation's abstract.
-The section citations are added in the browser by docs/javascripts/cite.js.
+The section cite buttons are added in the browser by docs/javascripts/cite.js, from the
+block's data-cite-sections.
 """
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 
@@ -21,6 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from primer import citation_formats as cite
+from primer import csl_render
 
 log = logging.getLogger("mkdocs.hooks.cite")
 
@@ -34,8 +41,40 @@ def on_config(config):
     except cite.MetadataError as err:
         raise PluginError(str(err)) from None
     dates, unknown = cite.git_dates(config.docs_dir)
-    _state.update(site=site, dates=dates, unknown=unknown)
+    _state.update(site=site, dates=dates, unknown=unknown, records=[], tokens={}, pages={})
     return config
+
+
+def _defer(records):
+    """A CSL processor that renders nothing yet: a token per record and style, rendered in on_env."""
+    out = {}
+    for item in records:
+        number = len(_state["records"])
+        _state["records"].append(dict(item))
+        out[item["id"]] = {}
+        for style in csl_render.STYLES:
+            token = f"PRIMERCITE{number}{style.upper()}X"
+            _state["tokens"][token] = (item["id"], style)
+            out[item["id"]][style] = token
+    return out
+
+
+def _sections(toc) -> list[cite.Section]:
+    sections, h2, h3 = [], 0, 0
+
+    def walk(items):
+        nonlocal h2, h3
+        for item in items:
+            if item.level == 2:
+                h2, h3 = h2 + 1, 0
+                sections.append(cite.Section(str(h2), html.unescape(item.title), item.id))
+            elif item.level == 3 and h2:
+                h3 += 1
+                sections.append(cite.Section(f"{h2}.{h3}", html.unescape(item.title), item.id))
+            walk(item.children)
+
+    walk(toc)
+    return sections
 
 
 @event_priority(-100)  # last: after mkdocs-bibtex and every hook that adds to the page
@@ -54,10 +93,60 @@ def on_page_markdown(markdown, page, config, files):
                     "results and link previews, and the abstract of its citation)")
     info = cite.Page(title=page.meta.get("title") or page.title or file.src_uri, path=page.url,
                      description=description, dates=dates)
-    citation = cite.cite(_state["site"], info)
+    citation = cite.cite(_state["site"], info, render=_defer)
+    _state["pages"][file.src_uri] = info
     page.meta["cite"] = {"meta": citation.meta, "key": citation.key, "dates": dates}
     # Material 9.8 prints page.meta.description into <meta name="description" content="…">
     # unescaped, so a description with a double quote cut the tag short: escape it here.
     page.meta["description"] = html.escape(description, quote=True)
     footnotes = re.search(r"^\[\^[^\]]+\]:", markdown, re.MULTILINE) is not None
     return markdown + "\n" + cite.render_block(_state["site"], info, citation, footnotes)
+
+
+@event_priority(-100)  # last: every heading is in the page
+def on_page_content(content, page, config, files):
+    info = _state["pages"].get(page.file.src_uri)
+    if info is None:
+        return content
+    sections = cite.section_citations(_state["site"], info, _sections(page.toc.items), render=_defer)
+    attribute = f'{cite.SECTIONS_ATTRIBUTE}="{{}}"'
+    value = html.escape(json.dumps(sections, ensure_ascii=False), quote=True)
+    return content.replace(attribute, f'{cite.SECTIONS_ATTRIBUTE}="{value}"', 1)
+
+
+_TOKEN = re.compile(r"PRIMERCITE\d+[A-Z]+X")
+_DATA_ATTRIBUTE = re.compile(r'(data-cite-(?:templates|sections)=")([^"]*)(")')
+
+
+def _fill(text: str, rendered: dict) -> str:
+    def value(token: str) -> str:
+        key, style = _state["tokens"][token]
+        return cite.finish_rendered(rendered[key][style])
+
+    def in_attribute(match):  # a JSON string inside an HTML attribute
+        inner = _TOKEN.sub(lambda m: html.escape(json.dumps(value(m.group(0)), ensure_ascii=False)[1:-1],
+                                                 quote=True), match.group(2))
+        return match.group(1) + inner + match.group(3)
+
+    text = _DATA_ATTRIBUTE.sub(in_attribute, text)
+    return _TOKEN.sub(lambda m: html.escape(value(m.group(0)), quote=False), text)
+
+
+@event_priority(100)  # before the print edition gathers the pages' content
+def on_env(env, config, files):
+    try:
+        rendered = csl_render.render(_state["records"])
+    except csl_render.RenderError as err:
+        raise PluginError(str(err)) from None
+    _state["rendered"] = rendered
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.content and "PRIMERCITE" in page.content:
+            page.content = _fill(page.content, rendered)
+    return env
+
+
+def on_post_page(output, page, config):
+    if "PRIMERCITE" in output and "rendered" in _state:
+        return _fill(output, _state["rendered"])
+    return output

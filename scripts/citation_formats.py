@@ -1,22 +1,27 @@
-"""How to cite a page of the primer, in every format, from one set of fields.
+"""How to cite a page or a section of the primer, in every format, from one CSL-JSON record; and a source.
 
     python -m primer.citation_formats docs/primer/domestic-circulation.md   # that page's citation, every format
     python -m primer.citation_formats --dates                               # first published / last revised, per page
 
-`cite(site, page)` takes the site's metadata (mkdocs.yml: `site_name`, `site_url`, `extra.primer.version`,
-`extra.primer`) and a page's (title, URL path, description, dates) and returns the page's
-citation as Chicago author–date, APA, BibTeX (@techreport), RIS and CSL-JSON, the meta tags
-reference managers and search engines read (Highwire Press `citation_*`, typed as a report;
-Dublin Core; Open Graph), the COinS span, and the "Cite this page" block itself
-(`render_block`). Every format is built from the same `Citation` fields, so they agree with
-each other and with the meta tags; tests/test_cite.py checks that on every built page.
+`record(site, page, live=…, section=…)` is the page's (or an h2/h3 section's) citation as ONE CSL-JSON
+item: a report in the primer's series (`collection-title` = site_name), by the corporate author kept
+whole (`{"literal": extra.primer.author}`), issued at the page's last revision, with `version`
+(extra.primer.version), `publisher` (extra.primer.institution, a report's institution), `URL` and
+`language`. `cite(site, page)` derives every format from it: APA and Chicago rendered by a CSL
+processor with the official styles (primer.csl_render: pandoc's citeproc), BibTeX (@techreport), RIS
+(RPRT), CSL-JSON, COinS and the meta tags (Highwire `citation_*`, Dublin Core, Open Graph), field by
+field (to_bibtex, to_ris, to_coins, to_meta); `render_block` writes the "Cite this page" block.
+tests/test_cite.py checks every built page and section against its record.
 
-URLs: with `site_url` set, every URL is absolute. Without it (the primer has no public home
-yet) the citation carries SITE_URL_PLACEHOLDER followed by the page's path, the block names
-that path in `data-page-path`, and docs/javascripts/cite.js puts the address the reader is
-viewing in its place; meta tags that need an absolute URL are left out, never faked.
+Two records per page. The static one is what the HTML says without JavaScript: its URL only when
+site_url is set (the publishing workflow sets it from PRIMER_SITE_URL), never a placeholder, and no
+access date. The live one (in the block's data-cite-templates, and each section's in
+data-cite-sections) is what docs/javascripts/cite.js completes: SITE_URL_PLACEHOLDER + the page's path
+while site_url is unset, and an access date printed as a placeholder (ACCESSED_PLACEHOLDER, ISO;
+ACCESSED_LONG_PLACEHOLDER in APA and Chicago; RIS_ACCESSED_PLACEHOLDER in RIS) for the reader's date.
 
-The access date is ACCESSED_PLACEHOLDER in the HTML; cite.js fills in the reader's date (ISO).
+`source_citations(key, locator)`: a work of references.bib cited with a locator, in APA, Chicago and
+BibTeX (the bibliography page and, later, the citation popup).
 
 `git_dates(docs_dir)` reads the first-published and last-revised date of every file under
 docs/ from one `git log`; outside a git checkout it returns None and pages say so. No date
@@ -37,8 +42,9 @@ from urllib.parse import quote
 
 SITE_URL_PLACEHOLDER = "[site URL]/"  # cite.js replaces it with the site's address as the reader sees it
 ACCESSED_PLACEHOLDER = "[date]"  # cite.js replaces it with the reader's date, YYYY-MM-DD
+ACCESSED_LONG_PLACEHOLDER = "[date accessed]"  # in APA and Chicago: the reader's date as "December 6, 2026"
+RIS_ACCESSED_PLACEHOLDER = "[date, YYYY/MM/DD]"  # in RIS: the reader's date in RIS's form
 KEY_PREFIX = "dcprimer"
-WORK_TYPE = "Primer page"  # BibTeX `type`, RIS M3, CSL `genre`: what kind of report this is
 
 # What a page shows for a date that is not known; never a made-up date.
 NOT_COMMITTED = "not yet committed"
@@ -98,21 +104,6 @@ class Page:
     path: str  # URL path from the site's root: "" for the home page, "primer/domestic-circulation/"
     description: str = ""
     dates: Dates = field(default_factory=lambda: Dates(None, None))
-
-
-@dataclass(frozen=True)
-class Citation:
-    key: str
-    url: str
-    absolute: bool  # False: url starts with SITE_URL_PLACEHOLDER
-    chicago: str
-    apa: str
-    bibtex: str
-    ris: str
-    csl_json: str
-    section_prefix: str  # a section citation is this + ", § 2.1 “Heading”, URL#id (accessed DATE)."
-    meta: list[tuple[str, str, str]]  # (attribute, name, content): <meta {attribute}="{name}" content="…">
-    coins: str  # the COinS span's title (not yet HTML-escaped)
 
 
 # --- small formatting helpers --------------------------------------------------------------
@@ -175,121 +166,278 @@ def site_root(path: str) -> str:
     return "../" * path.count("/") or "./"
 
 
+# --- the record: one CSL-JSON item per page and per section --------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """An h2 or h3 of a page: its number as the page shows it (2, 2.1), its heading, its anchor."""
+    number: str
+    heading: str
+    anchor: str
+
+
+def record(site: Site, page: Page, *, live: bool, section: Section | None = None) -> dict:
+    """The page's (or section's) citation as one CSL-JSON item: a report in a series, by a corporate
+    author kept whole, with version, institution, URL and language. Every format is derived from it.
+
+    `live`: the record the reader's browser completes: its URL carries SITE_URL_PLACEHOLDER while
+    site_url is unset, and it has an access date (_SENTINEL, which the formats print as a placeholder).
+    Not live: what the static HTML says: the URL only when site_url makes it absolute, no access date."""
+    key = page_key(page.path) + (f"-s{section.number.replace('.', '-')}" if section else "")
+    title = " ".join(page.title.split())
+    if section:
+        title = f"{title}, section {section.number}: {' '.join(section.heading.split())}"
+    item = {"id": key, "type": "report", "title": title, "author": [{"literal": site.author}],
+            "publisher": site.institution, "collection-title": site.title, "version": site.version}
+    if page.dates.last:
+        item["issued"] = {"date-parts": [[int(part) for part in page.dates.last.split("-")]]}
+    if live or site.url:
+        item["URL"] = page_url(site, page.path) + (f"#{section.anchor}" if section else "")
+    if live:
+        item["accessed"] = {"date-parts": [list(_SENTINEL)]}
+    description = " ".join(page.description.split())
+    if description and not section:
+        item["abstract"] = description
+    item["language"] = site.language
+    return item
+
+
+_SENTINEL = (1900, 1, 1)  # the access date the processor is given; each format prints a placeholder for it
+_SENTINEL_LONG = "January 1, 1900"  # as APA and Chicago (en-US) render it
+
+
+def _iso(item: dict, name: str) -> str | None:
+    parts = (item.get(name) or {}).get("date-parts")
+    if not parts:
+        return None
+    if tuple(parts[0]) == _SENTINEL:
+        return ACCESSED_PLACEHOLDER
+    return "-".join(f"{int(p):02d}" if i else str(p) for i, p in enumerate(parts[0]))
+
+
+def finish_rendered(text: str) -> str:
+    """A processor's rendering with the access date as the placeholder cite.js fills in."""
+    return text.replace(_SENTINEL_LONG, ACCESSED_LONG_PLACEHOLDER)
+
+
+def _author(item: dict) -> str:
+    return "; ".join(a.get("literal") or f"{a.get('family', '')}, {a.get('given', '')}" for a in item["author"])
+
+
+def to_bibtex(item: dict) -> str:
+    """@techreport, field by field from the record (biblatex's version, date, urldate, language)."""
+    date = _iso(item, "issued")
+    fields = [
+        ("author", "{" + _bibtex_text(_author(item)) + "}"),  # braced: a corporate author, not a person
+        ("title", _bibtex_title(item["title"])),
+        ("institution", _bibtex_text(item["publisher"])),
+        ("series", _bibtex_text(item["collection-title"])),
+        ("version", _bibtex_text(item["version"])),
+        ("year", date[:4] if date else None),
+        ("date", date),
+        ("url", item.get("URL")),
+        ("urldate", _iso(item, "accessed")),
+        ("language", item.get("language")),
+        ("abstract", _bibtex_text(item.get("abstract") or "") or None),
+    ]
+    width = max(len(name) for name, _ in fields)
+    return "\n".join([f"@techreport{{{item['id']},"]
+                     + [f"  {name.ljust(width)} = {{{value}}}," for name, value in fields if value] + ["}"])
+
+
+def to_ris(item: dict) -> str:
+    """RIS (RPRT), every date in RIS's own form YYYY/MM/DD."""
+    date = _iso(item, "issued")
+    accessed = _iso(item, "accessed")
+    lines = [("TY", "RPRT"), ("AU", _author(item)), ("TI", item["title"]), ("T2", item["collection-title"]),
+             ("PB", item["publisher"]), ("ET", item["version"]), ("PY", date[:4] if date else None),
+             ("DA", date.replace("-", "/") if date else None), ("UR", item.get("URL")),
+             ("Y2", RIS_ACCESSED_PLACEHOLDER if accessed else None), ("LA", item.get("language")),
+             ("AB", item.get("abstract"))]
+    return "\n".join(f"{tag}  - {value}" for tag, value in lines if value) + "\nER  - "
+
+
+def to_csl_json(item: dict) -> str:
+    shown = dict(item)
+    if "accessed" in shown:
+        shown["accessed"] = {"raw": ACCESSED_PLACEHOLDER}
+    return json.dumps([shown], ensure_ascii=False, indent=2)
+
+
+def coins_pairs(item: dict) -> list[tuple[str, str]]:
+    """COinS (Z39.88 KEV, book format, genre report), as read by Zotero's COinS translator
+    (zotero/utilities openurl.js parseContextObject): rft.btitle the title, rft.aucorp a corporate
+    author, rft.pub the institution, rft.series the series, rft.date, rft.language, rft_id the URL
+    (which gives the item its URL and access date); rft.edition carries the version for the others."""
+    kev = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", "report"),
+           ("rft.btitle", item["title"]), ("rft.aucorp", _author(item)), ("rft.pub", item["publisher"]),
+           ("rft.series", item["collection-title"]), ("rft.edition", item["version"]),
+           ("rft.date", _iso(item, "issued")), ("rft.language", item.get("language")),
+           ("rft.description", item.get("abstract")), ("rft_id", item.get("URL"))]
+    return [(name, value) for name, value in kev if value]
+
+
+def to_coins(item: dict) -> str:
+    return "&".join(f"{name}={quote(value, safe='')}" for name, value in coins_pairs(item))
+
+
+def to_meta(item: dict) -> list[tuple[str, str, str]]:
+    """Highwire Press citation_* (Zotero's Embedded Metadata makes a Report of a page with
+    citation_technical_report_institution), Dublin Core and Open Graph, from the static record."""
+    date = _iso(item, "issued")
+    url = item.get("URL")
+    author, title, abstract = _author(item), item["title"], item.get("abstract")
+    meta = [("name", "citation_title", title), ("name", "citation_author", author)]
+    if date:
+        meta.append(("name", "citation_publication_date", date.replace("-", "/")))
+    meta += [("name", "citation_technical_report_institution", item["publisher"]),
+             ("name", "citation_series_title", item["collection-title"]),
+             ("name", "citation_language", item["language"])]
+    if abstract:
+        meta.append(("name", "citation_abstract", abstract))
+    if url:
+        meta.append(("name", "citation_public_url", url))
+    meta += [("name", "DC.title", title), ("name", "DC.creator", author)]
+    if date:
+        meta.append(("name", "DC.date", date))
+    meta += [("name", "DC.type", "report"), ("name", "DC.publisher", item["publisher"]),
+             ("name", "DC.language", item["language"])]
+    if abstract:
+        meta.append(("name", "DC.description", abstract))
+    if url:
+        meta.append(("name", "DC.identifier", url))
+    meta += [("property", "og:type", "website"), ("property", "og:title", title),
+             ("property", "og:site_name", item["collection-title"])]
+    if abstract:
+        meta.append(("property", "og:description", abstract))
+    if url:
+        meta.append(("property", "og:url", url))
+    return meta
+
+
 # --- the citation ---------------------------------------------------------------------------
 
 
-def cite(site: Site, page: Page) -> Citation:
-    url = page_url(site, page.path)
-    absolute = site.url is not None
-    dates = page.dates
-    year = dates.last[:4] if dates.last else "n.d."
-    title = " ".join(page.title.split())
-    description = " ".join(page.description.split())
-    published = "; ".join(part for part in (
-        f"first published {dates.first}" if dates.first else "",
-        f"last revised {dates.last}" if dates.last else "") if part)
-    note = f"Version {site.version} of {site.title}." + (f" {published[0].upper()}{published[1:]}." if published else "")
+@dataclass(frozen=True)
+class Citation:
+    key: str
+    url: str  # the live URL (SITE_URL_PLACEHOLDER + path while site_url is unset)
+    absolute: bool  # False: the static formats carry no URL; cite.js adds the reader's address
+    chicago: str  # the static formats: what the HTML says without JavaScript
+    apa: str
+    bibtex: str
+    ris: str
+    csl_json: str
+    meta: list[tuple[str, str, str]]  # (attribute, name, content): <meta {attribute}="{name}" content="…">
+    coins: str  # the COinS span's title (not yet HTML-escaped)
+    record: dict  # the static CSL-JSON record
+    live_record: dict  # the record cite.js completes (URL, access date)
+    templates: dict  # the live formats, with placeholders: {label: text}, "coins": [(name, value)]
 
-    # Chicago author–date, a page within a larger work: headline-style title,
-    # the whole work, its version, the revision dates, access date, URL.
-    chicago_dates = "; ".join(part for part in (
-        f"First published {_long_date(dates.first)}" if dates.first else "",
-        f"{'last' if dates.first else 'Last'} modified {_long_date(dates.last)}" if dates.last else "") if part)
-    head = (f"{site.author}. {year.removesuffix('.')}. “{headline_case(title).rstrip('.')}.” "
-            f"In {site.title}, version {site.version}")
-    chicago = (f"{head}. " + (f"{chicago_dates}. " if chicago_dates else "")
-               + f"Accessed {ACCESSED_PLACEHOLDER}. {url}.")
-    # Neither style repeats a publisher that is, in effect, the author: the institution is left out.
 
-    # APA 7, a page of a work that changes over time: (Year, Month Day), sentence-case titles
-    # as written, version, "Retrieved DATE, from URL" (no full stop after a URL).
-    apa_date = "n.d."
-    if dates.last:
-        day = dt.date.fromisoformat(dates.last)
-        apa_date = f"{day.year}, {day.strftime('%B')} {day.day}"
-    apa = (f"{site.author}. ({apa_date}). {title.rstrip('.')}. In {site.title_sentence_case} "
-           f"(Version {site.version}). Retrieved {ACCESSED_PLACEHOLDER}, from {url}")
+def _render(records: list[dict], render) -> dict[str, dict[str, str]]:
+    if render is None:
+        from primer import csl_render
 
-    key = page_key(page.path)
-    fields = [
-        ("author", "{" + _bibtex_text(site.author) + "}"),  # braced: a corporate author, not a person
-        ("title", _bibtex_title(title)),
-        ("institution", _bibtex_text(site.institution)),
-        ("type", WORK_TYPE),
-        ("series", _bibtex_text(site.title)),
-        ("version", _bibtex_text(site.version)),
-        ("year", dates.last[:4] if dates.last else None),
-        ("date", dates.last),
-        ("url", url),
-        ("urldate", ACCESSED_PLACEHOLDER),
-        ("abstract", _bibtex_text(description) or None),
-        ("note", _bibtex_text(note)),
-    ]
-    width = max(len(name) for name, _ in fields)
-    bibtex = "\n".join([f"@techreport{{{key},"]
-                       + [f"  {name.ljust(width)} = {{{value}}}," for name, value in fields if value]
-                       + ["}"])
+        render = csl_render.render
+    return {key: {style: finish_rendered(text) for style, text in texts.items()}
+            for key, texts in render(records).items()}
 
-    ris_lines = [
-        ("TY", "RPRT"), ("AU", site.author), ("TI", title), ("T2", site.title), ("PB", site.institution),
-        ("M3", WORK_TYPE), ("PY", year if dates.last else None),
-        ("DA", dates.last.replace("-", "/") if dates.last else None), ("UR", url),
-        ("Y2", ACCESSED_PLACEHOLDER), ("AB", description or None), ("LA", site.language), ("N1", note),
-    ]
-    ris = "\n".join(f"{tag}  - {value}" for tag, value in ris_lines if value) + "\nER  - "
 
-    item = {
-        "id": key, "type": "report", "title": title, "author": [{"literal": site.author}],
-        "publisher": site.institution, "collection-title": site.title, "genre": WORK_TYPE,
-        "version": site.version,
-    }
-    if dates.last:
-        item["issued"] = {"date-parts": [[int(part) for part in dates.last.split("-")]]}
-    item.update({"URL": url, "accessed": {"raw": ACCESSED_PLACEHOLDER}})
-    if description:
-        item["abstract"] = description
-    item.update({"language": site.language, "note": note})
-    csl_json = json.dumps([item], ensure_ascii=False, indent=2)
+def cite(site: Site, page: Page, render=None) -> Citation:
+    """The page's citation in every format. `render(records) -> {id: {"apa", "chicago"}}` is the CSL
+    processor (primer.csl_render.render, pandoc's citeproc, by default); hooks/cite.py passes one that
+    defers every page's and section's records to a single run for the whole build."""
+    static, live = record(site, page, live=False), record(site, page, live=True)
+    static["id"] += "-static"
+    rendered = _render([static, live], render)
+    static["id"] = live["id"]
+    templates = {"Chicago": rendered[live["id"]]["chicago"], "APA": rendered[live["id"]]["apa"],
+                 "BibTeX": to_bibtex(live), "RIS": to_ris(live), "CSL-JSON": to_csl_json(live),
+                 "coins": coins_pairs({k: v for k, v in live.items() if k != "accessed"})}
+    return Citation(key=live["id"], url=live["URL"], absolute=site.url is not None,
+                    chicago=rendered[live["id"] + "-static"]["chicago"], apa=rendered[live["id"] + "-static"]["apa"],
+                    bibtex=to_bibtex(static), ris=to_ris(static), csl_json=to_csl_json(static),
+                    meta=to_meta(static), coins=to_coins(static), record=static, live_record=live,
+                    templates=templates)
 
-    # Meta tags. Zotero's Embedded Metadata translator makes a Report of a page with
-    # citation_technical_report_institution, whatever og:type says; Google Scholar reads the same.
-    meta = [("name", "citation_title", title), ("name", "citation_author", site.author)]
-    if dates.last:
-        meta.append(("name", "citation_publication_date", dates.last.replace("-", "/")))
-    meta += [("name", "citation_technical_report_institution", site.institution),
-             ("name", "citation_series_title", site.title),
-             ("name", "citation_language", site.language)]
-    if description:
-        meta.append(("name", "citation_abstract", description))
-    if absolute:
-        meta.append(("name", "citation_public_url", url))
-    meta += [("name", "DC.title", title), ("name", "DC.creator", site.author)]
-    if dates.last:
-        meta.append(("name", "DC.date", dates.last))
-    meta += [("name", "DC.type", "Text"), ("name", "DC.publisher", site.institution),
-             ("name", "DC.language", site.language)]
-    if description:
-        meta.append(("name", "DC.description", description))
-    if absolute:
-        meta.append(("name", "DC.identifier", url))
-    meta += [("property", "og:type", "article"), ("property", "og:title", title),
-             ("property", "og:site_name", site.title)]
-    if description:
-        meta.append(("property", "og:description", description))
-    if absolute:
-        meta.append(("property", "og:url", url))
 
-    # COinS (Z39.88 KEV, book format, genre report). Zotero's Connector prefers it to the meta tags
-    # (translator priority), and reads rft.aucorp as a corporate author, which Highwire cannot say.
-    kev = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", "report"),
-           ("rft.btitle", title), ("rft.aucorp", site.author), ("rft.pub", site.institution),
-           ("rft.series", site.title), ("rft.date", dates.last), ("rft.language", site.language),
-           ("rft.description", description or None),
-           ("rft_id", url if absolute else None)]
-    coins = "&".join(f"{name}={quote(value, safe='')}" for name, value in kev if value)
+def section_citations(site: Site, page: Page, sections: list[Section], render=None) -> dict[str, dict]:
+    """{anchor: {number, heading, url, apa, chicago, bibtex}} for each section of the page, from
+    each section's live record (cite.js fills in the address and the access date)."""
+    records = [record(site, page, live=True, section=section) for section in sections]
+    rendered = _render(records, render) if records else {}
+    return {section.anchor: {"number": section.number, "heading": section.heading, "url": item["URL"],
+                             "apa": rendered[item["id"]]["apa"], "chicago": rendered[item["id"]]["chicago"],
+                             "bibtex": to_bibtex(item)}
+            for section, item in zip(sections, records)}
 
-    return Citation(key=key, url=url, absolute=absolute, chicago=chicago, apa=apa, bibtex=bibtex, ris=ris,
-                    csl_json=csl_json, section_prefix=head, meta=meta, coins=coins)
+
+# --- citing a source document (a work in references.bib) ---------------------------------------
+
+BIB = Path(__file__).resolve().parent.parent / "references.bib"
+LOCATOR_PLACEHOLDER = "LOCATORX"  # in a template: the locator the reader types (not a number)
+LOCATOR_NUMBER_PLACEHOLDER = "8642097"  # the same, where the reader types a number ("4.2"): the styles
+# word a numeric locator otherwise (APA: "Section 4.2", but "sec. Historical Context")
+# The locators a reader can give, as pandoc's citation syntax labels them (the primer cites "sec.",
+# "para." and "table"; "p." for a printed copy).
+LOCATOR_LABELS = {"section": "sec.", "paragraph": "para.", "table": "table", "page": "p."}
+
+
+def bib_entry(key: str, bib_text: str) -> str:
+    """The entry of KEY as references.bib writes it (from its @type{key, to its closing brace), less
+    its `file` field: where the primer keeps the source's text, which means nothing to a reader."""
+    match = re.search(r"^@\w+\{" + re.escape(key) + r",.*?^\}", bib_text, re.M | re.S)
+    if not match:
+        raise KeyError(f"{key}: not in references.bib")
+    return re.sub(r"(?m)^\s*file\s*=\s*\{[^{}]*\},?\n", "", match.group(0))
+
+
+def _bibtex_with_locator(entry: str, key: str, locator: str) -> str:
+    if not locator:
+        return entry
+    return f"{entry}\n% cite with the locator (biblatex): \\autocite[{locator}]{{{key}}}"
+
+
+def source_citations(key: str, locator: str = "", bib: Path = BIB) -> dict[str, str]:
+    """A source's own reference in APA, Chicago and BibTeX, with the reader's locator (e.g. "sec. 4.2",
+    "§ 4.2", "para. 3", "table 1"): {"apa", "chicago"}: the reference-list entry, a blank line, the
+    in-text citation with the locator, as the CSL processor renders them; {"bibtex"}: the entry as
+    references.bib has it, and with a locator the biblatex command that carries it. One pandoc run
+    (cached). For the citation popup: source_citations("li2025twoway", "sec. 4.2")."""
+    bib_text = Path(bib).read_text(encoding="utf-8")
+    entry = bib_entry(key, bib_text)
+    cite = f"@{key}" + (f", {' '.join(locator.split())}" if locator.strip() else "")
+    from primer import csl_render
+
+    citations, references = csl_render.render_cited(bib_text, {"c": cite})
+    return {style: f"{references[key][style]}\n\n{citations['c'][style]}" for style in ("apa", "chicago")} | {
+        "bibtex": _bibtex_with_locator(entry, key, " ".join(locator.split()))}
+
+
+def source_templates(keys: list[str], bib: Path = BIB) -> dict[str, dict]:
+    """For the bibliography page, in ONE pandoc run: {key: {"apa", "chicago": reference,
+    "in_text": {"" or "LABEL-text" or "LABEL-number": {"apa", "chicago"}}, "bibtex": entry, "terms"}},
+    each in-text citation with LOCATOR_PLACEHOLDER (or LOCATOR_NUMBER_PLACEHOLDER, for a locator
+    that is a number such as 4.2) where the reader's locator goes (docs/javascripts/cite.js)."""
+    bib_text = Path(bib).read_text(encoding="utf-8")
+    cites = {}
+    for n, key in enumerate(keys):
+        cites[f"k{n}-none"] = f"@{key}"
+        for label, term in LOCATOR_LABELS.items():
+            cites[f"k{n}-{label}-text"] = f"@{key}, {term} {LOCATOR_PLACEHOLDER}"
+            cites[f"k{n}-{label}-number"] = f"@{key}, {term} {LOCATOR_NUMBER_PLACEHOLDER}"
+    from primer import csl_render
+
+    citations, references = csl_render.render_cited(bib_text, cites) if keys else ({}, {})
+    return {key: {"apa": references[key]["apa"], "chicago": references[key]["chicago"],
+                  "bibtex": bib_entry(key, bib_text),
+                  "in_text": {"": citations[f"k{n}-none"]} | {
+                      f"{label}-{kind}": citations[f"k{n}-{label}-{kind}"]
+                      for label in LOCATOR_LABELS for kind in ("text", "number")},
+                  "terms": LOCATOR_LABELS}
+            for n, key in enumerate(keys)}
 
 
 # --- the block at the end of every page -------------------------------------------------------
@@ -305,13 +453,18 @@ def _date_html(dates: Dates, which: str) -> str:
     return f'<time datetime="{value}">{value}</time>' if value else dates.unknown
 
 
+SECTIONS_ATTRIBUTE = "data-cite-sections"  # filled by hooks/cite.py once the page's headings are known
+
+
 def render_block(site: Site, page: Page, citation: Citation, footnotes: bool = False) -> str:
     """The Markdown appended to the page: dates, the COinS span, and a "Cite this page" box
     with one tab per format (each a code block, which Material gives a copy button).
+    The tabs hold the static formats; data-cite-templates the live ones, which cite.js fills in.
     With `footnotes` (the page has some), they are placed above the box, not below it."""
     attrs = {
         "class": "cite-block", "data-page-path": page.path, "data-site-root": site_root(page.path),
-        "data-cite-url": citation.url, "data-cite-section": citation.section_prefix,
+        "data-cite-url": citation.url, "data-cite-templates": json.dumps(citation.templates, ensure_ascii=False),
+        SECTIONS_ATTRIBUTE: "{}",
     }
     opening = " ".join(f'{name}="{html.escape(value, quote=True)}"' for name, value in attrs.items())
     tabs = [("Chicago", citation.chicago), ("APA", citation.apa), ("BibTeX", citation.bibtex),
@@ -332,11 +485,14 @@ def render_block(site: Site, page: Page, citation: Citation, footnotes: bool = F
     ]
     for label, text in tabs:
         lines += [f'    === "{label}"', "", _fence(text, "        "), ""]
-    help_text = ("To cite one section, use the *cite* button beside its heading. Your browser fills in "
-                 f"today's date as the access date; without JavaScript, replace {ACCESSED_PLACEHOLDER}.")
-    if not citation.absolute:
-        help_text += (f" The primer has no public address yet: {SITE_URL_PLACEHOLDER.rstrip('/')} stands for "
-                      "the address you are reading it at.")
+    help_text = ("To cite one section, use the *cite* button beside its heading. Your browser adds today's date "
+                 "as the access date")
+    if citation.absolute:
+        help_text += "; without JavaScript the citations carry no access date: add the date you read the page."
+    else:
+        help_text += (" and the address you are reading the page at. Without JavaScript the citations carry "
+                      "neither, since this copy of the primer has no public address: add the address and "
+                      "the date you read it.")
     lines += [f"    {help_text}", "", "</section>", ""]
     return "\n".join(lines)
 

@@ -26,7 +26,8 @@ ENTRY_RE = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]*)\s*,", re.MULTILINE)
 
 # Fields each entry type must have ("title" everywhere; "author|editor" means either).
 REQUIRED = {
-    "article": ["author", "title", "journal", "year"],
+    # an article's year, or where it is unknown (an undated op-ed) a note that says so
+    "article": ["author", "title", "journal|journaltitle", "year|date|note"],
     "inproceedings": ["author", "title", "booktitle", "year"],
     "book": ["author|editor", "title", "publisher", "year"],
     "techreport": ["author", "title", "institution", "year"],

@@ -34,9 +34,10 @@ def site_markdown(footnotes="footnotes"):
     """A Markdown converter with mkdocs.yml's markdown_extensions and their options (`footnotes`: what
     stands for the footnotes extension), as MkDocs makes one for each page, without MkDocs' own."""
     import markdown
-    import yaml
+
+    from primer import mkdocs_yml  # mkdocs.yml as MkDocs reads it (site_url is an !ENV tag)
     names, configs = [], {}
-    for entry in yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]:
+    for entry in mkdocs_yml.read(ROOT)["markdown_extensions"]:
         name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
         names.append(footnotes if name == "footnotes" else name)
         configs[name] = options or {}

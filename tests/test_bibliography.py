@@ -70,7 +70,7 @@ def test_key_out_of_house_style(tmp_path):
 
 def test_missing_required_field(tmp_path):
     problems = _lint(tmp_path, GOOD.replace("  journal = {J},\n", ""))
-    assert problems == [f'{tmp_path / "references.bib"}:1: "smith2020dual": @article needs a `journal` field']
+    assert problems == [f'{tmp_path / "references.bib"}:1: "smith2020dual": @article needs a `journal` or `journaltitle` field']
 
 
 def test_misc_must_say_what_is_unknown(tmp_path):

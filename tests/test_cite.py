@@ -17,7 +17,7 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 import pytest
 import yaml
@@ -25,7 +25,7 @@ from conftest import ROOT, built_pages, mkdocs_build
 from pybtex.database import parse_string
 
 from primer import citation_formats as cite
-from primer import published
+from primer import csl_render, published
 
 DOCS = ROOT / "docs"
 FORMATS = ["Chicago", "APA", "BibTeX", "RIS", "CSL-JSON"]
@@ -116,8 +116,17 @@ def long_date(iso: str) -> str:
     return f"{day.strftime('%B')} {day.day}, {day.year}"
 
 
+def rendered_alone(item: dict) -> dict[str, str]:
+    """The CSL processor's rendering of one record on its own (primer.csl_render: pandoc's citeproc)."""
+    texts = csl_render.render([item])[item["id"]]
+    return {style: cite.finish_rendered(text) for style, text in texts.items()}
+
+
 def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]:
-    """Everything wrong with one page's cite block and meta tags (empty when all is well)."""
+    """Everything wrong with one page's cite block and meta tags (empty when all is well): the
+    CSL-JSON record is the truth; APA and Chicago are the processor's rendering of it, and BibTeX,
+    RIS, COinS and the meta tags agree with it field by field (title, authors, date, version, URL,
+    type, language)."""
     where = f"/{path}"
     block = page.block
     if block is None:
@@ -128,113 +137,95 @@ def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]
     attrs = block["attrs"]
     if attrs.get("data-page-path") != path:
         problems.append(f"{where}: data-page-path is {attrs.get('data-page-path')!r}, not {path!r}")
-    expected_url = (site_url or cite.SITE_URL_PLACEHOLDER) + path
+    expected_url = (site_url + path) if site_url else None
     if block["labels"] != FORMATS or len(block["code"]) != len(FORMATS):
         return problems + [f"{where}: cite block tabs are {block['labels']} with {len(block['code'])} code blocks, "
                            f"expected {FORMATS}"]
     text = dict(zip(FORMATS, block["code"]))
+    if "[site URL]" in "".join(block["code"]) or "[date" in "".join(block["code"]):
+        problems.append(f"{where}: a static format holds a placeholder (it is what a reader without JavaScript copies)")
+    try:
+        item = json.loads(text["CSL-JSON"])[0]
+    except (json.JSONDecodeError, IndexError, KeyError) as err:
+        return problems + [f"{where}: CSL-JSON does not parse: {err}"]
+    title, date, version, language = item.get("title"), None, item.get("version"), item.get("language")
+    if item.get("issued"):
+        date = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(item["issued"]["date-parts"][0]))
+    authors = [a.get("literal") for a in item.get("author", [])]
+    if item.get("type") != "report" or authors != [SITE.author] or item.get("URL") != expected_url:
+        problems.append(f"{where}: CSL-JSON is not a report by the corporate author with URL {expected_url}: {item}")
+    if version != SITE.version or language != "en" or item.get("publisher") != SITE.institution:
+        problems.append(f"{where}: CSL-JSON version/language/publisher wrong: {item}")
 
-    # BibTeX: parses, one @techreport, its url is the page's
+    # APA and Chicago: exactly the processor's rendering of the record
+    rendered = rendered_alone(item)
+    for style, label in (("apa", "APA"), ("chicago", "Chicago")):
+        if text[label].strip() != rendered[style]:
+            problems.append(f"{where}: {label} is not the CSL processor's rendering:\n  {text[label]!r}\n  {rendered[style]!r}")
+
+    # BibTeX, field by field
     try:
         entries = parse_string(text["BibTeX"], "bibtex").entries
     except Exception as err:  # noqa: BLE001 - any parse error is the finding
         return problems + [f"{where}: BibTeX does not parse: {err}"]
-    if len(entries) != 1:
-        return problems + [f"{where}: BibTeX holds {len(entries)} entries, not one"]
     key, entry = next(iter(entries.items()))
     fields = {name.lower(): value for name, value in entry.fields.items()}
-    if entry.type != "techreport":
-        problems.append(f"{where}: BibTeX entry is @{entry.type}, not @techreport")
-    authors = [bib_plain(str(person)) for person in entry.persons.get("author", [])]
-    for name in ("title", "institution", "url", "urldate", "version", "note"):
-        if not fields.get(name):
-            problems.append(f"{where}: BibTeX lacks {name}")
-    if fields.get("url") != expected_url:
-        problems.append(f"{where}: BibTeX url is {fields.get('url')!r}, expected {expected_url!r}")
-    if authors != [SITE.author]:
-        problems.append(f"{where}: BibTeX author is {authors}, expected the corporate author [{SITE.author!r}]")
-    title = bib_plain(fields.get("title", ""))
-    date = fields.get("date")
-    version = fields.get("version", "")
+    bib_authors = [bib_plain(str(person)) for person in entry.persons.get("author", [])]
+    want = {"title": title, "institution": SITE.institution, "version": version, "date": date, "url": expected_url,
+            "language": language, "year": date[:4] if date else None}
+    if entry.type != "techreport" or len(entries) != 1 or bib_authors != authors:
+        problems.append(f"{where}: BibTeX is not one @techreport by {authors}: {entry.type} {bib_authors}")
+    for name, value in want.items():
+        if (bib_plain(fields[name]) if name in fields else None) != value:
+            problems.append(f"{where}: BibTeX {name} = {fields.get(name)!r}, the record says {value!r}")
 
-    # dates shown on the page: last revised, first published (<time datetime=…> when known)
+    # RIS
+    ris = dict(line.split("  - ", 1) for line in text["RIS"].split("\n") if "  - " in line)
+    want = {"TY": "RPRT", "AU": SITE.author, "TI": title, "ET": version, "LA": language, "UR": expected_url,
+            "DA": date.replace("-", "/") if date else None, "PB": SITE.institution}
+    for tag, value in want.items():
+        if ris.get(tag) != value:
+            problems.append(f"{where}: RIS {tag} = {ris.get(tag)!r}, the record says {value!r}")
+
+    # the dates shown on the page
     times = block["times"]
-    shown = " ".join("".join(block["text"]).split())
-    if date:
-        if not times or times[0] != date:
-            problems.append(f"{where}: BibTeX date {date} is not the page's last-revised date {times[:1]}")
-        if fields.get("year") != date[:4]:
-            problems.append(f"{where}: BibTeX year {fields.get('year')} does not match date {date}")
-    elif "Last revised:" not in shown:
-        problems.append(f"{where}: no 'Last revised:' line")
+    if date and (not times or times[0] != date):
+        problems.append(f"{where}: the record's date {date} is not the page's last-revised date {times[:1]}")
 
-    # Chicago and APA: title, version, dates, URL, access-date placeholder
-    chicago, apa = text["Chicago"], text["APA"]
-    for style, body in (("Chicago", chicago), ("APA", apa)):
-        for what, value in (("title", title), ("version", version), ("URL", expected_url),
-                            ("access date placeholder", cite.ACCESSED_PLACEHOLDER)):
-            if value.casefold() not in body.casefold():
-                problems.append(f"{where}: {style} lacks the {what} {value!r}: {body!r}")
-    if date:
-        if long_date(date) not in chicago:
-            problems.append(f"{where}: Chicago lacks the last-revised date {long_date(date)}")
-        day = dt.date.fromisoformat(date)
-        if f"({day.year}, {day.strftime('%B')} {day.day})" not in apa:
-            problems.append(f"{where}: APA lacks the date ({day.year}, {day.strftime('%B')} {day.day})")
-        if len(times) > 1 and times[1] and long_date(times[1]) not in chicago:
-            problems.append(f"{where}: Chicago lacks the first-published date {long_date(times[1])}")
-    elif "n.d." not in chicago or "(n.d.)" not in apa:
-        problems.append(f"{where}: an undated page must say n.d. in Chicago and APA")
-
-    # RIS and CSL-JSON
-    ris = text["RIS"].rstrip("\n").split("\n")
-    if ris[0] != "TY  - RPRT" or not ris[-1].startswith("ER  -"):
-        problems.append(f"{where}: RIS must start with 'TY  - RPRT' and end with 'ER  -': {ris[0]!r} … {ris[-1]!r}")
-    if f"UR  - {expected_url}" not in ris or f"TI  - {title}" not in ris:
-        problems.append(f"{where}: RIS lacks the page's UR or TI")
-    try:
-        csl = json.loads(text["CSL-JSON"])
-    except json.JSONDecodeError as err:
-        return problems + [f"{where}: CSL-JSON does not parse: {err}"]
-    item = csl[0] if isinstance(csl, list) and csl else {}
-    if item.get("type") != "report" or item.get("URL") != expected_url or item.get("title") != title:
-        problems.append(f"{where}: CSL-JSON item is not a report with the page's title and URL: {item}")
-    if date and item.get("issued") != {"date-parts": [[int(p) for p in date.split("-")]]}:
-        problems.append(f"{where}: CSL-JSON issued {item.get('issued')} is not {date}")
-
-    # Meta tags agree with the BibTeX, field by field; URL tags only with an absolute URL
+    # meta tags
     meta = page.meta
     agree = {"citation_title": title, "citation_author": SITE.author,
-             "citation_technical_report_institution": bib_plain(fields.get("institution", "")),
-             "citation_series_title": bib_plain(fields.get("series", "")),
-             "citation_abstract": bib_plain(fields.get("abstract", "")) or None,
+             "citation_technical_report_institution": SITE.institution, "citation_language": language,
+             "citation_series_title": item.get("collection-title"), "citation_abstract": item.get("abstract"),
              "citation_publication_date": date.replace("-", "/") if date else None,
-             "DC.title": title, "DC.creator": SITE.author, "DC.date": date,
-             "DC.publisher": bib_plain(fields.get("institution", "")), "DC.type": "Text",
-             "og:title": title, "og:type": "article",
-             "citation_public_url": expected_url if site_url else None,
-             "DC.identifier": expected_url if site_url else None,
-             "og:url": expected_url if site_url else None}
+             "DC.title": title, "DC.creator": SITE.author, "DC.date": date, "DC.type": "report",
+             "DC.publisher": SITE.institution, "DC.language": language, "og:title": title,
+             "citation_public_url": expected_url, "DC.identifier": expected_url, "og:url": expected_url}
     for name, value in agree.items():
         found = meta.get(name)
         if value is None and found:
-            problems.append(f"{where}: meta {name} = {found} should be absent "
-                            f"({'no date' if 'date' in name else 'no absolute URL'})")
+            problems.append(f"{where}: meta {name} = {found} should be absent")
         elif value is not None and found != [value]:
-            problems.append(f"{where}: meta {name} = {found}, BibTeX says {value!r}")
-    if meta.get("description", [""])[0] != bib_plain(fields.get("abstract", "")):
+            problems.append(f"{where}: meta {name} = {found}, the record says {value!r}")
+    if meta.get("description", [""])[0] != (item.get("abstract") or ""):
         problems.append(f"{where}: <meta name=description> {meta.get('description')} differs from the abstract")
 
-    # COinS: a report, the same title, corporate author, issuer, date, URL (only if absolute)
+    # COinS
     coins = dict(parse_qsl(html.unescape(block["coins"][0]))) if block["coins"] else {}
-    wanted = {"rft.genre": "report", "rft.btitle": title, "rft.aucorp": SITE.author,
-              "rft.pub": bib_plain(fields.get("institution", "")), "rft.date": date,
-              "rft.series": bib_plain(fields.get("series", "")),
-              "rft.description": bib_plain(fields.get("abstract", "")) or None,
-              "rft_id": expected_url if site_url else None}
+    wanted = {"rft.genre": "report", "rft.btitle": title, "rft.aucorp": SITE.author, "rft.pub": SITE.institution,
+              "rft.date": date, "rft.series": item.get("collection-title"), "rft.edition": version,
+              "rft.language": language, "rft.description": item.get("abstract"), "rft_id": expected_url}
     for name, value in wanted.items():
         if coins.get(name) != value:
             problems.append(f"{where}: COinS {name} = {coins.get(name)!r}, expected {value!r}")
+
+    # the live formats (cite.js fills them in): the same record with the URL and an access date
+    templates = json.loads(attrs.get("data-cite-templates") or "{}")
+    live_url = (site_url or cite.SITE_URL_PLACEHOLDER) + path
+    if f"url         = {{{live_url}}}" not in templates.get("BibTeX", ""):
+        problems.append(f"{where}: the live BibTeX lacks url {live_url}")
+    if dict(templates.get("coins", [])).get("rft_id") != live_url:
+        problems.append(f"{where}: the live COinS lacks rft_id {live_url}")
     return problems
 
 
@@ -269,34 +260,38 @@ def test_every_format_agrees_with_the_others_and_the_meta_tags():
     entry = parse_string(citation.bibtex, "bibtex").entries[citation.key]
     assert entry.fields["title"] == "{Guangdong} and the {Greater} {Bay} {Area}"  # capitals protected
     assert entry.fields["abstract"] == r'What the sources say about "Guangdong" \& the 50\% share.'
-    assert entry.fields["note"] == ("Version 0.1.0 of Dual Circulation (双循环): A Source-Checked Primer. "
-                                    "First published 2025-01-02; last revised 2025-03-04.")
-    assert citation.chicago == (
-        "Dual Circulation Primer contributors. 2025. “Guangdong and the Greater Bay Area.” In Dual Circulation "
-        "(双循环): A Source-Checked Primer, version 0.1.0. First published January 2, 2025; last modified "
-        "March 4, 2025. Accessed [date]. [site URL]/primer/guangdong-greater-bay-area/.")
-    assert citation.apa == (
-        "Dual Circulation Primer contributors. (2025, March 4). Guangdong and the Greater Bay Area. In Dual "
-        "circulation (双循环): A source-checked primer (Version 0.1.0). Retrieved [date], from "
-        "[site URL]/primer/guangdong-greater-bay-area/")
+    assert citation.chicago == (  # the processor's rendering (Chicago 18th, author-date)
+        "Dual Circulation Primer contributors. 2025. Guangdong and the Greater Bay Area. Version 0.1.0. Dual "
+        "Circulation (双循环): A Source-Checked Primer. Dual Circulation Primer.")
+    assert citation.apa == (  # APA 7th
+        "Dual Circulation Primer contributors. (2025). Guangdong and the Greater Bay Area (Version 0.1.0, Dual "
+        "Circulation (双循环): A Source-Checked Primer). Dual Circulation Primer.")
+    assert citation.templates["APA"].endswith(". Dual Circulation Primer. [site URL]/primer/guangdong-greater-bay-area/")
 
 
 def test_the_checker_sees_a_disagreement():
-    """check_block must fail when a meta tag and the BibTeX disagree, or the URL is another page's."""
+    """check_block must fail when a meta tag and the record disagree, or the URL is another page's."""
     page = _page(first="2025-01-02", last="2025-03-04")
     citation = cite.cite(SITE, page)
     built = _as_built(citation, page, SITE)
     built.meta["citation_title"] = ["Another title"]
     assert any("citation_title" in p for p in check_block(page.path, built, None))
-    assert any("BibTeX url" in p for p in check_block("primer/other/", _as_built(citation, page, SITE), None))
+    assert any("live BibTeX lacks url" in p for p in check_block("primer/other/", _as_built(citation, page, SITE), None))
+    built = _as_built(citation, page, SITE)
+    built.block["code"][1] = built.block["code"][1].replace("(2025)", "(2024)")
+    assert any("APA is not the CSL processor's rendering" in p for p in check_block(page.path, built, None))
 
 
-def test_without_site_url_urls_are_placeholders_and_url_meta_tags_are_left_out():
+def test_without_site_url_the_static_formats_carry_no_url_and_the_live_ones_a_placeholder():
     citation = cite.cite(SITE, _page(last="2025-03-04"))
     assert citation.url == "[site URL]/primer/guangdong-greater-bay-area/" and not citation.absolute
+    static = citation.bibtex + citation.chicago + citation.apa + citation.ris + citation.csl_json + citation.coins
+    assert "[site URL]" not in static and "%5Bsite" not in static and "[date" not in static
     names = {name for _, name, _ in citation.meta}
     assert not names & {"citation_public_url", "og:url", "DC.identifier"}
     assert "rft_id" not in citation.coins
+    assert "urldate     = {[date]}" in citation.templates["BibTeX"]
+    assert ("rft_id", citation.url) in citation.templates["coins"]
 
 
 def test_with_site_url_every_url_is_absolute():
@@ -309,7 +304,8 @@ def test_with_site_url_every_url_is_absolute():
     assert citation.url == url and citation.absolute
     assert ("property", "og:url", url) in citation.meta and ("name", "citation_public_url", url) in citation.meta
     assert "[site URL]" not in citation.bibtex + citation.chicago + citation.apa + citation.ris + citation.csl_json
-    assert check_block(page.path, _as_built(citation, page, site), "https://primer.example.org/sub/") == []
+    assert citation.chicago.endswith(f" {url}.") and citation.apa.endswith(f" {url}")
+    assert f"rft_id={quote(url, safe='')}" in citation.coins
 
 
 def test_an_undated_page_says_so_and_invents_no_date():
@@ -322,6 +318,23 @@ def test_an_undated_page_says_so_and_invents_no_date():
     block = cite.render_block(SITE, page, citation)
     assert f"Last revised: {cite.NO_GIT}; first published: {cite.NO_GIT}." in block
     assert check_block(page.path, _as_built(citation, page, SITE), None) == []
+    # an undated work gets an access date in both styles: the placeholder cite.js fills in
+    assert f"Accessed {cite.ACCESSED_LONG_PLACEHOLDER}." in citation.templates["Chicago"]
+    assert f"Retrieved {cite.ACCESSED_LONG_PLACEHOLDER}, from" in citation.templates["APA"]
+
+
+def test_section_citations_are_the_processors_rendering_of_each_section_record():
+    page = _page(first="2025-01-02", last="2025-03-04")
+    sections = [cite.Section("1", "Shenzhen's R&D", "shenzhen"), cite.Section("1.1", "Patents", "patents")]
+    cited = cite.section_citations(SITE, page, sections)
+    assert list(cited) == ["shenzhen", "patents"]
+    for section in sections:
+        item = cite.record(SITE, page, live=True, section=section)
+        entry = cited[section.anchor]
+        assert item["URL"] == f"[site URL]/primer/guangdong-greater-bay-area/#{section.anchor}"
+        assert item["title"] == f"Guangdong and the Greater Bay Area, section {section.number}: {section.heading}"
+        assert {"apa": entry["apa"], "chicago": entry["chicago"]} == rendered_alone(item)
+        assert entry["bibtex"] == cite.to_bibtex(item)
 
 
 @pytest.mark.parametrize("title, expected", [
@@ -445,6 +458,44 @@ def test_every_page_has_a_valid_cite_block_and_agreeing_meta_tags(built_site):
     assert not problems, "\n".join(problems)
 
 
+def test_every_section_citation_is_the_processors_rendering_of_its_record(built_site):
+    """Each page's h2/h3 sections, numbered in order (1, 1.1, 2…), each with the processor's APA and
+    Chicago of its own record and the BibTeX derived from it (all sections in one pandoc run)."""
+    problems, expected = [], {}
+    for path, index in built_pages(built_site).items():
+        page = read_page(index)
+        if page.block is None or path == "reference/print-edition/":  # it gathers the pages: no sections of its own
+            continue
+        sections = json.loads(page.block["attrs"].get("data-cite-sections") or "{}")
+        ids = re.findall(r'<h([23])[^>]*\bid="([^"]+)"', re.search(r"<article.*?</article>", page.raw, re.S).group(0))
+        numbered, h2, h3 = [], 0, 0
+        for level, anchor in ids:
+            h2, h3 = (h2 + 1, 0) if level == "2" else (h2, h3 + 1)
+            numbered.append((anchor, str(h2) if level == "2" else f"{h2}.{h3}"))
+        numbered = [(a, n) for a, n in numbered if a in sections or not n.startswith("0")]
+        if [(a, sections[a]["number"]) for a in sections] != [(a, n) for a, n in numbered if a in sections] or \
+                len(sections) != len(numbered):
+            problems.append(f"/{path}: sections {[(a, s['number']) for a, s in sections.items()]} are not the "
+                            f"page's headings {numbered}")
+            continue
+        item = json.loads(page.block["code"][4])[0]
+        last = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(item["issued"]["date-parts"][0])) \
+            if "issued" in item else None
+        info = cite.Page(title=item["title"], path=path, dates=cite.Dates(None, last))
+        for anchor, entry in sections.items():
+            record = cite.record(SITE, info, live=True, section=cite.Section(entry["number"], entry["heading"], anchor))
+            expected[record["id"]] = (path, anchor, entry, record)
+    rendered = csl_render.render([record for *_, record in expected.values()])
+    for key, (path, anchor, entry, record) in expected.items():
+        for style in ("apa", "chicago"):
+            if entry[style] != cite.finish_rendered(rendered[key][style]):
+                problems.append(f"/{path}#{anchor}: {style} {entry[style]!r} is not {rendered[key][style]!r}")
+        if entry["bibtex"] != cite.to_bibtex(record):
+            problems.append(f"/{path}#{anchor}: its BibTeX is not derived from its record")
+    assert expected, "no section citations found"
+    assert not problems, "\n".join(problems)
+
+
 def _git_log_dates(rel: str) -> tuple[str, str] | None:
     out = subprocess.run(["git", "log", "--follow", "--format=%cs", "--", rel], cwd=DOCS,
                          capture_output=True, text=True).stdout.split()
@@ -522,15 +573,12 @@ def test_published_check_catches_an_anchor_removed_from_a_copy_of_the_site(built
 # --- one more build: a copy with site_url, outside git --------------------------------------------
 
 
-def test_build_with_site_url_outside_git(project_copy, tmp_path):
+def test_build_with_site_url_outside_git(project_copy, tmp_path, monkeypatch):
     """A source tarball (no .git) with a public address: the build passes, dates fall back,
     every URL is absolute, og:url and the sitemap are there."""
     site_url = "https://primer.example.org/dual-circulation/"
-    config = project_copy / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    text = text.replace("copyright:", f"site_url: {site_url}\ncopyright:", 1)
-    assert site_url in text, "mkdocs.yml changed shape: update this test"
-    config.write_text(text, encoding="utf-8")
+    assert "site_url: !ENV PRIMER_SITE_URL" in (project_copy / "mkdocs.yml").read_text(encoding="utf-8")
+    monkeypatch.setenv("PRIMER_SITE_URL", site_url)  # as the publishing workflow sets it
     site = tmp_path / "site"
     result = mkdocs_build(project_copy, site)
     assert result.returncode == 0, result.stdout + result.stderr

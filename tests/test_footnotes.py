@@ -6,11 +6,12 @@ from types import SimpleNamespace
 
 import markdown
 import pytest
-import yaml
 from conftest import ROOT, load_hook, site_markdown
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.inlinepatterns import InlineProcessor
 from mkdocs.exceptions import PluginError
+
+from primer import mkdocs_yml
 
 footnotes = load_hook("footnotes")
 FastFootnoteExtension = footnotes.FastFootnoteExtension
@@ -158,5 +159,5 @@ def test_the_hook_names_the_fix_without_footnotes_or_with_unique_ids():
 
 
 def test_mkdocs_yml_runs_the_hook():
-    hooks = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["hooks"]
+    hooks = mkdocs_yml.read(ROOT)["hooks"]
     assert "hooks/footnotes.py" in hooks

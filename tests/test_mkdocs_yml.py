@@ -3,6 +3,7 @@ any other tag refused with one line; and the scripts that read mkdocs.yml read i
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -146,15 +147,24 @@ def test_a_folder_means_its_mkdocs_yml(tmp_path):
     assert mkdocs_yml.read(tmp_path) == {"site_name": "Tiny"}
 
 
-def test_the_real_mkdocs_yml_reads_as_before_and_as_mkdocs_reads_it():
-    """No tag in it: what the scripts read is what plain YAML gives (the old loaders' answer) and
-    what MkDocs' own loader gives, key for key."""
-    data = mkdocs_yml.read(ROOT / "mkdocs.yml")
-    plain = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    mkdocs = _as_mkdocs_reads_it(ROOT / "mkdocs.yml", str(ROOT / "docs"))
-    for key in SCRIPT_KEYS:
-        assert data.get(key) == plain.get(key) == mkdocs.get(key), key
-    assert data == plain == mkdocs
+def test_the_real_mkdocs_yml_reads_as_before_and_as_mkdocs_reads_it(monkeypatch):
+    """One tag in it, `site_url: !ENV PRIMER_SITE_URL` (set by the publishing workflow): what the
+    scripts read is what MkDocs' own loader gives, key for key, with the variable set or not; the rest
+    is what plain YAML gives (the old loaders' answer)."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert len(re.findall(r"!ENV\b", text)) == 1 and "site_url: !ENV PRIMER_SITE_URL\n" in text
+    plain = yaml.safe_load(text.replace("site_url: !ENV PRIMER_SITE_URL\n", "site_url:\n"))
+    for value in (None, "https://example.github.io/primer/"):
+        if value:
+            monkeypatch.setenv("PRIMER_SITE_URL", value)
+        else:
+            monkeypatch.delenv("PRIMER_SITE_URL", raising=False)
+        data = mkdocs_yml.read(ROOT / "mkdocs.yml")
+        mkdocs = _as_mkdocs_reads_it(ROOT / "mkdocs.yml", str(ROOT / "docs"))
+        for key in SCRIPT_KEYS:
+            assert data.get(key) == mkdocs.get(key), key
+        assert data == mkdocs and data["site_url"] == value
+        assert data == plain | {"site_url": value}
     assert data["site_name"].startswith("Dual Circulation") and data["theme"]["name"] == "material"
     assert data["hooks"][0] == "hooks/editions.py" and data["extra"]["primer"]["version"]
 

@@ -338,10 +338,11 @@ def test_pdf_text_has_title_page_citation_page_numbers_and_bibliography(pdf, bui
     first = "".join(pages[0].split())  # without spaces: lines wrap inside the citations
     version = CONFIG["extra"]["primer"]["version"]
     for expected in (CONFIG["site_name"].split(":")[0], f"Edition {version}", "Cite this edition",
-                     f"In {CONFIG['site_name']}, version {version}", "@techreport{dcprimer-reference-print-edition"):
+                     f"Version {version}. {CONFIG['site_name']}", "@techreport{dcprimer-reference-print-edition"):
         assert "".join(expected.split()) in first, f"title page lacks {expected!r}: {pages[0][:800]}"
     # the same citation as the print page's own "Cite this page" block (hooks/cite.py)
-    head = re.search(r'data-cite-section="([^"]*)"', built(built_site, PRINT_SRC).read_text(encoding="utf-8"))
+    head = re.search(r'<section class="cite-block".*?<code[^>]*>([^<]*)</code>',
+                     built(built_site, PRINT_SRC).read_text(encoding="utf-8"), re.S)  # its Chicago tab
     assert "".join(html.unescape(head.group(1)).split()) in first, head.group(1)
     assert f"Page 2 of {len(pages) - 1}" in pages[1], pages[1][-300:]
     assert any("Bibliography" in page and "Li, Wenqi" in page for page in pages), "the bibliography's text"

@@ -1,53 +1,66 @@
 /* Cite this page / cite this section. The primer's own script: no third-party code, no network.
 
-   The build (hooks/cite.py, scripts/cite.py) writes every citation into the page. Two things
-   only the reader's browser knows are left as placeholders, which read sensibly without
-   JavaScript:
-   - "[date]", the access date: filled in with the reader's date (YYYY-MM-DD) when the page is
-     shown, and refreshed just before any citation is copied (a page left open overnight);
-   - "[site URL]/", present only while mkdocs.yml has no site_url: replaced by the address of
-     the site's root as the reader sees it (the block's data-site-root, resolved against
-     location), so the URL is the page's own address without its query or fragment.
-   Each h2/h3 heading of the article gets a "cite" button beside its permalink that copies
-   "<page citation>, § <number> “<heading>”, <URL>#<id> (accessed <date>)."; the numbers follow
-   the page's h2/h3 order (2, 2.1, …). Copying goes through Material's clipboard handler, which
-   copies any element's data-clipboard-text.
+   The build (hooks/cite.py, primer.citation_formats) writes every citation into the page, each
+   format derived from one CSL-JSON record, APA and Chicago rendered by pandoc's citeproc:
+   - the "Cite this page" tabs hold the static formats (what a reader without JavaScript gets: the
+     URL only when the site has a public address, no access date);
+   - the block's data-cite-templates holds the same formats from the record the browser completes,
+     with placeholders for what only the reader's browser knows: "[site URL]/" (while mkdocs.yml
+     has no site_url: the site's root as the reader sees it, from data-site-root) and the access
+     date ("[date]" ISO, "[date accessed]" as APA and Chicago write it, "[date, YYYY/MM/DD]" in
+     RIS); the script fills them in, puts them in the tabs and the COinS span (rft_id: what
+     Zotero reads first), and refreshes them just before anything is copied;
+   - the block's data-cite-sections holds each h2/h3 section's citation (APA, Chicago, BibTeX) by
+     anchor, with its number: the script shows the number before the heading and adds a "cite"
+     button (a real button: tap, click, Enter or Space) that opens a panel with the three formats,
+     each with a copy button (Material's clipboard handler copies data-clipboard-text);
+   - on the bibliography page, each source document's "Cite this source" box (hooks/bibliography.py)
+     holds in data-source-cite its reference and in-text citations rendered by the CSL processor,
+     one per kind of locator, with a placeholder where the locator goes (one for a number such as
+     4.2, one for a name such as "Historical Context", which the styles word differently): the
+     script puts in the locator the reader types, in the shown text and in what the copy buttons copy.
 */
 (function () {
   "use strict";
 
-  var DATE = "[date]";
   var SITE = "[site URL]/";
-  var templates = [];  // [text node, its text as built]
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+  var LABELS = ["Chicago", "APA", "BibTeX", "RIS", "CSL-JSON"];
+  var SECTION_FORMATS = [["apa", "APA"], ["chicago", "Chicago"], ["bibtex", "BibTeX"]];
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
-  function today() {
-    var d = new Date();
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
-  }
-
   function filled(text, block) {
+    var d = new Date();
+    var iso = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
     var root = new URL(block.getAttribute("data-site-root") || "./", window.location.href).href;
-    return text.split(DATE).join(today()).split(SITE).join(root);
+    return text.split(SITE).join(root)
+      .split("[date accessed]").join(MONTHS[d.getMonth()] + " " + d.getDate() + ", " + d.getFullYear())
+      .split("[date, YYYY/MM/DD]").join(iso.split("-").join("/"))
+      .split("[date]").join(iso);
   }
 
-  function headingText(heading) {
-    var copy = heading.cloneNode(true);
-    copy.querySelectorAll(".headerlink, .cite-section").forEach(function (el) { el.remove(); });
-    return copy.textContent.replace(/\s+/g, " ").trim();
-  }
-
-  function sectionCitation(block, button) {
-    return block.getAttribute("data-cite-section") + ", § " + button.getAttribute("data-number") +
-      " “" + button.getAttribute("data-heading") + "”, " + filled(block.getAttribute("data-cite-url"), block) +
-      "#" + button.getAttribute("data-anchor") + " (accessed " + today() + ").";
+  function data(block, name) {
+    try { return JSON.parse(block.getAttribute(name) || "{}"); } catch (e) { return {}; }
   }
 
   function refresh(block) {
-    templates.forEach(function (entry) { entry[0].nodeValue = filled(entry[1], block); });
-    document.querySelectorAll("button.cite-section").forEach(function (button) {
-      button.setAttribute("data-clipboard-text", sectionCitation(block, button));
+    var templates = data(block, "data-cite-templates");
+    var codes = block.querySelectorAll(".tabbed-block pre code");
+    LABELS.forEach(function (label, i) {
+      if (codes[i] && templates[label]) codes[i].textContent = filled(templates[label], block);
+    });
+    var span = block.querySelector("span.Z3988");
+    if (span && templates.coins) {
+      span.setAttribute("title", templates.coins.map(function (pair) {
+        return pair[0] + "=" + encodeURIComponent(filled(pair[1], block));
+      }).join("&"));
+    }
+    document.querySelectorAll("[data-cite-template]").forEach(function (el) {
+      el.setAttribute("data-clipboard-text", filled(el.getAttribute("data-cite-template"), block));
+      var shown = el.parentElement.querySelector("code");
+      if (shown) shown.textContent = el.getAttribute("data-clipboard-text");
     });
   }
 
@@ -63,57 +76,128 @@
     window.setTimeout(function () { status.textContent = message; }, 50);
   }
 
-  function addSectionButtons(block, article) {
-    var h2 = 0, h3 = 0;
+  function sectionPanel(entry, id) {
+    var panel = document.createElement("div");
+    panel.className = "cite-panel";
+    panel.id = id;
+    panel.hidden = true;
+    panel.setAttribute("role", "group");
+    panel.setAttribute("aria-label", "Cite section " + entry.number);
+    SECTION_FORMATS.forEach(function (format) {
+      var row = document.createElement("div");
+      row.className = "cite-panel__format";
+      var name = document.createElement("p");
+      name.className = "cite-panel__name";
+      name.textContent = format[1];
+      var pre = document.createElement("pre");
+      var code = document.createElement("code");
+      pre.appendChild(code);
+      var copy = document.createElement("button");
+      copy.type = "button";
+      copy.className = "cite-panel__copy md-button";
+      copy.textContent = "Copy " + format[1];
+      copy.setAttribute("data-cite-template", entry[format[0]]);
+      copy.setAttribute("data-cite-format", format[1]);
+      copy.setAttribute("data-number", entry.number);
+      row.appendChild(name);
+      row.appendChild(pre);
+      row.appendChild(copy);
+      panel.appendChild(row);
+    });
+    return panel;
+  }
+
+  function addSections(block, article) {
+    var sections = data(block, "data-cite-sections");
     article.querySelectorAll("h2[id], h3[id]").forEach(function (heading) {
-      if (heading.closest(".cite-block")) return;
-      if (heading.tagName === "H2") { h2 += 1; h3 = 0; } else { h3 += 1; }
-      if (heading.querySelector(".cite-section")) return;
-      var number = heading.tagName === "H2" ? String(h2) : h2 + "." + h3;
-      var text = headingText(heading);
+      var entry = sections[heading.id];
+      if (!entry || heading.closest(".cite-block") || heading.querySelector(".cite-section")) return;
+      var number = document.createElement("span");
+      number.className = "section-number";
+      number.textContent = entry.number + " ";
+      heading.insertBefore(number, heading.firstChild);
+      var panelId = "cite-panel-" + heading.id;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "cite-section";
       button.textContent = "cite";
-      button.setAttribute("aria-label", "Cite section " + number + ", " + text);
-      button.setAttribute("title", "Copy a citation of section " + number);
-      button.setAttribute("data-number", number);
-      button.setAttribute("data-heading", text);
-      button.setAttribute("data-anchor", heading.id);
-      button.setAttribute("data-clipboard-text", sectionCitation(block, button));
+      button.setAttribute("aria-label", "Cite section " + entry.number + ", " + entry.heading);
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-controls", panelId);
+      button.setAttribute("data-number", entry.number);
       var permalink = heading.querySelector(".headerlink");
       if (permalink) { permalink.after(button); } else { heading.appendChild(button); }
+      heading.after(sectionPanel(entry, panelId));
+    });
+  }
+
+  function updateSource(box) {
+    var data;
+    try { data = JSON.parse(box.getAttribute("data-source-cite")); } catch (e) { return; }
+    var label = box.querySelector(".source-cite__label").value;
+    var value = box.querySelector(".source-cite__value").value.replace(/\s+/g, " ").trim();
+    var numeric = /^\d+(\.\d+)*$/.test(value);
+    var key = label && value ? label + (numeric ? "-number" : "-text") : "";
+    var inText = data.in_text[key] || data.in_text[""];
+    function put(style) {
+      var text = inText[style];
+      return key ? text.split(numeric ? "8642097" : "LOCATORX").join(value) : text;
+    }
+    var formats = {
+      APA: data.apa + "\n\n" + put("apa"),
+      Chicago: data.chicago + "\n\n" + put("chicago"),
+      BibTeX: data.bibtex + (label && value ? "\n% cite with the locator (biblatex): \\autocite[" +
+        data.terms[label] + " " + value + "]{" + box.getAttribute("data-source-key") + "}" : "")
+    };
+    box.querySelectorAll("[data-source-format]").forEach(function (el) {
+      var text = formats[el.getAttribute("data-source-format")];
+      if (el.tagName === "CODE") { el.textContent = text; } else { el.setAttribute("data-clipboard-text", text); }
+    });
+  }
+
+  function initSources() {
+    document.querySelectorAll(".source-cite").forEach(function (box) {
+      if (box.getAttribute("data-ready")) return;
+      box.setAttribute("data-ready", "true");
+      box.querySelectorAll(".source-cite__label, .source-cite__value").forEach(function (field) {
+        field.addEventListener("input", function () { updateSource(box); });
+        field.addEventListener("change", function () { updateSource(box); });
+      });
+      updateSource(box);
     });
   }
 
   function init() {
+    initSources();
     var block = document.querySelector(".cite-block");
     var article = document.querySelector("article");
     if (!block || !article) return;
-    templates = [];
-    var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
-    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.parentElement.closest("pre") &&
-          (node.nodeValue.indexOf(DATE) !== -1 || node.nodeValue.indexOf(SITE) !== -1)) {
-        templates.push([node, node.nodeValue]);
-      }
-    }
-    addSectionButtons(block, article);
+    addSections(block, article);
     refresh(block);
   }
 
-  // Before Material's clipboard handler (which listens on the bubbling click): bring the
-  // access date up to date in whatever is about to be copied.
+  // Capture phase, before Material's clipboard handler (which listens on the bubbling click): bring
+  // the access date up to date in whatever is about to be copied; open or close a section's panel.
   document.addEventListener("click", function (event) {
     var block = document.querySelector(".cite-block");
     var target = event.target instanceof Element ? event.target : null;
     if (!block || !target) return;
-    var section = target.closest("button.cite-section");
-    if (section || (target.closest("[data-clipboard-target]") && target.closest(".cite-block"))) {
+    var toggle = target.closest("button.cite-section");
+    if (toggle) {
+      var panel = document.getElementById(toggle.getAttribute("aria-controls"));
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      if (panel) panel.hidden = !open;
+      refresh(block);
+      return;
+    }
+    var copy = target.closest("[data-cite-template]");
+    if (copy || (target.closest("[data-clipboard-target]") && target.closest(".cite-block"))) {
       refresh(block);
     }
-    if (section) {
-      announce("Citation of section " + section.getAttribute("data-number") + " copied to the clipboard");
+    if (copy) {
+      announce(copy.getAttribute("data-cite-format") + " citation of section " +
+        copy.getAttribute("data-number") + " copied to the clipboard");
     }
   }, true);
 
