@@ -94,10 +94,13 @@ def find_claims(checker: PageChecker, start: int, end: int, usable: list[Citatio
     said = unit_text(checker.text[start:end])
     line, col = checker.pos(start + len(checker.text[start:end]) - len(checker.text[start:end].lstrip()))
     seen: dict[tuple, set[int]] = {}
+    claims_at: dict[tuple, int] = {}
     for c in usable:
         ident = (c.key, c.locator.lower())
         if ident in seen:
             passages[id(c)] = seen[ident]
+            claim = checker.result.claims[claims_at[ident]]
+            claim.cites += " {}:{}".format(*checker.pos(c.start))
             continue
         src, highlight, years_only = c.source, [], False
         weights: dict[int, float] = {}
@@ -130,9 +133,10 @@ def find_claims(checker: PageChecker, start: int, end: int, usable: list[Citatio
         text, lines = passage_text(src, sentences)
         score = 100 if method == "quotation" else round(wording_score(said, text))
         cline, ccol = checker.pos(c.start)
+        claims_at[ident] = len(checker.result.claims)
         checker.result.claims.append(Claim(
             checker.page, line, col, said, c.key, c.locator, text, src.file, lines, method, score,
-            "weak" if is_weak(method, score, years_only) else "ok", "\t".join(highlight), cline, ccol,
+            "weak" if is_weak(method, score, years_only) else "ok", "\t".join(highlight), f"{cline}:{ccol}",
             " ".join(map(str, sentences))))
         seen[ident] = passages[id(c)] = set(sentences)
     return passages

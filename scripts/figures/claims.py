@@ -49,8 +49,7 @@ class Claim:
     score: int
     status: str            # ok | weak
     highlight: str = ""    # the passage's words to mark: the quotation(s) or figure(s) as the source writes them
-    cite_line: int = 0     # where the citation's "@" stands on the page (its mark, for the popup)
-    cite_col: int = 0
+    cites: str = ""        # where the citation's "@" stands on the page, each time the unit cites it: "12:40 12:88"
     sentences: str = ""    # the source sentences' numbers, "12 13" (the passage's identity)
 
 
