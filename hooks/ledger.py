@@ -170,7 +170,7 @@ def render(result, docs_dir: Path, files, config, entries: dict | None = None) -
             if entry and row.source_line:
                 href = _source_href(entry, row, config, here)
                 if href:
-                    source = f'<a href="{html.escape(href)}">{source}</a>'
+                    source = f'<a class="ledger-source-link" href="{html.escape(href)}">{source}</a>'
             else:
                 source = _html(source)
             sentence = row.source_sentence or (f"= {row.formula}" if row.formula else "")

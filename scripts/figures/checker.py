@@ -29,6 +29,9 @@ if TYPE_CHECKING:  # primer.figures.cache imports this module
     from primer.figures.cache import ResultCache
 
 
+CLAIMS = True  # the claims check (passages, quotations) on; the benchmark turns it off once to time it
+
+
 class PageChecker:
     def __init__(self, text: str, page: str, display: str, project: Project):
         self.text = text
@@ -305,7 +308,7 @@ class PageChecker:
             figs = [f for f in extract_figures(chunk, original=self.text[s:e]) if not f.word_ordinal]
             usable = [c for c in unit_citations if c.status == "ok"]
             passages: dict[int, set[int]] = {}
-            if usable:
+            if usable and CLAIMS:
                 quotes = quotations.find_quotations(masked, self.text, s, e, exempt)
                 unverifiable = any(c.status == "unvendored" for c in unit_citations)
                 hits = check_quotations(self, quotes, usable, unverifiable)

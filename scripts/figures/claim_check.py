@@ -22,7 +22,7 @@ def unit_text(text: str) -> str:
     text = _CITATION_BLOCK_RE.sub("", text)
     text = _UNIT_MARKUP_RE.sub(" ", text)
     text = quotations.clean(text).strip(" |")
-    return re.sub(r"\s*\|\s*", " | ", text)
+    return re.sub(r"\s+([.,;:)])", r"\1", re.sub(r"\s*\|\s*", " | ", text))
 
 
 def _short(words: str, width: int = 90) -> str:

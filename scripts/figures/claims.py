@@ -7,7 +7,7 @@ For every citation of a unit to a source with a text, inside the passage its loc
    ties broken by wording), then any other sentence that holds a figure not yet found and is next to one
    already chosen or close in wording;
 3. ``wording`` — else the sentence closest in wording (rapidfuzz's token-set ratio, on words of three
-   letters or more).
+   letters or more, common function words and numbers left out).
 
 Every claim carries a ``score``: how close the passage is in wording (0–100, rapidfuzz), or 100 for a
 quotation found verbatim. A claim whose passage is weak (found by wording, or by years alone, with a
@@ -28,7 +28,7 @@ from primer.figures.numbers import collapse_space
 
 WEAK = 45                  # under this wording score a passage found by wording (or by years alone) is weak
 NEAR = 55                  # wording score at which a further sentence holding a figure joins the passage
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}|[0-9][0-9.,]*|[\u4e00-\u9fff]+")
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}|[\u4e00-\u9fff]+")     # numbers are the figure method's
 _STOP = frozenset("""the and for that with this from are was were has have had its his her their they them not but
 which who whom what when where how than then also into onto over under more most such these those been being
 will would can could may might must shall should does did done any all each other both only own same very""".split())
@@ -76,16 +76,19 @@ def best_by_wording(claim: str, texts: list[str]) -> tuple[int, float]:
 def choose_by_figures(source, candidates: dict[int, float], claim: str, chosen: list[int] | None = None) -> list[int]:
     """The sentences of a passage found by figures. CANDIDATES: sentence -> weight of the unit's figures it
     holds (a year counts half). The heaviest first (CHOSEN, when given, instead: a quotation's sentences),
-    then each other sentence that is next to one chosen (a table's rows excepted: each is its own record),
-    close in wording, or holds more than one figure of the unit."""
+    then each other sentence that is next to one chosen, close in wording, or holds more than one figure of
+    the unit (a table's row, its own record, joins only when it holds two)."""
     scores = {k: wording_score(claim, source.text[slice(*source.sentence_span(k))]) for k in candidates}
     ranked = sorted(candidates, key=lambda k: (-candidates[k], -scores[k], k))
     chosen = list(chosen) if chosen else [ranked[0]]
     for k in ranked:
         if k in chosen:
             continue
-        row = "\t" in source.text[slice(*source.sentence_span(k))]
-        if (not row and any(abs(k - c) <= 1 for c in chosen)) or scores[k] >= NEAR or candidates[k] >= 1.5:
+        if "\t" in source.text[slice(*source.sentence_span(k))]:      # a table's row: its own record
+            join = candidates[k] >= 2
+        else:
+            join = any(abs(k - c) <= 1 for c in chosen) or scores[k] >= NEAR or candidates[k] >= 1.5
+        if join:
             chosen.append(k)
     return sorted(chosen)
 
