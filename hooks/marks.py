@@ -29,6 +29,7 @@ def on_files(files, config):
     root = Path(config.config_file_path).resolve().parent
     _sections = citation_marks.section_labels(root)
     _state["cache"] = figures.ResultCache(root / ".cache/figures", root)   # hooks/ledger.py's CACHE
+    _state["docs"] = Path(config.docs_dir).resolve().relative_to(root).as_posix() if Path(config.docs_dir).resolve().is_relative_to(root) else "docs"
     _state["entries"] = {str(e["file"]): e for e in passages.read_manifest(root)}
     registry = bibtex_adapter.registry(config)
     _labels.clear()
@@ -46,8 +47,15 @@ def _blocks(text: str):
 def _claims(markdown: str, page) -> dict:
     """{(offset of a citation's "@", key, locator): Claim} of the page as it stands now (the figure check's
     claims, from its cache when this text was checked before)."""
+    text = markdown
+    try:  # the page as written, when hooks only appended to it (the glossary's abbreviations): the ledger's result
+        original = page.file.content_string.replace("\r\n", "\n")
+        if original and markdown.startswith(original) and "@" not in markdown[len(original):]:
+            text = original
+    except (OSError, UnicodeDecodeError, AttributeError):
+        pass
     try:
-        result = _state["cache"].check_markdown(markdown, page.file.src_uri)
+        result = _state["cache"].check_markdown(text, page.file.src_uri, f"{_state['docs']}/{page.file.src_uri}")
     except (KeyError, figures.BadInput):
         return {}
     starts = [0] + [i + 1 for i, ch in enumerate(markdown) if ch == "\n"]

@@ -92,24 +92,24 @@ def render_text_page(entry: dict, text: str) -> str:
         "",
         f"# Source text: {esc(title)}",
         "",
-        '<div class="source-licence" markdown="0">',
+        '<div class="source-licence">',
         f"<p><strong>{esc(str(author))}</strong>, “{esc(title)}”, {esc(outlet)}, published {esc(str(published))}. "
         f"Licensed <a href=\"https://creativecommons.org/licenses/by/4.0/\">{esc(str(licence))}</a>: "
         "republished here unchanged, with attribution, under that licence.</p>",
         "<p>This is the plain-text extraction the primer checks its citations against, word for word: its line "
-        "breaks, hyphenation and escape characters (such as <code>US \\$</code>) are the extraction’s, not the "
-        "author’s. Line numbers are the file’s, as the figure and claims ledgers show them; a citation’s link "
-        "opens its passage here, highlighted.</p>",
+        "breaks and hyphenation are the extraction’s, not the author’s, and so was a backslash before each dollar "
+        "sign, left out here. Line numbers are the file’s, as the figure and claims ledgers show them; a "
+        "citation’s link opens its passage here, highlighted.</p>",
         "</div>",
         "",
-        '<div class="source-text" markdown="0">',
+        '<div class="source-text">',
     ]
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip() and number not in starts:
             continue
         anchors = "".join(f'<span class="source-text__section" id="{a}"></span>' for a in starts.get(number, []))
         out.append(f'<p class="source-line" id="line-{number}">{anchors}<a class="source-line__number" '
-                   f'href="#line-{number}">{number}</a> {esc(line)}</p>')
+                   f'href="#line-{number}">{number}</a> {esc(unescape(line))}</p>')
     out += ["</div>", ""]
     return "\n".join(out).replace("@", "&#64;")
 
@@ -151,8 +151,15 @@ def passage_link(entry: dict, claim, from_page: str | None = None) -> str:
     return f"{url.split('#')[0]}#{fragment}" if fragment else url
 
 
+def unescape(text: str) -> str:
+    """The extraction's escape before a dollar sign left out ("US \\$56.3" -> "US $56.3"): not the author's."""
+    return text.replace("\\$", "$")
+
+
 def passage_html(passage: str, highlight: str) -> str:
-    """The passage, HTML-escaped, with each highlighted string (tab-separated) in <mark>."""
+    """The passage, HTML-escaped, with each highlighted string (tab-separated) in <mark>; the extraction's
+    backslash before a dollar sign left out."""
+    passage, highlight = unescape(passage), unescape(highlight)
     marks = sorted({h for h in highlight.split("\t") if h.strip()}, key=len, reverse=True)
     spans: list[tuple[int, int]] = []
     for h in marks:
