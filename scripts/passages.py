@@ -31,6 +31,16 @@ def is_open(licence) -> bool:
     return bool(OPEN_LICENCE_RE.match(str(licence or "")))
 
 
+def licence_url(licence) -> str:
+    """Creative Commons' deed for a CC licence ("CC BY 4.0" -> https://creativecommons.org/licenses/by/4.0/)."""
+    m = re.match(r"\s*CC[ -](BY(?:[ -]SA)?)[ -]([0-9.]+)", str(licence or ""), re.I)
+    if m:
+        return f"https://creativecommons.org/licenses/{m.group(1).lower().replace(' ', '-')}/{m.group(2)}/"
+    if re.match(r"\s*CC0", str(licence or ""), re.I):
+        return "https://creativecommons.org/publicdomain/zero/1.0/"
+    return ""
+
+
 def policy(entry: dict) -> str:
     """The policy a source's licence allows: whole (an open licence) or passages."""
     return "whole" if is_open(entry.get("licence")) else "passages"
@@ -82,6 +92,8 @@ def render_text_page(entry: dict, text: str) -> str:
     published = (entry.get("dates") or {}).get("published", "unknown")
     licence = entry.get("licence", "")
     esc = html.escape
+    url = licence_url(licence)
+    shown_licence = f'<a href="{esc(url)}">{esc(str(licence))}</a>' if url else esc(str(licence))
     description = f"The full text of {title}, republished under its licence, with a number per line for the primer’s citations."
     out = [
         "---",
@@ -94,7 +106,7 @@ def render_text_page(entry: dict, text: str) -> str:
         "",
         '<div class="source-licence">',
         f"<p><strong>{esc(str(author))}</strong>, “{esc(title)}”, {esc(outlet)}, published {esc(str(published))}. "
-        f"Licensed <a href=\"https://creativecommons.org/licenses/by/4.0/\">{esc(str(licence))}</a>: "
+        f"Licensed {shown_licence}: "
         "republished here unchanged, with attribution, under that licence.</p>",
         "<p>This is the plain-text extraction the primer checks its citations against, word for word: its line "
         "breaks and hyphenation are the extraction’s, not the author’s, and so was a backslash before each dollar "

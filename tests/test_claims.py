@@ -165,3 +165,14 @@ def test_the_ledger_and_review_report(result, tmp_path):
     report = claims_mod.review_report(result.claims)
     weak = [c for c in result.claims if c.status == "weak"]
     assert report.count("\n- `docs/") == len(weak)
+
+
+def test_the_source_text_page_names_its_licence_and_every_line():
+    [entry] = [e for e in passages.read_manifest(ROOT) if e["republish"] == "whole"]
+    text = (ROOT / entry["file"]).read_text(encoding="utf-8")
+    page = passages.render_text_page(entry, text)
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0' in page
+    numbered = {int(n) for n in re.findall(r'id="line-(\d+)"', page)}
+    assert numbered == {i for i, line in enumerate(text.split("\n"), 1) if line.strip()} | {
+        int(s["start"]) for s in entry["locators"]["sections"]}
+    assert passages.licence_url("unknown (no licence stated)") == ""
