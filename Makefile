@@ -19,8 +19,8 @@ lint: $(VENV)/.installed  ## ruff over hooks/, scripts/ (the primer package) and
 build: $(VENV)/.installed  ## strict build into site/
 	$(BIN)/mkdocs build --strict --clean
 
-figures: $(VENV)/.installed  ## check every figure in docs/ against its cited source
-	$(BIN)/python -m primer.figures
+figures: $(VENV)/.installed  ## check every figure and quotation in docs/ against its cited source; the claims to review in reports/claims-review.md
+	$(BIN)/python -m primer.figures --review reports/claims-review.md
 
 test-browser: $(VENV)/.installed  ## the browser tests only: the built site in Chromium (Playwright)
 	$(BIN)/python -m pytest tests/browser -m browser

@@ -1,9 +1,11 @@
 """MkDocs hook: figure ledger. One job: run the figure check and publish its ledger.
 
-On every build (and every live reload) the figure check (scripts/figures.py)
-runs over docs/. Each problem is logged as a warning, so `mkdocs build --strict`
-fails on a figure that does not map to its source while `mkdocs serve` keeps
-serving. The ledger is published as figures.json, figures.csv and the page
+On every build (and every live reload) the figure check (primer.figures) runs
+over docs/: figures, quotations and each claim's passage. Each problem is logged
+as a warning, and a strict build (`mkdocs build`, strict in mkdocs.yml, however
+it is run: `-q` hides warnings from MkDocs' counter, mkdocs#4126) stops with a
+PluginError naming them all; `mkdocs serve` only warns, so the live server
+keeps serving. The ledger is published as figures.json, figures.csv and the page
 reference/figure-ledger.md (an overview) with one page per chapter under
 reference/figure-ledger/: every figure with a link to the section where it is
 used and the source sentence it came from. Nothing here is typed twice: all of
@@ -29,10 +31,11 @@ from pathlib import Path
 
 from markdown.extensions.abbr import AbbrBlockprocessor
 from markdown.extensions.toc import slugify, unique
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from primer import build_state, figures
+from primer import build_state, claims_pages, figures, passages
 
 log = logging.getLogger("mkdocs.hooks.ledger")
 
@@ -43,9 +46,10 @@ SUBDIR = "reference/figure-ledger"  # one page per chapter; listed under not_in_
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 EXPLICIT_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
-COLUMNS = ("Figure", "Used at", "Value", "Unit", "Kind", "Cited", "Source line", "Source sentence")
+COLUMNS = ("Figure", "Used at", "Value", "Unit", "Kind", "Cited", "Source line", "Source sentence", "Match")
 TABLE_MARKER = "<!-- figure-ledger: the table of figures (hooks/ledger.py) -->"
 _tables: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}  # ledger page: (table HTML, its links to sections)
+_command = {"name": "build"}  # serve only warns
 
 
 def heading_anchors(markdown: str) -> list[tuple[int, str]]:
@@ -97,7 +101,8 @@ INTRO = ("*Derived* figures are computed by the primer from the source figures i
          "recomputed by the check; *editorial* numbers are the primer's own and are not checked against a "
          "source; *external* figures come from public evidence outside the sources and are cited to it, not "
          "checked against a source text. Source sentences are quoted verbatim from the source text, with its "
-         "extraction artefacts (such as `US \\$`).")
+         "extraction artefacts (such as `US \\$`). *Match* says where the figure was found: in the very "
+         "sentence its claim rests on (*sentence*), or only elsewhere in the cited section (*section*, weaker).")
 
 
 def ledger_page(page: str) -> str:
@@ -111,7 +116,7 @@ def _title(path: Path, fallback: str) -> str:
     return match.group(1).strip().strip("\"'") if match else fallback
 
 
-def render(result, docs_dir: Path, files, config) -> tuple[dict[str, str], dict[str, tuple[str, list]]]:
+def render(result, docs_dir: Path, files, config, entries: dict | None = None) -> tuple[dict[str, str], dict[str, tuple[str, list]]]:
     """The ledger as pages: an overview (PAGE) and one page per chapter, so no page grows too heavy;
     and each chapter page's table, as HTML with its links to sections (page, anchor, link as the
     Markdown link would be written)."""
@@ -122,7 +127,7 @@ def render(result, docs_dir: Path, files, config) -> tuple[dict[str, str], dict[
         "# Figure ledger\n",
         "Every figure quoted in the primer, checked at build time against the passage of the source it cites. "
         f"{_cell(result.summary())}. Download the whole ledger as [CSV](../figures.csv) or "
-        f"[JSON](../figures.json). {INTRO}\n",
+        f"[JSON](../figures.json). {INTRO} Each claim's passage is in the [claims ledger](claims-ledger.md).\n",
         "| Page | Figures | Sourced | Derived | Editorial | External | Ledger |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -161,14 +166,44 @@ def render(result, docs_dir: Path, files, config) -> tuple[dict[str, str], dict[
                     links.append((page, anchor, f"../../{page}#{anchor}"))
             cited = f"{row.key}, {row.locator}" if row.locator else row.key
             source = f"line {row.source_line}" if row.source_line else ""  # of the cited source's text
+            entry = (entries or {}).get(row.source_file)
+            if entry and row.source_line:
+                href = _source_href(entry, row, config, here)
+                if href:
+                    source = f'<a class="ledger-source-link" href="{html.escape(href)}">{source}</a>'
+            else:
+                source = _html(source)
             sentence = row.source_sentence or (f"= {row.formula}" if row.formula else "")
             cells.append([_html(row.figure), used_at, _html(row.value), _html(row.unit), _html(row.kind),
-                          _html(cited), _html(source), f'<span class="source-verbatim">{_html(sentence)}</span>'])
+                          _html(cited), source, f'<span class="source-verbatim">{_html(sentence)}</span>',
+                          _html(row.match)])
         lines.append(TABLE_MARKER)
-        tables[sub] = (_table(COLUMNS, cells), links)
+        tables[sub] = (claims_pages.card_table(COLUMNS, cells), links)
         pages[sub] = "\n".join(lines) + "\n"
     pages[PAGE] = "\n".join(overview) + "\n"
     return pages, tables
+
+
+class _Line:
+    """What passages.passage_link needs of a claim, for a figure's source line."""
+
+    def __init__(self, row):
+        self.source_lines = str(row.source_line)
+        self.passage = row.source_sentence.replace("… ", "").replace(" …", "")
+
+
+def _source_href(entry, row, config, here) -> str:
+    """The link to a figure's source line: the source-text page's line (hooks/passages.py makes the page),
+    or the original with a text fragment."""
+    href = passages.passage_link(entry, _Line(row))
+    if href and entry.get("republish") == "whole":
+        path, anchor = href.split("#", 1)
+        href = File(path, None, config.site_dir, config.use_directory_urls).url_relative_to(here) + "#" + anchor
+    return href
+
+
+def on_startup(command, dirty):
+    _command["name"] = command
 
 
 def with_abbreviations(table: str, markdown: str) -> str:
@@ -211,10 +246,15 @@ def on_files(files, config):
     except figures.BadInput as err:
         log.warning("figure check cannot run: %s", err)
         return files
-    build_state.set_figure_check(config, result)  # for hooks/charts.py
+    build_state.set_figure_check(config, result)  # for hooks/charts.py and hooks/passages.py
     for problem in result.problems:
         log.warning("%s", problem)
-    pages, tables = render(result, docs_dir, files, config)
+    if result.problems and config.strict and _command["name"] != "serve":
+        n = len(result.problems)
+        raise PluginError(f"the figure check found {n} problem{'s' * (n != 1)}:\n"
+                          + "\n".join(str(p) for p in result.problems))
+    entries = {str(e["file"]): e for e in passages.read_manifest(root)}
+    pages, tables = render(result, docs_dir, files, config, entries)
     _tables.clear()
     _tables.update(tables)
     for path, content in pages.items():

@@ -14,12 +14,13 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from primer import bibtex_adapter, citation_marks
+from primer import bibtex_adapter, citation_marks, figures, passages
 from primer.citation_marks import Cited
 
 _labels: dict[Cited, str] = {}
 _works: dict[str, str] = {}
 _sections: dict[str, str] = {}
+_state: dict = {}   # this build's ResultCache (each claim's passage) and the manifest's entries by file
 
 
 @event_priority(40)  # after hooks/citations.py (50) had pandoc format every block and entry
@@ -27,6 +28,9 @@ def on_files(files, config):
     global _sections
     root = Path(config.config_file_path).resolve().parent
     _sections = citation_marks.section_labels(root)
+    _state["cache"] = figures.ResultCache(root / ".cache/figures", root)   # hooks/ledger.py's CACHE
+    _state["docs"] = Path(config.docs_dir).resolve().relative_to(root).as_posix() if Path(config.docs_dir).resolve().is_relative_to(root) else "docs"
+    _state["entries"] = {str(e["file"]): e for e in passages.read_manifest(root)}
     registry = bibtex_adapter.registry(config)
     _labels.clear()
     _works.clear()
@@ -40,20 +44,67 @@ def _blocks(text: str):
         yield block.raw, offset, [Cited(c.key, " ".join(c.suffix.split())) for c in block.citations]
 
 
+def _claims(markdown: str, page) -> dict:
+    """{(offset of a citation's "@", key, locator): Claim} of the page as it stands now (the figure check's
+    claims, from its cache when this text was checked before)."""
+    text = markdown
+    try:  # the page as written, when hooks only appended to it (the glossary's abbreviations): the ledger's result
+        original = page.file.content_string.replace("\r\n", "\n")
+        if original and markdown.startswith(original) and "@" not in markdown[len(original):]:
+            text = original
+    except (OSError, UnicodeDecodeError, AttributeError):
+        pass
+    try:
+        result = _state["cache"].check_markdown(text, page.file.src_uri, f"{_state['docs']}/{page.file.src_uri}")
+    except (KeyError, figures.BadInput):
+        return {}
+    starts = [0] + [i + 1 for i, ch in enumerate(markdown) if ch == "\n"]
+    out = {}
+    for claim in result.claims:
+        for place in claim.cites.split():
+            line, col = map(int, place.split(":"))
+            out[(starts[line - 1] + col - 1, claim.key, claim.locator)] = claim
+    return out
+
+
+def _passage(claim, page) -> str:
+    """A claim's passage as the note shows it: quoted, marked, with a link to it where there is one."""
+    if claim is None:
+        return ""
+    entry = _state["entries"].get(claim.source_file, {})
+    quoted = passages.markdown_safe(passages.passage_html(claim.passage, claim.highlight))
+    href = passages.passage_link(entry, claim, page.file.src_uri) if entry else ""
+    where = f"line {claim.source_lines}" if "-" not in claim.source_lines else f"lines {claim.source_lines}"
+    if href:
+        label = "in the source text" if entry.get("republish") == "whole" else "at the original"
+        where = f"[{where}, {label}]({href})"
+    return f'<q class="cite-passage">{quoted}</q> <span class="cite-where">({where})</span>'
+
+
 @event_priority(10)  # after the hooks that add citation blocks to a page (charts, ledger), before mkdocs-bibtex
 def on_page_markdown(markdown, page, config, files):
-    marked = citation_marks.mark(markdown, list(_blocks(markdown)))
+    claims = _claims(markdown, page)
+    blocks = []
+    for raw, offset, citations in _blocks(markdown):
+        ats = [offset + 1 + m.start() for m in citation_marks.AT_RE.finditer(raw)]
+        found = tuple(claims.get((at, c.key, c.locator)) for at, c in zip(ats, citations))
+        blocks.append((raw, offset, citations, tuple((c.source_file, c.sentences) if c else None for c in found), found))
+    marked = citation_marks.mark(markdown, [b[:4] for b in blocks])
+    by_note = {}
+    for _raw, _offset, citations, where, found in blocks:
+        by_note.setdefault((tuple(citations), where), found)
     if not marked.notes:
         return markdown
     registry = bibtex_adapter.registry(config)
     references = {}
     notes = []
-    for name, citations in marked.notes:
+    for (name, citations), where in zip(marked.notes, marked.passages):
+        found = by_note.get((tuple(citations), where), ())
         for cited in citations:
             if cited.key not in _works:
                 raise PluginError(f"{page.file.src_uri}: unknown citation key {cited.key!r}; add it to references.bib")
             if cited not in _labels:
                 _labels[cited] = citation_marks.label(cited, _works[cited.key], _sections)
             references.setdefault(cited.key, bibtex_adapter.reference_text(registry, cited.key))
-        notes.append(f"[^{name}]: {citation_marks.note_text(citations, _labels, references)}")
+        notes.append(f"[^{name}]: {citation_marks.note_text(citations, _labels, references, [_passage(c, page) for c in found])}")
     return marked.text + "\n\n" + "\n".join(notes) + "\n"

@@ -30,6 +30,9 @@ from pybtex.database import Entry
 LABEL_PREFIX = "cite-"
 # Whitespace before a citation block goes with it: "growth [@li2025twoway, sec. 1]." -> "growth[^cite-1]."
 _BEFORE = re.compile(r"[ \t]+$")
+_LINE_START = re.compile(r"(?:\A|\n)[ \t]*\Z")
+# each citation's "@" in a block as written (its key follows), in the order of the block's citations
+AT_RE = re.compile(r"(?:(?<=[\s\[;-])|^)@(?=[A-Za-z0-9_])")
 _LOCATOR = re.compile(r"^(?P<kind>sec|secs|para|paras|table|fig|figure|p|pp)\.?\s+(?P<where>.+)$", re.I)
 _SYMBOLS = {"sec": "§", "secs": "§§", "para": "¶", "paras": "¶¶", "p": "p.\u00a0", "pp": "pp.\u00a0"}
 _YEAR = re.compile(r"(\d{4}[a-z]?|n\.\s?d\.(?:[a-z])?|forthcoming)\)?$")
@@ -107,6 +110,7 @@ class Marked:
     """A page's text with its citation blocks as footnote references, and the notes to append."""
     text: str
     notes: list[tuple[str, list[Cited]]]   # (footnote label, the block's citations), first cited first
+    passages: list[tuple] = None           # each note's passages (what blocks gave), in the order of notes
 
     @property
     def count(self) -> int:
@@ -115,30 +119,40 @@ class Marked:
 
 def mark(text: str, blocks) -> Marked:
     """Replace each citation block in TEXT by a footnote reference. BLOCKS: (raw, offset, [Cited, …]) in
-    order of offset, raw being the block as written without its brackets. The same citations (same
-    keys and locators, in the same order) share one note."""
-    out, notes, seen, last = [], [], {}, 0
-    for raw, offset, citations in blocks:
+    order of offset, raw being the block as written without its brackets, optionally with a fourth item:
+    the passage each citation rests on there (hashable, None for none). The same citations (same keys and
+    locators, in the same order) resting on the same passages share one note."""
+    out, notes, passages, seen, last = [], [], [], {}, 0
+    for raw, offset, citations, *rest in blocks:
         written = f"[{raw}]"
         if text[offset:offset + len(written)] != written:
             raise ValueError(f"citation block [{raw}] is not at offset {offset}")
-        ident = tuple(citations)
+        where = tuple(rest[0]) if rest else ()
+        ident = (tuple(citations), where)
         if ident not in seen:
             seen[ident] = f"{LABEL_PREFIX}{len(seen) + 1}"
             notes.append((seen[ident], list(citations)))
-        out.append(_BEFORE.sub("", text[last:offset]))
+            passages.append(where)
+        before = _BEFORE.sub("", text[last:offset])
+        if text.startswith(":", offset + len(written)) and _LINE_START.search(before):
+            before = before.rstrip()       # "[^cite-3]:" starting a line would be a footnote's definition
+        out.append(before)
         out.append(f"[^{seen[ident]}]")
         last = offset + len(written)
     out.append(text[last:])
-    return Marked("".join(out), notes)
+    return Marked("".join(out), notes, passages)
 
 
-def note_text(citations: list[Cited], labels: dict[Cited, str], references: dict[str, str]) -> str:
-    """One note's Markdown: each citation's label in bold, then its work's full reference (once per work)."""
+def note_text(citations: list[Cited], labels: dict[Cited, str], references: dict[str, str],
+              passages: list[str] | None = None) -> str:
+    """One note's Markdown: each citation's label in bold, the passage it rests on (Markdown, from PASSAGES,
+    "" for none), then its work's full reference (once per work)."""
     parts, shown = [], set()
-    for cited in citations:
+    for i, cited in enumerate(citations):
         reference = "" if cited.key in shown else references.get(cited.key, "")
         shown.add(cited.key)
+        passage = passages[i] if passages and i < len(passages) else ""
         parts.append(f'<span class="cite-item"><span class="cite-label">{labels[cited]}</span>'
-                     + (f" {reference}" if reference else "") + "</span>")
+                     + (f" {passage}" if passage else "")
+                     + (f' <span class="cite-reference">{reference}</span>' if reference else "") + "</span>")
     return " ".join(parts)

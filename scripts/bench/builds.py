@@ -124,6 +124,26 @@ def bench_build(runs: int, tmp: Path) -> tuple[dict, Path]:
 
 # -- 2. Figure check ---------------------------------------------------------------------------
 
+def _claims_counts(result, runs: int) -> dict:
+    """The claims ledger's counts (how each passage was found, the weak ones to review, the quotations) and
+    the claims check's own cost: the same check with it turned off, cold index, median of RUNS."""
+    from primer.figures import check, checker, claims
+    from primer.figures.passages import clear_index_cache
+    out = {**claims.summary(getattr(result, "claims", [])), "quotations": dict(getattr(result, "quotations", {}))}
+    times = []
+    checker.CLAIMS = False
+    try:
+        for _ in range(runs):
+            clear_index_cache()
+            start = time.perf_counter()
+            check(root=ROOT)
+            times.append(time.perf_counter() - start)
+    finally:
+        checker.CLAIMS = True
+    out["without_claims_s"] = statistics.median(times)
+    return out
+
+
 def bench_figures(runs: int) -> dict:
     from primer.figures import check
     from primer.figures.passages import clear_index_cache
@@ -138,7 +158,8 @@ def bench_figures(runs: int) -> dict:
         times.append(time.perf_counter() - start)
     figures = getattr(result, "figures", None)
     median = statistics.median(times)
-    return {"available": True, "median_s": median, "runs_s": [round(t, 4) for t in times],
+    claims = _claims_counts(result, runs)
+    return {"available": True, "median_s": median, "runs_s": [round(t, 4) for t in times], "claims": claims,
             "figures": figures, "pages": getattr(result, "pages", None),
             "problems": len(getattr(result, "problems", []) or []),
             "per_figure_us": median / figures * 1e6 if figures else None}

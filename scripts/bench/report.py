@@ -133,6 +133,17 @@ def report(results: dict, previous: dict | None) -> str:
                   f"**{f['median_s'] * 1000:,.0f} ms** for {f['figures']} figures on {f['pages']} pages "
                   f"({per}; {f['problems']} problems reported)"
                   f"{_delta(f['median_s'], prev.get('figures', {}).get('median_s'), ' s')}.", ""]
+        c = f.get("claims")
+        if c:
+            q = c.get("quotations", {})
+            lines += [f"Claims (each cited unit's passage, in the same `check()`): **{c['claims']}** claims, "
+                      f"{c['quotation']} found by quotation ({c['share']['quotation']}%), {c['figure']} by figure "
+                      f"({c['share']['figure']}%), {c['wording']} by wording ({c['share']['wording']}%); "
+                      f"**{c['weak']} weak**, listed for review (`make figures` writes `reports/claims-review.md`). "
+                      f"Quotations verified: {q.get('checked', 0)} ({q.get('short', 0)} of one or two words); "
+                      f"exempt: {q.get('translations', 0)} translations, {q.get('mentions', 0)} mentions. The claims "
+                      f"check's cost: {(f['median_s'] - c['without_claims_s']) * 1000:,.0f} ms of the "
+                      f"{f['median_s'] * 1000:,.0f} ms (the check without it: {c['without_claims_s'] * 1000:,.0f} ms).", ""]
     else:
         lines += [f"Figure check not available: {f.get('why')}.", ""]
 

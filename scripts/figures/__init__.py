@@ -1,4 +1,5 @@
-"""Figure check: every figure quoted in the chapters against the source passage it cites.
+"""Figure check: every figure and quotation in the chapters against the source passage it cites, and
+each cited unit's own passage (its claim).
 
 Run from the repository root::
 
@@ -43,7 +44,21 @@ percentage points, ``bp``, ``USD``/``CNY``/``EUR``/``HKD``/``GBP``, ``count``, `
 ``problem``; ``unchecked`` when its citation is broken and reported as such; ``skipped``
 for editorial numbers), ``key``, ``locator`` (as written; empty when the citation has
 none), ``source_file``, ``source_line``, ``source_sentence`` (whitespace-collapsed),
-``formula`` (derived figures only).
+``formula`` (derived figures only), ``match`` (``sentence``: found in the source sentence(s) its unit's
+claim rests on; ``section``: only elsewhere in the cited section, weaker).
+
+Claims and quotations (``claims``, ``claim_check``, ``quotations``)
+--------------------------------------------------------------------
+Each unit citing a source with a text is matched, per citation, to the source sentence(s) it rests on
+inside the cited passage: the sentence holding its quotation, else its figures, else the closest in
+wording (rapidfuzz). ``Result.claims`` holds one ``Claim`` per unit and citation (page, line, col,
+sentence, key, locator, passage, source_file, source_lines, method quotation|figure|wording, score,
+status ok|weak, highlight, cites, sentences); ``Result.quotations`` counts the quotations. Every
+quotation (double quotes, straight or typographic) in such a unit must be in a cited passage word for
+word, with the differences quotations.py allows; a translation or mention marked with
+``<span class="translation">`` / ``<span class="mention">`` is exempt. A figure is looked for in its
+claim's passage first; found only elsewhere in the section while that passage holds another figure of
+the same unit (in digits) that the unit does not quote, it is a swapped figure: a problem.
 
 What is a figure, and what is not (chapter side)
 ------------------------------------------------
@@ -93,6 +108,9 @@ Modules (each named for what it holds; the command line is ``python -m primer.fi
 ``markdown_units``  a chapter masked to its prose, its citation blocks, its units (sentence, row, item...)
 ``checker``         each figure of a unit against its cited passages; ``check`` and ``check_markdown``
 ``ledger``          ``Row``, ``Result`` and the JSON/CSV ledger
+``quotations``      quotations: found in a unit, matched verbatim with the allowed differences
+``claims``          how a claim's passage is found, ``Claim``, the claims ledger and review report
+``claim_check``     one unit's quotations verified and its claims found (called by the checker)
 ``cache``           ``ResultCache``: results kept between runs, keyed by every input and the code
 ``problems``        ``Problem`` and ``BadInput``
 ``cli``             the command line

@@ -10,6 +10,7 @@ import yaml
 
 from primer import cache_files
 from primer.figures.checker import check_markdown
+from primer.figures.claims import CLAIM_FIELDS, Claim
 from primer.figures.ledger import ROW_FIELDS, Result, Row
 from primer.figures.passages import BIBFILE, MANIFEST, Project, load_project, read_manifest
 from primer.figures.problems import Problem
@@ -45,7 +46,7 @@ def _code_state() -> list:
         pybtex = metadata.version("pybtex")
     except metadata.PackageNotFoundError:
         pybtex = None
-    return ["primer.figures results 2", _SOURCE, sys.version, yaml.__version__, pybtex]
+    return ["primer.figures results 3", _SOURCE, sys.version, yaml.__version__, pybtex]
 
 
 class ResultCache:
@@ -109,12 +110,14 @@ class ResultCache:
         data = self._get(name)
         try:
             return Result(problems=[Problem(*p) for p in data["problems"]],
-                          rows=[Row(*r) for r in data["rows"]], pages=data["pages"])
+                          rows=[Row(*r) for r in data["rows"]], pages=data["pages"],
+                          claims=[Claim(*c) for c in data["claims"]], quotations=data["quotations"])
         except (TypeError, KeyError):
             pass
         result = check_markdown(text, page, self.project(), display)
         if all(type(p) is Problem for p in result.problems) and all(type(r) is Row for r in result.rows):
             self._put(name, {"problems": [[p.path, p.line, p.col, p.message] for p in result.problems],
                              "rows": [[getattr(r, k) for k in ROW_FIELDS] for r in result.rows],
-                             "pages": result.pages})
+                             "claims": [[getattr(c, k) for k in CLAIM_FIELDS] for c in result.claims],
+                             "quotations": result.quotations, "pages": result.pages})
         return result

@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from primer.figures import quotations
+from primer.figures.claim_check import check_quotations, find_claims
 from primer.figures.formulas import PERCENT_FACTOR, FormulaError, evaluate_formula, rounds_to
 from primer.figures.ledger import Result, Row
 from primer.figures.markdown_units import (
@@ -25,6 +27,9 @@ from primer.figures.problems import BadInput, Problem
 
 if TYPE_CHECKING:  # primer.figures.cache imports this module
     from primer.figures.cache import ResultCache
+
+
+CLAIMS = True  # the claims check (passages, quotations) on; the benchmark turns it off once to time it
 
 
 class PageChecker:
@@ -87,7 +92,12 @@ class PageChecker:
             return "problem"
         return "unchecked"
 
-    def check_figure(self, f: Figure, offset: int, unit_citations: list[CitationRef], unit_kind: str) -> None:
+    def check_figure(self, f: Figure, offset: int, unit_citations: list[CitationRef], unit_kind: str,
+                     passages: dict[int, set[int]] | None = None, unit_keys: set | None = None) -> None:
+        """A figure is looked for in its claim's passage (the source sentences the unit rests on: match
+        "sentence") first, then anywhere in the cited section (match "section", weaker). A figure found only
+        elsewhere in the section while its passage holds another figure of its kind that the unit does not
+        quote is a swapped figure: a problem."""
         line, col = self.pos(offset)
         row = Row(self.page, line, col, f.text, f.value, f.unit, "sourced", "ok")
         usable = [c for c in unit_citations if c.status == "ok"]
@@ -98,14 +108,40 @@ class PageChecker:
             row.status = self.no_usable(unit_citations, unit_kind, offset, f'figure "{f.text}"')
             self.result.rows.append(row)
             return
+        passages = passages or {}
+        fallback = None
         for c in usable:
             hits = c.source.lookup(c.scope, f.unit, f.lo, f.hi)
-            if hits:
-                o = c.source.occ[hits[0]]
-                row.key, row.locator = c.key, c.locator
+            own = passages.get(id(c))
+            inside = [i for i in hits if own is not None and c.source.occ[i].sent in own]
+            if inside or (hits and own is None):
+                o = c.source.occ[(inside or hits)[0]]
+                row.key, row.locator, row.match = c.key, c.locator, "sentence" if inside else "section"
                 row.source_file, row.source_line, row.source_sentence = c.source.file, o.line, o.sentence
                 self.result.rows.append(row)
                 return
+            if hits and fallback is None:
+                fallback = (c, hits)
+        if fallback is not None:
+            c, hits = fallback
+            o = c.source.occ[hits[0]]
+            swapped = [] if f.unit == "year" or not f.text[:1].isdigit() else [
+                c.source.occ[i] for k in sorted(passages.get(id(c)) or ()) for i in c.source.occurrences_in(k)
+                if c.source.occ[i].fig.unit == f.unit and c.source.occ[i].fig.key not in (unit_keys or ())
+                and c.source.occ[i].fig.text[:1].isdigit()]
+            if not swapped:
+                row.key, row.locator, row.match = c.key, c.locator, "section"
+                row.source_file, row.source_line, row.source_sentence = c.source.file, o.line, o.sentence
+                self.result.rows.append(row)
+                return
+            row.status = "problem"
+            self.result.rows.append(row)
+            w = swapped[0]
+            self.problem(offset, f'figure "{f.text}" is not in the passage its {unit_kind_name(unit_kind)} rests on in '
+                                 f"{c.label} ({c.source.file}), which has {w.fig.text} at line {w.line}: "
+                                 f'"{w.sentence}"; {f.text} is elsewhere in the section, at line {o.line} — '
+                                 f"a figure swapped for another?")
+            return
         row.status = "problem"
         self.result.rows.append(row)
         unique = list({(c.key, c.locator.lower()): c for c in usable}.values())
@@ -262,15 +298,24 @@ class PageChecker:
             if kind == "para" and k in by_unit and k > 0 and units[k - 1][0] == "para" \
                     and not normalise_text(masked[s:e]).strip(" \t\n.;,") and not any(unit_of(span.start) == k for span in spans):
                 by_unit.setdefault(k - 1, []).extend(by_unit[k])
+        exempt = quotations.exempt_spans(self.text)
+        self.result.quotations["translations"] += sum(kind == "translation" for _, _, kind in exempt)
         for k, (kind, s, e) in enumerate(units):
             unit_citations = by_unit.get(k, [])
             chunk = masked[s:e]
             if not any(ch.isdigit() or ch.isalpha() for ch in chunk):
                 continue
-            for f in extract_figures(chunk, original=self.text[s:e]):
-                if f.word_ordinal:
-                    continue
-                self.check_figure(f, s + f.start, unit_citations, kind)
+            figs = [f for f in extract_figures(chunk, original=self.text[s:e]) if not f.word_ordinal]
+            usable = [c for c in unit_citations if c.status == "ok"]
+            passages: dict[int, set[int]] = {}
+            if usable and CLAIMS:
+                quotes = quotations.find_quotations(masked, self.text, s, e, exempt)
+                unverifiable = any(c.status == "unvendored" for c in unit_citations)
+                hits = check_quotations(self, quotes, usable, unverifiable)
+                passages = find_claims(self, s, e, usable, figs, hits)
+            keys = {f.key for f in figs}
+            for f in figs:
+                self.check_figure(f, s + f.start, unit_citations, kind, passages, keys)
         for span in spans:
             k = unit_of(span.start)
             unit_citations = by_unit.get(k, []) if k is not None else []

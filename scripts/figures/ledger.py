@@ -27,6 +27,7 @@ class Row:
     source_line: int | None = None
     source_sentence: str = ""
     formula: str = ""
+    match: str = ""        # sentence: in the claim's own passage; section: only elsewhere in the cited section
 
 
 ROW_FIELDS = [f.name for f in fields(Row)]
@@ -37,6 +38,9 @@ class Result:
     problems: list = field(default_factory=list)
     rows: list = field(default_factory=list)
     pages: int = 0
+    claims: list = field(default_factory=list)     # primer.figures.claims.Claim, one per cited unit and citation
+    quotations: dict = field(default_factory=lambda: {"checked": 0, "short": 0, "translations": 0, "mentions": 0,
+                                                               "unverifiable": 0})
 
     @property
     def ok(self) -> bool:
@@ -61,6 +65,9 @@ class Result:
         self.problems.extend(other.problems)
         self.rows.extend(other.rows)
         self.pages += other.pages
+        self.claims.extend(other.claims)
+        for k, v in other.quotations.items():
+            self.quotations[k] = self.quotations.get(k, 0) + v
 
     def to_dict(self) -> dict:
         return {

@@ -30,7 +30,10 @@ _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _INLINE_CODE_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _SPAN_RE = re.compile(r"<span\b(?P<attrs>[^<>]*)>(?P<inner>.*?)</span\s*>", re.S | re.I)
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_CITE_BLOCK_RE = re.compile(r"\[(?P<body>(?:(?!\n[ \t]*\n)[^\[\]])*?@(?:(?!\n[ \t]*\n)[^\[\]])*)\](?![(\[:])")
+# a citation block; "[@key, sec. 4.1]:" ending a sentence before a list is one too (a link reference
+# definition has a target after its colon)
+_CITE_BLOCK_RE = re.compile(r"\[(?P<body>(?:(?!\n[ \t]*\n)[^\[\]])*?@(?:(?!\n[ \t]*\n)[^\[\]])*)\]"
+                            r"(?![(\[]|:[ \t]*(?:\n[ \t]*)?[^\s])")
 _CITE_PART_RE = re.compile(r"^(?P<prefix>[^@]*?)(?:(?<=[\s\[;-])|^)-?@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<>~/-]*)(?P<rest>.*)$", re.S)
 _LINK_TARGET_RE = re.compile(r"(?<=\])\((?:[^()\n]|\([^()\n]*\))*\)")
 _REF_DEF_RE = re.compile(r"^[ \t]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*", re.M)
@@ -127,6 +130,8 @@ def mask_markdown(text: str):
         attrs = {a.group(1).lower(): next(g for g in a.groups()[1:] if g is not None)
                  for a in _ATTR_RE.finditer(x.group("attrs"))}
         classes = attrs.get("class", "").split()
+        if "translation" in classes:
+            classes.append("editorial")                # the primer's own translation: its numbers are its own
         if "editorial" in classes or "derived" in classes or "external" in classes:
             kind = next(k for k in ("derived", "external", "editorial") if k in classes)
             spans.append(MarkedSpan(kind, x.start("inner"), x.group("inner"), attrs.get("data-formula", "")))

@@ -161,6 +161,7 @@ class SourceIndex:
         # figures
         figs = extract_figures(normalised, source=True, original=text)
         bounds = self._sentence_boundaries(normalised, raw_lines)
+        self.bounds = bounds                         # sentence k runs from bounds[k-1] (0) to bounds[k] (the end)
         self.occ: list[Occurrence] = []
         self.by_key: dict = {}
         self.by_number: dict = {}
@@ -179,6 +180,8 @@ class SourceIndex:
         for v in self.by_unit.values():
             v.sort(key=lambda p: p[0])
         self._scope_cache: dict = {}
+        self._sentences_cache: dict = {}
+        self._occ_by_sent: dict | None = None
         self.whole = self._scope("whole source", [(1, nlines)])
 
     # -- building ---------------------------------------------------------
@@ -315,6 +318,51 @@ class SourceIndex:
                 return None, f'locator "{loc}" names no section of {self.file} (sections: {self._section_list()})'
             ranges.append((sec.start, sec.end))
         return self._scope(loc, ranges), ""
+
+    # -- sentences (the claims check) ---------------------------------------
+    def sentence_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.bounds, offset)
+
+    def sentence_span(self, k: int) -> tuple[int, int]:
+        """(start, end) offsets of sentence k, leading and trailing whitespace left out."""
+        a = self.bounds[k - 1] if k else 0
+        b = self.bounds[k] if k < len(self.bounds) else len(self.text)
+        while a < b and self.text[a].isspace():
+            a += 1
+        while b > a and self.text[b - 1].isspace():
+            b -= 1
+        return a, b
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def range_offsets(self, a: int, b: int) -> tuple[int, int]:
+        """The offsets of lines a..b (1-based, inclusive)."""
+        end = self.line_starts[b] if b < len(self.line_starts) else len(self.text)
+        return self.line_starts[a - 1], end
+
+    def scope_sentences(self, scope: Scope) -> list[int]:
+        """The sentences in a scope (each once, in order), without the empty ones."""
+        cached = self._sentences_cache.get(scope.label.lower())
+        if cached is not None:
+            return cached
+        out: list[int] = []
+        for a, b in scope.ranges:
+            start, end = self.range_offsets(a, b)
+            for k in range(self.sentence_of(start), self.sentence_of(max(start, end - 1)) + 1):
+                s, e = self.sentence_span(k)
+                if e > s and k not in out and start <= s < end:
+                    out.append(k)
+        self._sentences_cache[scope.label.lower()] = out
+        return out
+
+    def occurrences_in(self, k: int) -> list[int]:
+        """The figures (occurrence indexes) of sentence k."""
+        if self._occ_by_sent is None:
+            self._occ_by_sent = {}
+            for idx, o in enumerate(self.occ):
+                self._occ_by_sent.setdefault(o.sent, []).append(idx)
+        return self._occ_by_sent.get(k, [])
 
     # -- lookups ----------------------------------------------------------
     def describe(self, idx: int) -> str:

@@ -41,11 +41,14 @@ def test_json_and_csv_ledger(tree, tmp_path):
 def test_cli_exit_codes(tree, capsys):
     (tree / "docs" / "page.md").write_text(GOOD, encoding="utf-8")
     assert cf.main(["--root", str(tree)]) == 0
-    assert capsys.readouterr().out == "2 figures checked on 1 page: 0 problems (0 derived, 0 editorial and 0 external not checked)\n"
+    assert capsys.readouterr().out == ("2 figures checked on 1 page: 0 problems (0 derived, 0 editorial and 0 external not checked)\n"
+                                       "1 claim: 0 found by quotation, 1 by figure, 0 by wording; 0 weak (to review); "
+                                       "0 quotations verified (0 of one or two words), 0 translations and 0 mentions "
+                                       "exempt, 0 in units that also cite a work without a text\n")
     (tree / "docs" / "page.md").write_text(BAD, encoding="utf-8")
     assert cf.main(["--root", str(tree)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith('docs/page.md:1:19: figure "46.7%"') and out[-1].endswith(": 1 problem (0 derived, 0 editorial and 0 external not checked)")
+    assert out[0].startswith('docs/page.md:1:19: figure "46.7%"') and out[-2].endswith(": 1 problem (0 derived, 0 editorial and 0 external not checked)")
     assert cf.main(["--root", str(tree), "docs/nope.md"]) == 2
     assert "docs/nope.md: no such file or folder" in capsys.readouterr().err
 

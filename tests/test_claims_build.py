@@ -1,0 +1,82 @@
+"""The strict build fails on a wrong figure, a changed quotation or a quotation cited to the wrong section,
+however it is run: `-q` hides warnings from MkDocs' own counter (mkdocs#4126) and `-v` turns off its anchor
+validation (mkdocs#3991), so the check raises itself (hooks/ledger.py). And the built site: every citation
+of a source with a text shows its passage; Li's text has its page, the other sources none."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from test_claims import DEFECTS
+
+CHAPTERS = ("primer/", "sources/", "index.html")
+
+
+def _build(project, site, *flags):
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0")
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *flags, "-d", str(site)],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def defective(tmp_path_factory):
+    """A copy of the project with the three planted defects; the page:line of each."""
+    from primer.project_parts import copy_project
+    project = copy_project(tmp_path_factory.mktemp("defects") / "project")
+    places = []
+    for page, written, planted, _ in DEFECTS:
+        path = project / "docs" / page
+        text = path.read_text(encoding="utf-8")
+        assert text.count(written) == 1
+        places.append(f"docs/{page}:{text[:text.index(written)].count(chr(10)) + 1}:")
+        path.write_text(text.replace(written, planted), encoding="utf-8")
+    return project, places
+
+
+@pytest.mark.parametrize("flag", ["-q", "-v"])
+def test_planted_defects_fail_the_strict_build(defective, tmp_path, flag):
+    project, places = defective
+    result = _build(project, tmp_path / "site", flag)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"mkdocs build --strict {flag} passed with planted defects:\n{output[-3000:]}"
+    for place in places:
+        assert place in output, f"{place} not named by mkdocs build --strict {flag}:\n{output[-3000:]}"
+
+
+def test_every_citation_of_a_source_with_a_text_shows_its_passage(built_site):
+    texts = ("Li 2025", "Zhao", "Guangdong brief", "Internal Circulation")
+    missing = []
+    for path in built_site.rglob("index.html"):
+        rel = path.relative_to(built_site).as_posix()
+        if not rel.startswith(CHAPTERS) or "/text/" in rel:
+            continue
+        for note in re.findall(r'<li id="fn:cite-\d+">(.*?)</li>', path.read_text(encoding="utf-8"), re.S):
+            for item in re.findall(r'<span class="cite-item">(.*?)(?=<span class="cite-item">|$)', note, re.S):
+                label = re.search(r'cite-label">(.*?)</span>', item).group(1)
+                if label.startswith(texts) and "cite-passage" not in item:
+                    missing.append((rel, label))
+    assert not missing, missing[:10]
+
+
+def test_li_has_a_source_text_page_and_the_others_none(built_site):
+    page = built_site / "sources" / "li-2025-two-way-internationalization" / "text" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "CC BY 4.0" in html and 'id="line-57"' in html and 'id="table-1"' in html and 'id="sec-4.2"' in html
+    for name in ("zhao-innovative-inclusive-development", "guangdong-technological-brief", "internal-circulation-explainer"):
+        assert not (built_site / "sources" / name / "text").exists()
+    text = (built_site / "sources" / "guangdong-technological-brief" / "index.html").read_text(encoding="utf-8")
+    assert "cite-passage" in text
+
+
+def test_ledgers_are_published(built_site):
+    import json
+    data = json.loads((built_site / "claims.json").read_text(encoding="utf-8"))
+    assert data["summary"]["claims"] == len(data["rows"]) > 1000
+    assert (built_site / "claims.csv").read_text(encoding="utf-8").startswith("page,line,col,sentence,key")
+    figures_csv = (built_site / "figures.csv").read_text(encoding="utf-8")
+    assert figures_csv.splitlines()[0].endswith(",match")
+    ledger = (built_site / "reference" / "claims-ledger" / "sources-li-2025-two-way-internationalization" / "index.html")
+    assert 'class="ledger-cards"' in ledger.read_text(encoding="utf-8")
