@@ -9,6 +9,8 @@ hover, tap and keyboard focus.
 """
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -31,6 +33,7 @@ def on_files(files, config):
     _state["cache"] = figures.ResultCache(root / ".cache/figures", root)   # hooks/ledger.py's CACHE
     _state["docs"] = Path(config.docs_dir).resolve().relative_to(root).as_posix() if Path(config.docs_dir).resolve().is_relative_to(root) else "docs"
     _state["entries"] = {str(e["file"]): e for e in passages.read_manifest(root)}
+    _state["slots"], _state["anchors"] = {}, {}
     registry = bibtex_adapter.registry(config)
     _labels.clear()
     _works.clear()
@@ -67,22 +70,37 @@ def _claims(markdown: str, page) -> dict:
     return out
 
 
-def _passage(claim, page) -> str:
-    """A claim's passage as the note shows it: quoted, marked, with a link to it where there is one."""
+def _passage(claim, page, files) -> str:
+    """A claim's passage as the note shows it: quoted, marked, with a link to it where there is one. The note
+    holds a slot (an empty span: Python-Markdown has nothing to parse in it) that on_page_content fills with
+    this HTML; a link into a source-text page is the URL MkDocs writes, its anchor handed to MkDocs' own
+    anchor validation, as a Markdown link's would be."""
     if claim is None:
         return ""
     entry = _state["entries"].get(claim.source_file, {})
-    quoted = passages.markdown_safe(passages.passage_html(claim.passage, claim.highlight))
-    href = passages.passage_link(entry, claim, page.file.src_uri) if entry else ""
+    quoted = passages.passage_html(claim.passage, claim.highlight)
+    href = passages.passage_link(entry, claim) if entry else ""
     where = f"line {claim.source_lines}" if "-" not in claim.source_lines else f"lines {claim.source_lines}"
+    if href and entry.get("republish") == "whole":
+        path, anchor = href.split("#", 1)
+        target = files.get_file_from_path(path)
+        if target is None:
+            href = ""
+        else:
+            href = f"{target.url_relative_to(page.file)}#{anchor}"
+            _state["anchors"].setdefault(page.file.src_uri, []).append((target, anchor, href))
     if href:
         label = "in the source text" if entry.get("republish") == "whole" else "at the original"
-        where = f"[{where}, {label}]({href})"
-    return f'<q class="cite-passage">{quoted}</q> <span class="cite-where">({where})</span>'
+        where = f'<a href="{html.escape(href)}">{where}, {label}</a>'
+    slots = _state["slots"].setdefault(page.file.src_uri, [])
+    slots.append(f'<q class="cite-passage">{quoted}</q> <span class="cite-where">({where})</span>')
+    return f'<span class="cite-passage-slot" data-slot="{len(slots) - 1}"></span>'
 
 
 @event_priority(10)  # after the hooks that add citation blocks to a page (charts, ledger), before mkdocs-bibtex
 def on_page_markdown(markdown, page, config, files):
+    _state["slots"].pop(page.file.src_uri, None)
+    _state["anchors"].pop(page.file.src_uri, None)
     claims = _claims(markdown, page)
     blocks = []
     for raw, offset, citations in _blocks(markdown):
@@ -106,5 +124,19 @@ def on_page_markdown(markdown, page, config, files):
             if cited not in _labels:
                 _labels[cited] = citation_marks.label(cited, _works[cited.key], _sections)
             references.setdefault(cited.key, bibtex_adapter.reference_text(registry, cited.key))
-        notes.append(f"[^{name}]: {citation_marks.note_text(citations, _labels, references, [_passage(c, page) for c in found])}")
+        notes.append(f"[^{name}]: {citation_marks.note_text(citations, _labels, references, [_passage(c, page, files) for c in found])}")
     return marked.text + "\n\n" + "\n".join(notes) + "\n"
+
+
+_SLOT = re.compile(r'<span class="cite-passage-slot" data-slot="(\d+)"></span>')
+
+
+@event_priority(-110)  # after the reading time (-100) has counted the page: the passages are notes, not the text
+def on_page_content(html_text, page, config, files):
+    slots = _state.get("slots", {}).pop(page.file.src_uri, None)
+    if not slots:
+        return html_text
+    if page.links_to_anchors is not None:  # MkDocs checks these anchors as those of the page's Markdown links
+        for target, anchor, link in _state["anchors"].pop(page.file.src_uri, []):
+            page.links_to_anchors.setdefault(target, {}).setdefault(anchor, link)
+    return _SLOT.sub(lambda m: slots[int(m.group(1))], html_text)

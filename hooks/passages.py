@@ -61,9 +61,11 @@ def on_files(files, config):
     return files
 
 
-@event_priority(50)
-def on_page_content(html_text, page, config, files):
+def on_post_page(output, page, config):
+    """The claims' cards in place of their marker in the finished page: after the search plugin and the
+    reading time have read the page (the ledger pages are kept out of search; ~1,200 cards would cost
+    each of them a parse, about a second a build)."""
     table = _tables.get(page.file.src_uri)
     if table is None:
-        return html_text
-    return html_text.replace(claims_pages.MARKER, table)
+        return output
+    return output.replace(claims_pages.MARKER, table)
