@@ -61,7 +61,8 @@ def manifest_problems(entries: list[dict]) -> list[str]:
 
 
 def read_manifest(root) -> list[dict]:
-    return yaml.safe_load((Path(root) / MANIFEST).read_text(encoding="utf-8")).get("sources") or []
+    from primer.figures import load_yaml  # libyaml's parser: the same data, several times faster
+    return load_yaml((Path(root) / MANIFEST).read_text(encoding="utf-8")).get("sources") or []
 
 
 def text_page(entry: dict) -> str:
