@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote
 
-from conftest import built_pages
+from conftest import ROOT, built_pages
 from test_cite import SITE, read_page
 
 
@@ -106,3 +106,16 @@ def test_a_published_page_gives_zotero_its_url_and_access_date_without_javascrip
                     "seriesTitle": SITE.title, "date": "2025-03-04", "language": "en", "abstractNote": "Risks.",
                     "creators": [{"lastName": SITE.author, "isInstitution": True}],
                     "url": "https://example.github.io/primer/primer/external-risks/", "accessDate": "CURRENT_TIMESTAMP"}
+
+
+def test_no_page_title_gives_zotero_a_one_word_short_title():
+    """Zotero makes a short title of what a title has before its first colon ("Li: China's …" gave "Li"): a
+    page's title has no colon, or a short title of more than one word before it."""
+    import re
+    short = {}
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        match = re.search(r'(?m)^title:\s*"?(.*?)"?\s*$', page.read_text(encoding="utf-8"))
+        if match and ":" in match.group(1):
+            short[page.relative_to(ROOT).as_posix()] = match.group(1).split(":")[0]
+    assert short, "no page title has a colon: the test would pass vacuously"
+    assert {page: s for page, s in short.items() if len(s.split()) < 2} == {}
