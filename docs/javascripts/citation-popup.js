@@ -114,6 +114,16 @@
     var mark = markOf(event);
     if (mark && !(popup && popup.contains(event.relatedTarget))) scheduleHide();
   });
+  // "Cite this source" in a note: the bibliography page's box for that source opens with this locator
+  // filled in (docs/javascripts/cite.js reads it), so the reader copies the source's own reference.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.cite-source-link") : null;
+    if (!link) return;
+    try {
+      sessionStorage.setItem("primer-cite-source", JSON.stringify({
+        key: link.getAttribute("data-cite-key"), locator: link.getAttribute("data-cite-locator") || ""}));
+    } catch (e) { /* storage refused: the link still leads to the source's entry */ }
+  }, true);
   document.addEventListener("click", function (event) {
     var mark = markOf(event);
     if (mark) {

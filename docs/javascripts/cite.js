@@ -167,8 +167,30 @@
     });
   }
 
+  // Arriving from a citation's "Cite this source" (javascripts/citation-popup.js): open that source's box
+  // with the locator the reader was reading ("sec. 4.2" as section 4.2).
+  var LOCATOR_KINDS = {"sec.": "section", "para.": "paragraph", "table": "table", "p.": "page"};
+
+  function applyStoredSource() {
+    var stored;
+    try { stored = JSON.parse(sessionStorage.getItem("primer-cite-source") || "null"); } catch (e) { return; }
+    if (!stored || !stored.key) return;
+    var box = document.querySelector('.source-cite[data-source-key="' + stored.key.replace(/"/g, "") + '"]');
+    if (!box) return;
+    try { sessionStorage.removeItem("primer-cite-source"); } catch (e) { /* nothing to remove */ }
+    var match = /^(sec\.|para\.|table|p\.)\s*(.+)$/.exec(stored.locator || "");
+    if (match) {
+      box.querySelector(".source-cite__label").value = LOCATOR_KINDS[match[1]];
+      box.querySelector(".source-cite__value").value = match[2];
+    }
+    var details = box.querySelector("details");
+    if (details) details.open = true;
+    updateSource(box);
+  }
+
   function init() {
     initSources();
+    applyStoredSource();
     var block = document.querySelector(".cite-block");
     var article = document.querySelector("article");
     if (!block || !article) return;

@@ -99,6 +99,36 @@ def test_citation_mark_shows_its_note_on_tap_at_phone_width(open_page, site_url,
     traffic.assert_clean()
 
 
+def test_cite_this_source_from_a_popup_carries_the_locator(open_page, site_url, built_site, site_pages):
+    """A note's "Cite this source" leads to the bibliography's box for that source, opened, with the locator the
+    reader was reading filled in, and the formats carrying it (no typing)."""
+    path = "sources/li-2025-two-way-internationalization/"
+    page_html = (built_site / path / "index.html").read_text(encoding="utf-8")
+    match = re.search(r'<a class="cite-source-link" href="[^"]*" data-cite-key="li2025twoway" '
+                      r'data-cite-locator="sec\. ([\d.]+)">', page_html)
+    assert match, f"{path}: no note links to Li's own citation with a section locator"
+    number = match.group(1)
+    page, traffic = open_page(viewport=MOBILE)
+    goto(page, site_url + path)
+    mark = page.locator('article sup a.footnote-ref[href^="#fn:cite-"]').first
+    mark.scroll_into_view_if_needed()
+    mark.tap()
+    link = page.locator('#cite-popup a.cite-source-link[data-cite-key="li2025twoway"]').first
+    link.wait_for(state="visible", timeout=5_000)
+    locator = link.get_attribute("data-cite-locator")
+    link.tap()
+    page.wait_for_url("**/reference/bibliography/**")
+    box = page.locator('.source-cite[data-source-key="li2025twoway"]')
+    assert box.locator("details").evaluate("d => d.open"), "the source's box did not open"
+    value = locator.split(" ", 1)[1]
+    assert box.locator(".source-cite__label").input_value() == "section"
+    assert box.locator(".source-cite__value").input_value() == value
+    apa = box.locator('code[data-source-format="APA"]').inner_text()
+    assert value in apa and "Li" in apa, apa
+    assert number  # the page has at least one such note
+    traffic.assert_clean()
+
+
 def test_glossary_term_shows_its_definition(open_page, site_url, built_site, site_pages):
     path, match = _first_page_with(built_site, site_pages,
                                    r'<article.*?<abbr title="([^"]+)"[^>]*>(.*?)</abbr>')
