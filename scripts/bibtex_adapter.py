@@ -24,7 +24,6 @@ The hooks use only the functions below:
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from importlib import metadata
@@ -163,12 +162,9 @@ def cache_pandoc(registry, folder: Path) -> None:
 
     def process(blocks):
         blocks = list({str(block): block for block in blocks}.values())  # in first-cited order
-        digest = hashlib.sha256()
-        for part in ("primer-pandoc 1", *_pandoc_environment(), Path(registry.csl_file).read_bytes(),
-                     registry.bib_data_bibtex, *(str(block) for block in blocks)):
-            data = part if isinstance(part, bytes) else part.encode("utf-8")
-            digest.update(len(data).to_bytes(8, "big") + data)
-        path = folder / f"{digest.hexdigest()}.json"
+        digest = cache_files.key("primer-pandoc 1", *_pandoc_environment(), Path(registry.csl_file).read_bytes(),
+                                 registry.bib_data_bibtex, *(str(block) for block in blocks))
+        path = folder / f"{digest}.json"
         text = cache_files.read(path)
         if text is not None:
             try:

@@ -1,15 +1,27 @@
 """Cache files: one job: keep a cache's files on disk, written whole or not at all, and only the most recently used.
 
-Used by the project's caches in .cache/ (hooks/citations.py, scripts/chart_drawing.py, scripts/figures/cache.py).
+Used by the project's caches in .cache/ (primer.bibtex_adapter, primer.csl_render, primer.chart_drawing,
+primer.figures.cache), which also take their keys from `key`.
 A file is used when it is written or read with `read`; `prune` keeps the newest by that time (st_mtime).
 A cache that cannot be written is no error: the next run does the work again.
 """
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+
+def key(*parts) -> str:
+    """A cache key: the sha256 of PARTS (bytes, or anything else as its str), each prefixed by its length, so
+    that no two different lists of parts give the same key."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
 
 
 def read(path: Path) -> str | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import functools
 import glob
-import hashlib
 import html
 import io
 import os
@@ -173,11 +172,7 @@ def cache_key(resolved: Resolved) -> str | None:
     environment = _environment()
     if environment is None:
         return None
-    digest = hashlib.sha256()
-    for part in ("primer-chart-svg 1", repr(resolved), *environment):
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
+    return cache_files.key("primer-chart-svg 1", repr(resolved), *environment)
 
 
 def svg(resolved: Resolved, cache_dir=None) -> str:

@@ -15,7 +15,6 @@ repository citation-style-language/styles): apa.csl (APA 7th edition) and chicag
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import subprocess
@@ -60,12 +59,9 @@ def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str) -> dict
     """One pandoc run of the writer over MARKDOWN with BIBLIOGRAPHY (CSL-JSON or BibTeX text, as
     SUFFIX says), cached in .cache/csl/ by every input."""
     path, version = _pandoc()
-    digest = hashlib.sha256()
-    for part in ("primer-csl 3", tag, version, WRITER.read_bytes(), *(style_text(name) for name in sorted(STYLES)),
-                 suffix, bibliography, markdown):
-        data = part if isinstance(part, bytes) else part.encode("utf-8")
-        digest.update(len(data).to_bytes(8, "big") + data)
-    cached = CACHE / f"{digest.hexdigest()}.json"
+    digest = cache_files.key("primer-csl 3", tag, version, WRITER.read_bytes(),
+                             *(style_text(name) for name in sorted(STYLES)), suffix, bibliography, markdown)
+    cached = CACHE / f"{digest}.json"
     text = cache_files.read(cached)
     if text is not None:
         try:

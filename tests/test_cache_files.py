@@ -161,3 +161,10 @@ def test_the_figure_check_cache_leaves_no_temporary_file_when_a_value_cannot_be_
     with pytest.raises(TypeError):
         cache._put("b", [object()])
     assert _names(tmp_path / "figures") == {"a.json"} and cache._get("a") == [1] and cache._get("b") is None
+
+
+def test_key_tells_apart_parts_that_join_to_the_same_text():
+    from primer import cache_files
+    assert cache_files.key("ab", "c") != cache_files.key("a", "bc")
+    assert cache_files.key("a", b"b") == cache_files.key(b"a", "b") == cache_files.key("a", "b")
+    assert cache_files.key(1) == cache_files.key("1") and len(cache_files.key()) == 64

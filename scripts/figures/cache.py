@@ -1,7 +1,6 @@
 """Results kept between runs (the MkDocs hooks pass a ResultCache): keyed by every input and the code."""
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -27,12 +26,7 @@ def _file_state(path: Path) -> bytes:
         return b"\2"
 
 
-def _digest(*parts) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
-        h.update(len(data).to_bytes(8, "big") + data)
-    return h.hexdigest()
+_digest = cache_files.key
 
 
 # the code that runs: every module of primer.figures (read when imported: `mkdocs serve` keeps the modules)
