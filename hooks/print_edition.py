@@ -27,7 +27,7 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from primer import changelog
+from primer import build_state, changelog
 from primer import citation_formats as cite
 from primer import print_assembly as edition
 
@@ -119,7 +119,7 @@ def _tree(items) -> list:
         if isinstance(item, Section):
             nodes.append(edition.Part(item.title, _tree(item.children)))
         elif isinstance(item, Page):
-            nodes.append(edition.Chapter(item.url, item.title or item.file.src_uri, item.content or ""))
+            nodes.append(edition.Chapter(item.url, item.title or item.file.src_uri, build_state.with_notes(item)))
     return nodes
 
 

@@ -3,6 +3,10 @@ they meet here, in the package, never by looking each other up in the config.
 
 ``set_figure_check(config, result)``   hooks/ledger.py: this build's figure check (None: it could not run)
 ``figure_check(config)``              hooks/charts.py: that result, for the same build only
+``set_notes(page, notes)``            hooks/marks.py: a page's citation notes (HTML), in its content as slots
+``with_notes(page)``                  hooks/print_edition.py: a page's content with its notes filled in,
+                                      before hooks/marks.py fills them itself (after the search plugin has
+                                      indexed the page: ~1,200 notes it would parse only to skip)
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ class NotRun(LookupError):
 
 
 _figure_check: tuple = (None, None)  # (the build's config, its check's Result or None)
+_notes: dict = {}                    # {page's src_uri: [note HTML, …]}, this build's pages
 
 
 def set_figure_check(config, result) -> None:
@@ -27,3 +32,18 @@ def figure_check(config):
         raise NotRun("mkdocs.yml: the figure check has not run in this build: hooks/ledger.py must be listed "
                      "under `hooks:` (its on_files runs at priority -40, before the hooks that use its result)")
     return result
+
+
+def set_notes(page, notes: list[str]) -> None:
+    _notes[page.file.src_uri] = notes
+
+
+def notes(page) -> list[str]:
+    """PAGE's notes, handed over once: hooks/marks.py fills them into the page's content."""
+    return _notes.pop(page.file.src_uri, [])
+
+
+def with_notes(page) -> str:
+    """PAGE's content with its notes in their slots, whether or not hooks/marks.py has filled them yet."""
+    from primer.citation_marks import fill_notes  # (scripts/citation_marks.py: the slots' one form)
+    return fill_notes(page.content or "", _notes.get(page.file.src_uri, []))

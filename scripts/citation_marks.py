@@ -21,6 +21,7 @@ formatted references.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -143,16 +144,28 @@ def mark(text: str, blocks) -> Marked:
     return Marked("".join(out), notes, passages)
 
 
-def note_text(citations: list[Cited], labels: dict[Cited, str], references: dict[str, str],
+NOTE_SLOT = '<span class="cite-note-slot" data-slot="{}"></span>'  # a note's place in the page until it is filled
+_NOTE_SLOT = re.compile(r'<span class="cite-note-slot" data-slot="(\d+)"></span>')
+
+
+def fill_notes(html_text: str, notes: list[str]) -> str:
+    """HTML_TEXT with each note slot replaced by its note (NOTES, by slot number)."""
+    if not notes:
+        return html_text
+    return _NOTE_SLOT.sub(lambda m: notes[int(m.group(1))], html_text)
+
+
+def note_html(citations: list[Cited], labels: dict[Cited, str], references: dict[str, str],
               passages: list[str] | None = None) -> str:
-    """One note's Markdown: each citation's label in bold, the passage it rests on (Markdown, from PASSAGES,
-    "" for none), then its work's full reference (once per work)."""
+    """One note's HTML: each citation's label, the passage it rests on (HTML, from PASSAGES, "" for none),
+    then its work's full reference (HTML, once per work). The note is HTML, not Markdown: the page's Markdown
+    holds only a slot for it, so Python-Markdown does not parse ~1,200 notes' references on every build."""
     parts, shown = [], set()
     for i, cited in enumerate(citations):
         reference = "" if cited.key in shown else references.get(cited.key, "")
         shown.add(cited.key)
         passage = passages[i] if passages and i < len(passages) else ""
-        parts.append(f'<span class="cite-item"><span class="cite-label">{labels[cited]}</span>'
+        parts.append(f'<span class="cite-item"><span class="cite-label">{html.escape(labels[cited], quote=False)}</span>'
                      + (f" {passage}" if passage else "")
                      + (f' <span class="cite-reference">{reference}</span>' if reference else "") + "</span>")
     return " ".join(parts)
