@@ -7,7 +7,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the project: scripts/bench/ is two folders down
 PDF_ENV, PDF_NAME = "PRIMER_PDF", "dual-circulation-primer.pdf"  # hooks/print_edition.py, scripts/print_assembly.py
-BUDGETS = {"build_ratio": 2.0, "page_kb": 400, "search_index_kb": 500}
+# issue #16: the strict build within 1.5× Material alone on the same pages (warm), 2.5× from a fresh clone
+# (cold), and a live reload after one edit under 1.5 s
+BUDGETS = {"build_ratio": 1.5, "build_ratio_cold": 2.5, "reload_s": 1.5, "page_kb": 400, "search_index_kb": 500}
 CHAPTERS = ("/primer/", "/sources/")  # the issue's budget is for chapter pages; every page is shown
 
 

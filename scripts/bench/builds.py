@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,20 +37,56 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(mkdocs_yml.PageDir, lambda dumper, _: dumper.represent_scalar("!relative", ""))
 
 
-def baseline_config(tmp: Path) -> Path:
-    """The real mkdocs.yml with Material alone: only the search plugin, no hooks, no bibtex."""
+def baseline_config(tmp: Path, docs_dir: Path | None = None) -> Path:
+    """The real mkdocs.yml with Material alone: only the search plugin, no hooks, no bibtex; its pages
+    from DOCS_DIR (default: the project's docs/)."""
     config = load_config(ROOT / "mkdocs.yml")
     search = [p for p in config.get("plugins", []) if p == "search" or (isinstance(p, dict) and "search" in p)]
     config["plugins"] = search or ["search"]
     config.pop("hooks", None)
     config["strict"] = False
-    config["docs_dir"] = str(ROOT / config.get("docs_dir", "docs"))
+    config["docs_dir"] = str(docs_dir or ROOT / config.get("docs_dir", "docs"))
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):  # Material's own overrides stay: they are the theme
         theme["custom_dir"] = str(ROOT / theme["custom_dir"])
+    tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "mkdocs.yml"
     path.write_text(yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+_WRITE_GENERATED = """
+import sys
+from pathlib import Path
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
+out = Path(sys.argv[1])
+config = load_config("mkdocs.yml")
+config.plugins.on_startup(command="build", dirty=False)
+try:
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    for file in config.plugins.on_files(get_files(config), config=config):
+        if file.generated_by:
+            (out / file.src_uri).parent.mkdir(parents=True, exist_ok=True)
+            (out / file.src_uri).write_bytes(file.content_bytes)
+finally:
+    config.plugins.on_shutdown()
+"""
+
+
+def same_pages_docs(dest: Path) -> Path:
+    """docs/ copied to DEST with every file the hooks generate written beside the pages (the bibliography,
+    the glossary, the ledgers and claims pages, the source text, the print edition, the downloads), as the
+    hooks make them in on_files, before their own later work: the pages Material alone builds when it is
+    timed "on the same pages" as the strict build."""
+    shutil.copytree(ROOT / "docs", dest)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", PDF_ENV: "0"}
+    result = subprocess.run([sys.executable, "-c", _WRITE_GENERATED, str(dest)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        raise SystemExit(f"bench: writing the generated pages failed:\n{result.stdout}{result.stderr}")
+    return dest
 
 
 def timed_build(args: list[str], site: Path, pdf: bool = False,
@@ -85,17 +122,20 @@ def cold_build(site: Path) -> tuple[float, float | None, float | None]:
 
 
 def bench_build(runs: int, tmp: Path) -> tuple[dict, Path]:
-    """The ratio (strict build without the PDF / Material alone), warm (the cache of an earlier
-    build, as every rebuild has) and cold (no cache, as a fresh clone), then one full build with
-    the PDF, whose site is returned: it is the one published, and the one the pages are measured on."""
-    base_yml = baseline_config(tmp)
-    real_site, base_site, full_site = tmp / "site", tmp / "site-material-only", tmp / "site-with-pdf"
-    real, base, cold = [], [], []
+    """The ratio (strict build without the PDF / Material alone on the same pages), warm (the cache of
+    an earlier build, as every rebuild has) and cold (no cache, as a fresh clone); Material alone on
+    docs/ only (the hand-written pages) beside it, for the record; then one full build with the PDF,
+    whose site is returned: it is the one published, and the one the pages are measured on."""
+    base_yml = baseline_config(tmp / "material-same-pages", same_pages_docs(tmp / "docs-same-pages"))
+    docs_yml = baseline_config(tmp / "material-docs-only")
+    real_site, base_site, docs_site, full_site = tmp / "site", tmp / "site-material", tmp / "site-docs", tmp / "site-with-pdf"
+    real, base, docs, cold = [], [], [], []
     timed_build(["--strict"], real_site)  # fills the cache: the timed warm builds find it full
     timed_build(["-f", str(base_yml)], base_site)  # and the same first, untimed, build for Material alone
-    for _ in range(runs):  # interleaved, so that a slow spell of the machine hits all three
+    for _ in range(runs):  # interleaved, so that a slow spell of the machine hits all four
         real.append(timed_build(["--strict"], real_site))
         base.append(timed_build(["-f", str(base_yml)], base_site))
+        docs.append(timed_build(["-f", str(docs_yml)], docs_site))
         cold.append(cold_build(real_site))
 
     def summary(samples):
@@ -106,8 +146,10 @@ def bench_build(runs: int, tmp: Path) -> tuple[dict, Path]:
                 "mkdocs_built_in_median_s": statistics.median(inner) if inner else None}
 
     out = {"runs": runs, "strict": {**summary(real), "pages": _pages(real_site)},
-           "material_only": {**summary(base), "pages": _pages(base_site)}}
+           "material_only": {**summary(base), "pages": _pages(base_site)},
+           "material_docs_only": {**summary(docs), "pages": _pages(docs_site)}}
     out["ratio"] = out["strict"]["median_s"] / out["material_only"]["median_s"]
+    out["ratio_docs_only"] = out["strict"]["median_s"] / out["material_docs_only"]["median_s"]
     paired = [s[0] / b[0] for s, b in zip(real, base)]  # each strict build over the Material build beside it
     out["ratio_paired"] = {"median": statistics.median(paired), "min": min(paired), "max": max(paired)}
     out["cold"] = {**summary(cold), "pages": _pages(real_site)}

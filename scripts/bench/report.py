@@ -73,12 +73,18 @@ def report(results: dict, previous: dict | None) -> str:
               f"| Strict build, all plugins and hooks | {b['strict']['pages']} | {b['strict']['median_s']:.2f} s"
               f"{_delta(b['strict']['median_s'], pb.get('strict', {}).get('median_s'), ' s')} | "
               f"{b['strict']['mkdocs_built_in_median_s'] or 0:.2f} s |",
-              f"| Same Markdown, Material and search only | {b['material_only']['pages']} | "
+              f"| Material and search only, on the same pages | {b['material_only']['pages']} | "
               f"{b['material_only']['median_s']:.2f} s"
               f"{_delta(b['material_only']['median_s'], pb.get('material_only', {}).get('median_s'), ' s')} | "
               f"{b['material_only']['mkdocs_built_in_median_s'] or 0:.2f} s |",
               f"| **Overhead ratio** | | **{b['ratio']:.2f}×**{_delta(b['ratio'], pb.get('ratio'), '×')} | "
               f"{b['ratio_mkdocs_built_in'] or 0:.2f}× |"]
+    if b.get("material_docs_only"):
+        d = b["material_docs_only"]
+        lines.append(f"| Material and search only, on docs/ alone (no generated page) | {d['pages']} | "
+                     f"{d['median_s']:.2f} s | {d['mkdocs_built_in_median_s'] or 0:.2f} s |")
+        lines.append(f"| Overhead ratio over docs/ alone | | {b['ratio_docs_only']:.2f}×"
+                     f"{_delta(b['ratio_docs_only'], pb.get('ratio_docs_only'), '×')} | |")
     if b.get("ratio_paired"):
         rp = b["ratio_paired"]
         lines.append(f"| Each strict build over the Material build run beside it (how noisy the ratio is) | | "
@@ -92,8 +98,11 @@ def report(results: dict, previous: dict | None) -> str:
     lines += ["",
               "All without the PDF of the print edition (PRIMER_PDF=0). The strict build reuses `.cache/` (pandoc's "
               "citations, the charts, the figure check, the compiled templates; each keyed by all its inputs) as every rebuild and "
-              "`mkdocs serve` do; the cold row builds a fresh copy of the project, without it. The Material-only build has no "
-              "generated pages (bibliography, ledger, glossary…); those are part of the overhead.", ""]
+              "`mkdocs serve` do; the cold row builds a fresh copy of the project, without it. Material alone builds the same "
+              "pages: docs/ with every page the hooks generate (bibliography, glossary, ledgers, claims pages, source text, "
+              "print edition) written out as the hooks make them in `on_files`; what the hooks add to them later (notes, "
+              "passages, tables, the assembled print edition) is the overhead. Its build on docs/ alone is shown beside "
+              "it.", ""]
     w = b.get("with_pdf")
     if w and w["pdf_made"]:
         hook = f"; the hook's own count: {w['hook_reported_s']:.1f} s" if w.get("hook_reported_s") else ""
@@ -121,7 +130,8 @@ def report(results: dict, previous: dict | None) -> str:
                   f"`mkdocs serve` (a full rebuild on each change, as `make serve`): from the write of "
                   f"{r['source']} until the served page has the edit, polled every {r['poll_s'] * 1000:.0f} ms; "
                   f"each edit: {', '.join(f'{t:.2f} s' for t in r['runs_s'])}. The browser's own reload comes on "
-                  f"top. First build before serving (the copy has no `.cache/`): {r['first_build']['wall_s']:.1f} s. No budget.", ""]
+                  f"top. First build before serving (the copy has no `.cache/`): {r['first_build']['wall_s']:.1f} s. "
+                  f"Budget: under {BUDGETS['reload_s']:g} s.", ""]
     else:
         lines += [f"Not measured: {r.get('why')}.", ""]
 
@@ -197,11 +207,13 @@ def report(results: dict, previous: dict | None) -> str:
     lines += ["## Budgets", "", "Page and search-index budgets are judged on transferred bytes (transferred: gzip, "
               "as GitHub Pages serves the site; uncompressed beside it, for information).", "",
               "| Budget | Measured | Verdict |", "|---|---|---|",
-              f"| Build overhead ratio < {BUDGETS['build_ratio']:g}× (strict build without the PDF, warm cache) | "
-              f"{b['ratio']:.2f}× | {v['build_ratio']} |"]
+              f"| Build overhead ratio < {BUDGETS['build_ratio']:g}× (strict build without the PDF, warm cache, over "
+              f"Material alone on the same pages) | {b['ratio']:.2f}× | {v['build_ratio']} |"]
     if b.get("cold"):
-        lines.append(f"| The same, cold (no `.cache/`) | {b['ratio_cold']:.2f}× | "
-                     f"{pass_or_over(b['ratio_cold'] < BUDGETS['build_ratio'])} |")
+        lines.append(f"| The same, cold (no `.cache/`) < {BUDGETS['build_ratio_cold']:g}× | {b['ratio_cold']:.2f}× | "
+                     f"{v['build_ratio_cold']} |")
+    if r.get("available"):
+        lines.append(f"| Live reload after one edit < {BUDGETS['reload_s']:g} s | {r['median_s']:.2f} s | {v['reload']} |")
     if p.get("available"):
         chapters = [r for r in p["pages"] if r["page"].startswith(CHAPTERS)]
         if chapters:
@@ -224,6 +236,7 @@ def report(results: dict, previous: dict | None) -> str:
 def budgets(results: dict) -> dict:
     """PASS or OVER for each budget; the page and search-index budgets on transferred bytes."""
     pages, index = results["pages"], results["search_index"]
+    reload = results.get("reload") or {}
 
     def every(rows):
         return pass_or_over(all(size_verdict(r["transferred"], BUDGETS["page_kb"]) == "PASS" for r in rows))
@@ -231,6 +244,9 @@ def budgets(results: dict) -> dict:
     return {
         "limits": BUDGETS, "judged_on": "transferred (gzip, as GitHub Pages serves the site)",
         "build_ratio": pass_or_over(results["build"]["ratio"] < BUDGETS["build_ratio"]),
+        "build_ratio_cold": pass_or_over(results["build"]["ratio_cold"] < BUDGETS["build_ratio_cold"])
+        if "ratio_cold" in results["build"] else None,
+        "reload": pass_or_over(reload["median_s"] < BUDGETS["reload_s"]) if reload.get("available") else None,
         "chapters": every([r for r in pages["pages"] if r["page"].startswith(CHAPTERS)])
         if pages.get("available") else None,
         "pages": every(pages["pages"]) if pages.get("available") else None,
