@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from primer import figures
+from primer import build_state, figures
 
 log = logging.getLogger("mkdocs.hooks.glossary")
 
@@ -129,7 +129,7 @@ def on_files(files, config):
     docs_dir = Path(config.docs_dir)
     _terms = load(root)
     content = render(_terms, docs_dir)
-    cache = figures.ResultCache(root / ".cache/figures", root)  # as hooks/ledger.py's CACHE
+    cache = build_state.result_cache(config)
     result = cache.check_markdown(content, PAGE, display_path=f"{DATA} (via {PAGE})")
     for problem in result.problems:
         log.warning("%s", problem)

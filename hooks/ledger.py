@@ -10,7 +10,7 @@ reference/figure-ledger.md (an overview) with one page per chapter under
 reference/figure-ledger/: every figure with a link to the section where it is
 used and the source sentence it came from. Nothing here is typed twice: all of
 it comes from the check's result. A page whose text, sources and check are all as
-in an earlier build takes that build's result from .cache/figures/ (CACHE).
+in an earlier build takes that build's result from .cache/figures/ (build_state.FIGURES_CACHE).
 
 The chapter pages' tables (~1,200 rows, ~10,000 cells) are written here as HTML, the same
 <table> Python-Markdown writes for a Markdown table (Material styles it and wraps it for
@@ -39,7 +39,6 @@ from primer import build_state, claims_pages, figures, passages
 
 log = logging.getLogger("mkdocs.hooks.ledger")
 
-CACHE = ".cache/figures"  # the check's page results, in the project; key: figures.ResultCache (all inputs)
 
 PAGE = "reference/figure-ledger.md"
 SUBDIR = "reference/figure-ledger"  # one page per chapter; listed under not_in_nav in mkdocs.yml
@@ -242,7 +241,7 @@ def on_files(files, config):
     root = Path(config.config_file_path).resolve().parent
     docs_dir = Path(config.docs_dir)
     try:
-        result = figures.check([docs_dir], root=root, cache=figures.ResultCache(root / CACHE, root))
+        result = figures.check([docs_dir], root=root, cache=build_state.result_cache(config))
     except figures.BadInput as err:
         log.warning("figure check cannot run: %s", err)
         return files

@@ -15,6 +15,7 @@ from pathlib import Path
 import markdown
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.utils.meta import get_data
 
 from primer import bibtex_adapter, build_state, citation_marks, figures, passages
 from primer.citation_marks import Cited
@@ -33,7 +34,7 @@ def on_files(files, config):
     global _sections
     root = Path(config.config_file_path).resolve().parent
     _sections = citation_marks.section_labels(root)
-    _state["cache"] = figures.ResultCache(root / ".cache/figures", root)   # hooks/ledger.py's CACHE
+    _state["cache"] = build_state.result_cache(config)
     _state["docs"] = Path(config.docs_dir).resolve().relative_to(root).as_posix() if Path(config.docs_dir).resolve().is_relative_to(root) else "docs"
     _state["entries"] = {str(e["file"]): e for e in passages.read_manifest(root)}
     _state["slots"], _state["anchors"] = {}, {}
@@ -54,11 +55,13 @@ def _blocks(text: str):
 def _claims(markdown: str, page) -> dict:
     """{(offset of a citation's "@", key, locator): Claim} of the page as it stands now (the figure check's
     claims, from its cache when this text was checked before)."""
-    text = markdown
-    try:  # the page as written, when hooks only appended to it (the glossary's abbreviations): the ledger's result
+    text, skipped = markdown, 0
+    try:  # the page as written, when hooks only appended to it (the glossary's abbreviations): the result
+        # hooks/ledger.py has for the file, front matter and all (whose lines MARKDOWN no longer has)
         original = page.file.content_string.replace("\r\n", "\n")
-        if original and markdown.startswith(original) and "@" not in markdown[len(original):]:
-            text = original
+        body = get_data(original)[0]
+        if original and original.endswith(body) and markdown.startswith(body) and "@" not in markdown[len(body):]:
+            text, skipped = original, original[:len(original) - len(body)].count("\n")
     except (OSError, UnicodeDecodeError, AttributeError):
         pass
     try:
@@ -70,7 +73,7 @@ def _claims(markdown: str, page) -> dict:
     for claim in result.claims:
         for place in claim.cites.split():
             line, col = map(int, place.split(":"))
-            out[(starts[line - 1] + col - 1, claim.key, claim.locator)] = claim
+            out[(starts[line - skipped - 1] + col - 1, claim.key, claim.locator)] = claim
     return out
 
 

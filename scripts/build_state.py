@@ -3,6 +3,8 @@ they meet here, in the package, never by looking each other up in the config.
 
 ``set_figure_check(config, result)``   hooks/ledger.py: this build's figure check (None: it could not run)
 ``figure_check(config)``              hooks/charts.py: that result, for the same build only
+``result_cache(config)``             the figure check's ResultCache (.cache/figures), one per build: the
+                                      project (sources, passages index) is loaded at most once a build
 ``set_notes(page, notes)``            hooks/marks.py: a page's citation notes (HTML), in its content as slots
 ``with_notes(page)``                  hooks/print_edition.py: a page's content with its notes filled in,
                                       before hooks/marks.py fills them itself (after the search plugin has
@@ -10,12 +12,17 @@ they meet here, in the package, never by looking each other up in the config.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+FIGURES_CACHE = ".cache/figures"  # the check's page results, in the project; key: figures.ResultCache (all inputs)
+
 
 class NotRun(LookupError):
     """The figure check has not run in this build (its hook is missing, or later than the caller)."""
 
 
 _figure_check: tuple = (None, None)  # (the build's config, its check's Result or None)
+_result_cache: tuple = (None, None)  # (the build's config, its ResultCache)
 _notes: dict = {}                    # {page's src_uri: [note HTML, …]}, this build's pages
 
 
@@ -47,3 +54,15 @@ def with_notes(page) -> str:
     """PAGE's content with its notes in their slots, whether or not hooks/marks.py has filled them yet."""
     from primer.citation_marks import fill_notes  # (scripts/citation_marks.py: the slots' one form)
     return fill_notes(page.content or "", _notes.get(page.file.src_uri, []))
+
+
+def result_cache(config):
+    """This build's figures.ResultCache on FIGURES_CACHE (hooks/glossary.py, hooks/ledger.py, hooks/marks.py)."""
+    global _result_cache
+    owner, cache = _result_cache
+    if owner is not config:
+        from primer.figures import ResultCache  # (scripts/figures/cache.py)
+        root = Path(config.config_file_path).resolve().parent
+        cache = ResultCache(root / FIGURES_CACHE, root)
+        _result_cache = (config, cache)
+    return cache
