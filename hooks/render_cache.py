@@ -1,7 +1,7 @@
-"""MkDocs hook: render_cache. One job: under `mkdocs serve`, a page whose Markdown, links and settings are
-unchanged since the last rebuild is not converted by Python-Markdown again (primer.render_cache: what the
-key holds, what a render leaves on the page and is given back). Every hook still runs on every page on
-every rebuild; `mkdocs build` is untouched (each build is a new process: nothing to reuse)."""
+"""MkDocs hook: render_cache. One job: a page whose Markdown, links and settings are unchanged since an
+earlier build is not converted by Python-Markdown again (primer.render_cache: what the key holds, what a
+render leaves on the page and is given back). Every hook still runs on every page of every build; only the
+conversion is reused, from memory under `mkdocs serve` and from .cache/render/ otherwise."""
 from __future__ import annotations
 
 import functools
@@ -12,24 +12,22 @@ from mkdocs.structure.pages import Page
 
 from primer import render_cache
 
-_state: dict = {"serve": False}
+CACHE = ".cache/render"
+_state: dict = {}
 
 
 def on_startup(command, dirty):
-    _state["serve"] = command == "serve"
     render_cache.clear()
 
 
-@event_priority(-100)  # last: every hook has added its files
+@event_priority(-100)  # last: every hook has added its files and set the Markdown extensions
 def on_nav(nav, config, files):
-    if _state["serve"]:
-        _state["files"] = render_cache.files_state(files)
-        _state["config"] = Path(config.config_file_path).read_bytes()
+    _state.update(files=render_cache.files_key(files), settings=render_cache.settings_key(config),
+                  folder=Path(config.config_file_path).resolve().parent / CACHE)
     return nav
 
 
 def on_pre_page(page, config, files):
-    if _state["serve"]:
-        page.render = functools.partial(render_cache.render, page, original=Page.render,
-                                        files_key=_state["files"], config_key=_state["config"])
+    page.render = functools.partial(render_cache.render, page, original=Page.render, files_key=_state["files"],
+                                    settings_key=_state["settings"], folder=_state["folder"])
     return page
