@@ -8,7 +8,10 @@
   (usually already cached: a caption cites the passage the chapter cites for the same figure).
 - Page Markdown (before mkdocs-bibtex replaces citation blocks): a marker becomes the figure,
   its caption with the citation, and the data as a table.
-- Page HTML: the SVG goes inline into the figure, so its colours follow the light/dark palette.
+- Page HTML: the SVG goes inline into the figure, so its colours follow the light/dark palette. A chart
+  not in .cache/charts/ is drawn in a second process while the build goes on (primer.chart_drawing.Drawing):
+  started before the figure check when the cache holds no drawing at all (a fresh clone), so that
+  matplotlib is imported meanwhile, otherwise once a chart is found missing.
 """
 from __future__ import annotations
 
@@ -25,6 +28,15 @@ from primer import chart_drawing as chartlib
 CACHE = ".cache/charts"  # drawn SVGs, in the project; key: scripts/chart_drawing.py cache_key(): rows, chart, code, matplotlib
 _resolved: dict = {}   # chart id -> charts.Resolved, for this build
 _svgs: dict = {}       # chart id -> inline SVG
+_state: dict = {}      # the cache's folder; the process drawing the charts the cache does not hold
+
+
+@event_priority(100)  # first: with no drawing cached (a fresh clone), matplotlib is imported meanwhile
+def on_pre_build(config):
+    _finish()
+    _state["cache"] = Path(config.config_file_path).resolve().parent / CACHE
+    if chartlib.none_cached(_state["cache"]):
+        _state["drawing"] = chartlib.Drawing(_state["cache"])
 
 
 @event_priority(-50)  # after hooks/ledger.py (-40) has this build's figure check
@@ -49,7 +61,12 @@ def on_files(files, config):
         raise PluginError("\n".join(problems))
     for chart in resolved:
         _resolved[chart.id] = chart
-        _svgs[chart.id] = chartlib.svg(chart, cache_dir=root / CACHE)  # matplotlib only for a new drawing
+    # a new drawing is made in a process of its own while the pages are rendered; cached ones are read
+    new = chartlib.missing(resolved, root / CACHE)
+    if new and "drawing" not in _state:
+        _state["drawing"] = chartlib.Drawing(root / CACHE)
+    if "drawing" in _state:
+        _state["drawing"].draw(new)
     # The captions' citations, formatted once like every page's (hooks/citations.py).
     blocks = [block for chart in resolved for block in bibtex.blocks_in(chart.citation)]
     bibtex.format_blocks(bibtex.registry(config), blocks)
@@ -62,8 +79,25 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    for chart_id, svg in _svgs.items():
+    for chart_id in _resolved:
         empty = chartlib.placeholder(chart_id)
         if empty in html:
-            html = html.replace(empty, empty.replace('"></div>', f'" data-search-exclude>{svg}</div>'))
+            html = html.replace(empty, empty.replace('"></div>', f'" data-search-exclude>{_svg(chart_id)}</div>'))
     return html
+
+
+def _svg(chart_id: str) -> str:
+    if chart_id not in _svgs:
+        _finish()
+        _svgs[chart_id] = chartlib.svg(_resolved[chart_id], cache_dir=_state["cache"])  # matplotlib only if not drawn
+    return _svgs[chart_id]
+
+
+def _finish() -> None:
+    drawing = _state.pop("drawing", None)
+    if drawing is not None:
+        drawing.wait()
+
+
+def on_post_build(config):
+    _finish()   # no page showed a chart: its drawings are still kept

@@ -84,5 +84,7 @@ def on_files(files, config):
         raise PluginError("\n".join(errors))
     bibtex.use_bib_as_written(registry, root / bibtex.plugin(config).config.bib_file)
     bibtex.cache_pandoc(registry, root / PANDOC_CACHE)
-    bibtex.format_blocks(registry, all_blocks + [bibtex.entry_block(key) for key in known])
+    # pandoc formats in a thread while the build goes on (the figure check of hooks/ledger.py, the claims);
+    # hooks/marks.py, the first to read what it made, waits for it
+    bibtex.format_blocks_soon(registry, all_blocks + [bibtex.entry_block(key) for key in known])
     return files

@@ -29,7 +29,8 @@ _sections: dict[str, str] = {}
 _state: dict = {}   # this build's ResultCache (each claim's passage) and the manifest's entries by file
 
 
-@event_priority(40)  # after hooks/citations.py (50) had pandoc format every block and entry
+@event_priority(-46)  # after hooks/citations.py (50) started pandoc on every block and entry, and after the
+# figure check (hooks/ledger.py, -40; passages -45) ran meanwhile: the first to wait for pandoc's texts
 def on_files(files, config):
     global _sections
     root = Path(config.config_file_path).resolve().parent

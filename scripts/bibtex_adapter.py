@@ -18,6 +18,8 @@ The hooks use only the functions below:
 ``use_bib_as_written(registry, path)``      pandoc is given the .bib file's own text
 ``cache_pandoc(registry, folder)``    pandoc's runs served from FOLDER when its input is unchanged
 ``format_blocks(registry, blocks)``   have the blocks formatted (one pandoc run), pandoc's escapes undone
+``format_blocks_soon(registry, blocks)``    the same in a thread: pandoc runs while the build goes on (each
+                                      function that reads the formatted texts waits for it: ``formatted``)
 ``reference_text(registry, key)``     the formatted reference of a key (the bibliography's text)
 ``inline_text(registry, block)``      the formatted inline citation of a block, as the page shows it
 ``unescape_pandoc(text)``             pandoc's Markdown escapes and dashes undone
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -106,6 +109,7 @@ def use_bib_as_written(registry, bib_path: Path) -> None:
 
 def reference_text(registry, key: str) -> str:
     """The formatted reference of KEY (after format_blocks has formatted a block citing it)."""
+    formatted(registry)
     try:
         return registry._reference_cache[key]
     except KeyError:
@@ -115,18 +119,56 @@ def reference_text(registry, key: str) -> str:
 
 def inline_text(registry, block) -> str:
     """The block as mkdocs-bibtex writes it into the page (inline citation and footnote references)."""
+    formatted(registry)
     return registry.inline_text(block)
 
 
 def style_citation(registry, key: str) -> str:
     """The CSL style's own in-text citation of KEY alone, without footnote references: "(W. Li 2025)" (after
     format_blocks has formatted entry_block(KEY)); empty when it was not formatted."""
+    formatted(registry)
     return registry._inline_cache.get(str(entry_block(key)), "")
 
 
 def format_blocks(registry, blocks) -> None:
     """Have mkdocs-bibtex format BLOCKS (the ones it has not yet formatted, in one pandoc run), and undo
     pandoc's Markdown escapes in each text that the run added or replaced."""
+    formatted(registry)
+    _format(registry, blocks)
+
+
+class _Formatting(threading.Thread):
+    def __init__(self, registry, blocks):
+        super().__init__(name="primer-pandoc", daemon=True)
+        self.registry, self.blocks, self.error = registry, blocks, None
+
+    def run(self):
+        try:
+            _format(self.registry, self.blocks)
+        except BaseException as error:  # noqa: BLE001  (raised again, in the build's thread, by formatted())
+            self.error = error
+
+
+def format_blocks_soon(registry, blocks) -> None:
+    """format_blocks in a thread of its own: pandoc, a process of its own, formats the blocks while the build
+    goes on (a cold build's figure check runs meanwhile). Every function here that reads what pandoc made
+    waits for it first (formatted), and raises its error, if it had one, in the build's thread."""
+    formatted(registry)
+    thread = _Formatting(registry, list(blocks))
+    registry.__dict__["_primer_formatting"] = thread
+    thread.start()
+
+
+def formatted(registry) -> None:
+    """Wait for format_blocks_soon's run, if one is under way, and raise its error, if it had one."""
+    thread = registry.__dict__.pop("_primer_formatting", None)
+    if thread is not None:
+        thread.join()
+        if thread.error is not None:
+            raise thread.error
+
+
+def _format(registry, blocks) -> None:
     caches = (registry._inline_cache, registry._reference_cache)
     before = [dict(cache) for cache in caches]
     registry.validate_citation_blocks(list(blocks))

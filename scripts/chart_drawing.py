@@ -17,8 +17,10 @@ import glob
 import html
 import io
 import os
+import pickle
 import posixpath
 import re
+import subprocess
 import sys
 import textwrap
 from decimal import Decimal
@@ -202,6 +204,55 @@ def svg(resolved: Resolved, cache_dir=None) -> str:
         digest = cache_key(resolved)
         _store(Path(cache_dir) / f"{resolved.id}-{digest}.svg" if digest else path, _cache[key], resolved.id)
     return _cache[key]
+
+
+_DRAW = ("import pickle, sys\nimport matplotlib.figure\nfrom primer import chart_drawing\n"
+         "for chart in pickle.load(sys.stdin.buffer):\n    chart_drawing.svg(chart, cache_dir=sys.argv[1])\n")
+
+
+class Drawing:
+    """A process of its own that draws charts into CACHE_DIR while the build goes on: started early, it imports
+    matplotlib meanwhile (about half a second), then draws the charts `draw()` gives it; svg() reads them
+    from the cache once `wait()` has waited for it. Should the process fail, svg() draws the chart itself and
+    raises what went wrong."""
+
+    def __init__(self, cache_dir):
+        try:
+            self.process = subprocess.Popen([sys.executable, "-c", _DRAW, str(cache_dir)], stdin=subprocess.PIPE,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:   # no process: svg() draws the charts
+            self.process = None
+
+    def draw(self, charts: list[Resolved]) -> None:
+        if self.process is None or self.process.stdin.closed:
+            return
+        try:
+            self.process.stdin.write(pickle.dumps(list(charts)))
+            self.process.stdin.close()
+        except OSError:   # it died already: svg() draws them
+            pass
+
+    def wait(self) -> None:
+        self.draw([])   # nothing given yet (the build stopped early): the process ends
+        if self.process is not None:
+            self.process.wait()
+        _environment.cache_clear()   # matplotlib's first run may have written its font list, part of the key
+
+
+def missing(charts: list[Resolved], cache_dir) -> list[Resolved]:
+    """The CHARTS whose drawing CACHE_DIR does not hold; none when matplotlib is missing (nothing to draw)."""
+    return [chart for chart in charts if cache_key(chart) is not None and not _in_cache(chart, cache_dir)]
+
+
+def none_cached(cache_dir) -> bool:
+    """Whether CACHE_DIR holds no drawing at all (a fresh clone): every chart will be drawn."""
+    return not any(Path(cache_dir).glob("*.svg"))
+
+
+def _in_cache(resolved: Resolved, cache_dir) -> bool:
+    digest = cache_key(resolved)
+    text = (cache_files.read(Path(cache_dir) / f"{resolved.id}-{digest}.svg") if digest else None) or ""
+    return text.startswith("<svg") and text.endswith("</svg>")
 
 
 def _store(path: Path, text: str, chart_id: str) -> None:

@@ -77,3 +77,35 @@ def test_plugin_missing_from_the_config_is_named():
     from mkdocs.exceptions import PluginError
     with pytest.raises(PluginError, match="`bibtex` plugin"):
         bibtex.registry(SimpleNamespace(plugins={}))
+
+
+def test_formatting_in_the_background_is_waited_for_by_every_reader():
+    """format_blocks_soon: pandoc runs in a thread; what reads its texts waits for it, and gets them."""
+    import threading
+    release = threading.Event()
+
+    class Slow(_Registry):
+        def validate_citation_blocks(self, blocks):
+            release.wait(5)   # pandoc still running
+            super().validate_citation_blocks(blocks)
+
+    registry = Slow()
+    bibtex.format_blocks_soon(registry, bibtex.blocks_in("[@a, p. 1]"))
+    assert "a" not in registry._reference_cache   # not yet formatted: the build went on
+    threading.Timer(0.2, release.set).start()
+    assert bibtex.reference_text(registry, "a") == "Belt & Road. 2020—. *Title*."   # waited for it
+    assert bibtex.style_citation(registry, "a") == ""   # no entry block was formatted; nothing left running
+    assert "_primer_formatting" not in registry.__dict__
+
+
+def test_an_error_of_the_background_run_is_raised_in_the_build():
+    class Broken(_Registry):
+        def validate_citation_blocks(self, blocks):
+            raise RuntimeError("pandoc: could not parse the CSL style")
+
+    registry = Broken()
+    bibtex.format_blocks_soon(registry, bibtex.blocks_in("[@a]"))
+    with pytest.raises(RuntimeError, match="could not parse the CSL style"):
+        bibtex.reference_text(registry, "a")
+    with pytest.raises(KeyError):   # raised once; the next reader finds the key unformatted, as it is
+        bibtex.reference_text(registry, "a")

@@ -293,6 +293,33 @@ print("matplotlib" in sys.modules, len(svgs))
     assert runs[1].stdout.split() == ["False", str(len(REQUIRED))]                    # warm: not even imported
 
 
+def test_a_drawing_process_draws_what_svg_then_reads_and_a_failed_one_changes_nothing(real, tmp_path, monkeypatch):
+    """chart_drawing.Drawing: the missing charts drawn in a process of its own, read back without drawing;
+    a process that draws nothing (here: it cannot run Python) leaves svg() to draw them itself."""
+    charts = [real["patents-by-city"], real["exports-share-of-gdp"]]
+    assert chartlib.none_cached(tmp_path) and chartlib.missing(charts, tmp_path) == charts
+    drawing = chartlib.Drawing(tmp_path / "cache")
+    drawing.draw(chartlib.missing(charts, tmp_path / "cache"))
+    drawing.wait()
+    assert chartlib.missing(charts, tmp_path / "cache") == [] and not chartlib.none_cached(tmp_path / "cache")
+    chartlib._cache.clear()
+    with monkeypatch.context() as m:
+        m.setattr(chartlib, "_draw", lambda *a: pytest.fail("a chart the process drew was drawn again"))
+        drawn = [chartlib.svg(chart, cache_dir=tmp_path / "cache") for chart in charts]
+    chartlib._cache.clear()
+    assert drawn == [chartlib.svg(chart) for chart in charts]
+    chartlib._cache.clear()
+
+    for python in (str(tmp_path / "no-python"), "/bin/false"):   # no process at all; one that draws nothing
+        monkeypatch.setattr(chartlib.sys, "executable", python)
+        failed = chartlib.Drawing(tmp_path / "other")
+        failed.draw(charts)
+        failed.wait()
+        assert chartlib.missing(charts, tmp_path / "other") == charts   # nothing drawn
+    assert [chartlib.svg(chart, cache_dir=tmp_path / "other") for chart in charts] == drawn   # drawn here
+    chartlib._cache.clear()
+
+
 # ---------------------------------------------------------------------------
 # Selectors and the rules for typed text, on made-up rows
 # ---------------------------------------------------------------------------
