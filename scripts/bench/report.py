@@ -97,7 +97,8 @@ def report(results: dict, previous: dict | None) -> str:
                   " | |"]
     lines += ["",
               "All without the PDF of the print edition (PRIMER_PDF=0). The strict build reuses `.cache/` (pandoc's "
-              "citations, the charts, the figure check, the compiled templates; each keyed by all its inputs) as every rebuild and "
+              "citations, the charts, the figure check, the compiled templates, each page's converted Markdown; each keyed by all "
+              "its inputs) as every rebuild and "
               "`mkdocs serve` do; the cold row builds a fresh copy of the project, without it. Material alone builds the same "
               "pages: docs/ with every page the hooks generate (bibliography, glossary, ledgers, claims pages, source text, "
               "print edition) written out as the hooks make them in `on_files`; what the hooks add to them later (notes, "
