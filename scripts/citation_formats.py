@@ -394,6 +394,43 @@ def bib_entry(key: str, bib_text: str) -> str:
     return re.sub(r"(?m)^\s*file\s*=\s*\{[^{}]*\},?\n", "", match.group(0))
 
 
+# A work read online whose date is unknown: APA cites it with the date it was retrieved ("Retrieved
+# December 6, 2026, from https://…"), Chicago with "Accessed December 6, 2026". Only the reader knows that
+# date: the styles render a date no reader has (ACCESSED_SENTINEL), which becomes "[date accessed]" (and
+# "[date]" in the BibTeX), as in a page's own citation; docs/javascripts/cite.js puts in today's date.
+ACCESSED_SENTINEL = ("1111-11-11", "November 11, 1111")
+_DATED = re.compile(r"^\s*(year|date)\s*=", re.M)
+_URL = re.compile(r"^\s*url\s*=", re.M)
+
+
+def needs_access_date(entry: str) -> bool:
+    """Whether an entry (as bib_entry gives it) is read online and has no date: it is cited with the date
+    the reader read it."""
+    return bool(_URL.search(entry)) and not _DATED.search(entry)
+
+
+def _with_access_dates(bib_text: str, keys: list[str]) -> str:
+    """BIB_TEXT with ACCESSED_SENTINEL as the urldate of each of KEYS that needs_access_date."""
+    for key in keys:
+        entry = bib_entry(key, bib_text)
+        if needs_access_date(entry):
+            match = re.search(r"^@\w+\{" + re.escape(key) + r",\n", bib_text, re.M)
+            bib_text = (bib_text[:match.end()] + f"  urldate = {{{ACCESSED_SENTINEL[0]}}},\n"
+                        + bib_text[match.end():])
+    return bib_text
+
+
+def _accessed(text: str) -> str:
+    return text.replace(ACCESSED_SENTINEL[1], "[date accessed]")
+
+
+def _bibtex_of(key: str, bib_text: str) -> str:
+    entry = bib_entry(key, bib_text)
+    if needs_access_date(entry):
+        entry = re.sub(r"\n\}$", "\n  urldate      = {[date]},\n}", entry)
+    return entry
+
+
 def _bibtex_with_locator(entry: str, key: str, locator: str) -> str:
     if not locator:
         return entry
@@ -407,12 +444,12 @@ def source_citations(key: str, locator: str = "", bib: Path = BIB) -> dict[str, 
     references.bib has it, and with a locator the biblatex command that carries it. One pandoc run
     (cached). For the citation popup: source_citations("li2025twoway", "sec. 4.2")."""
     bib_text = Path(bib).read_text(encoding="utf-8")
-    entry = bib_entry(key, bib_text)
+    entry = _bibtex_of(key, bib_text)
     cite = f"@{key}" + (f", {' '.join(locator.split())}" if locator.strip() else "")
     from primer import csl_render
 
-    citations, references = csl_render.render_cited(bib_text, {"c": cite})
-    return {style: f"{references[key][style]}\n\n{citations['c'][style]}" for style in ("apa", "chicago")} | {
+    citations, references = csl_render.render_cited(_with_access_dates(bib_text, [key]), {"c": cite})
+    return {style: _accessed(f"{references[key][style]}\n\n{citations['c'][style]}") for style in ("apa", "chicago")} | {
         "bibtex": _bibtex_with_locator(entry, key, " ".join(locator.split()))}
 
 
@@ -430,9 +467,9 @@ def source_templates(keys: list[str], bib: Path = BIB) -> dict[str, dict]:
             cites[f"k{n}-{label}-number"] = f"@{key}, {term} {LOCATOR_NUMBER_PLACEHOLDER}"
     from primer import csl_render
 
-    citations, references = csl_render.render_cited(bib_text, cites) if keys else ({}, {})
-    return {key: {"apa": references[key]["apa"], "chicago": references[key]["chicago"],
-                  "bibtex": bib_entry(key, bib_text),
+    citations, references = csl_render.render_cited(_with_access_dates(bib_text, keys), cites) if keys else ({}, {})
+    return {key: {"apa": _accessed(references[key]["apa"]), "chicago": _accessed(references[key]["chicago"]),
+                  "bibtex": _bibtex_of(key, bib_text),
                   "in_text": {"": citations[f"k{n}-none"]} | {
                       f"{label}-{kind}": citations[f"k{n}-{label}-{kind}"]
                       for label in LOCATOR_LABELS for kind in ("text", "number")},

@@ -18,7 +18,8 @@
      holds in data-source-cite its reference and in-text citations rendered by the CSL processor,
      one per kind of locator, with a placeholder where the locator goes (one for a number such as
      4.2, one for a name such as "Historical Context", which the styles word differently): the
-     script puts in the locator the reader types, in the shown text and in what the copy buttons copy.
+     script puts in the locator the reader types, in the shown text and in what the copy buttons copy,
+     and today's date as the access date of a source read online whose own date is unknown.
 */
 (function () {
   "use strict";
@@ -150,7 +151,7 @@
         data.terms[label] + " " + value + "]{" + box.getAttribute("data-source-key") + "}" : "")
     };
     box.querySelectorAll("[data-source-format]").forEach(function (el) {
-      var text = formats[el.getAttribute("data-source-format")];
+      var text = filled(formats[el.getAttribute("data-source-format")], box);  // a web page's access date
       if (el.tagName === "CODE") { el.textContent = text; } else { el.setAttribute("data-clipboard-text", text); }
     });
   }

@@ -122,3 +122,26 @@ def test_a_source_is_cited_with_the_readers_locator(open_page, site_url):
     assert box.locator('code[data-source-format="Chicago"]').text_content() == \
         citation_formats.source_citations("li2025twoway", "sec. Historical Context")["chicago"]
     traffic.assert_clean()
+
+
+def test_a_source_read_online_without_a_date_is_cited_with_todays_access_date(open_page, site_url):
+    """The explainer has no date: APA cites it "Retrieved <date>, from <URL>", Chicago "Accessed <date>",
+    BibTeX with a urldate; the box puts in the day the reader reads it."""
+    from primer import citation_formats
+
+    page, traffic = open_page()
+    goto(page, site_url + "reference/bibliography/", traffic)
+    box = page.locator('.source-cite[data-source-key="chinesedreamndinternal"]')
+    box.locator("summary").click()
+    box.locator(".source-cite__label").select_option("paragraph")
+    box.locator(".source-cite__value").fill("3")
+    expected = citation_formats.source_citations("chinesedreamndinternal", "para. 3")
+    day = _today(page)
+    for name, style in (("APA", "apa"), ("Chicago", "chicago"), ("BibTeX", "bibtex")):
+        shown = box.locator(f'code[data-source-format="{name}"]').text_content()
+        assert shown == _filled(expected[style], site_url, day), (shown, expected[style])
+        assert "[date" not in shown
+    apa = box.locator('code[data-source-format="APA"]').text_content()
+    assert f"Retrieved {MONTHS[day.month - 1]} {day.day}, {day.year}, from https://www.chinesedream.earth/" in apa
+    assert f"urldate      = {{{day.isoformat()}}}" in box.locator('code[data-source-format="BibTeX"]').text_content()
+    traffic.assert_clean()
