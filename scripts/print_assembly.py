@@ -203,9 +203,11 @@ def _page_meta(content: str) -> tuple[str, str]:
     address = html.unescape(url_match.group(1)) if url_match else ""
     first = _FIRST_P_RE.search(match.group("body"))
     dates = _COINS_RE.sub("", first.group(1)).strip() if first else ""
-    shown = (f'<a href="{html.escape(address, quote=True)}">{html.escape(address)}</a>'
-             if re.match(r"^https?://", address) else html.escape(address))
-    line = f'<p class="print-page__meta">Online: {shown}. {dates}</p>' if address else ""
+    # the page's address when the primer has a public one (site_url); a copy without one prints no
+    # placeholder ("[site URL]/…", which only a browser's script fills in), only the dates
+    online = (f'Online: <a href="{html.escape(address, quote=True)}">{html.escape(address)}</a>. '
+              if re.match(r"^https?://", address) else "")
+    line = f'<p class="print-page__meta">{online}{dates}</p>' if address or dates else ""
     return content[: match.start()] + line + content[match.end():], line
 
 

@@ -229,8 +229,12 @@ def test_assemble_prefixes_ids_and_rewrites_links():
                      'src="../../primer/img/x.png"', 'srcset="../../primer/img/x.png 1x, ../../primer/img/x2.png 2x"'):
         assert expected in pages, expected
     assert "cite-block" not in pages and "Z3988" not in pages and "Cite this page" not in pages
-    assert ('<p class="print-page__meta">Online: [site URL]/primer/a/. Last revised: '
+    assert ('<p class="print-page__meta">Last revised: '   # no public address: no "[site URL]" placeholder
             '<time datetime="2026-01-01">2026-01-01</time>; first published: x.</p>') in pages
+    published = edition.assemble([edition.Chapter("primer/a/", "A", PAGE_A.replace(
+        "[site URL]/primer/a/", "https://example.org/primer/a/"))], PRINT_URL, "print-edition").pages
+    assert ('<p class="print-page__meta">Online: <a href="https://example.org/primer/a/">https://example.org/primer/a/'
+            '</a>. Last revised: ') in published
     assert "itself" not in pages, "the print page does not hold itself"
 
 
