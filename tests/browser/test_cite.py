@@ -98,17 +98,23 @@ def test_a_section_is_cited_by_tap_on_a_phone(open_page, site_url):
     traffic.assert_clean()
 
 
+def _source_box(page, traffic, site_url, key, label, value):
+    """The bibliography's "Cite this source" box of KEY, opened, with a locator of kind LABEL typed in."""
+    goto(page, site_url + "reference/bibliography/", traffic)
+    box = page.locator(f'.source-cite[data-source-key="{key}"]')
+    box.locator("summary").click()
+    box.locator(".source-cite__label").select_option(label)
+    box.locator(".source-cite__value").fill(value)
+    return box
+
+
 def test_a_source_is_cited_with_the_readers_locator(open_page, site_url):
     """The bibliography: Li (2025)'s box, section 4.2 typed in, each format as the CSL processor renders
     it (primer.citation_formats.source_citations, the same pandoc run as the build), copied."""
     from primer import citation_formats
 
     page, traffic = open_page(permissions=["clipboard-read", "clipboard-write"])
-    goto(page, site_url + "reference/bibliography/", traffic)
-    box = page.locator('.source-cite[data-source-key="li2025twoway"]')
-    box.locator("summary").click()
-    box.locator(".source-cite__label").select_option("section")
-    box.locator(".source-cite__value").fill("4.2")
+    box = _source_box(page, traffic, site_url, "li2025twoway", "section", "4.2")
     expected = citation_formats.source_citations("li2025twoway", "sec. 4.2")
     for name, style in (("APA", "apa"), ("Chicago", "chicago")):
         shown = box.locator(f'code[data-source-format="{name}"]').text_content()
@@ -130,11 +136,7 @@ def test_a_source_read_online_without_a_date_is_cited_with_todays_access_date(op
     from primer import citation_formats
 
     page, traffic = open_page()
-    goto(page, site_url + "reference/bibliography/", traffic)
-    box = page.locator('.source-cite[data-source-key="chinesedreamndinternal"]')
-    box.locator("summary").click()
-    box.locator(".source-cite__label").select_option("paragraph")
-    box.locator(".source-cite__value").fill("3")
+    box = _source_box(page, traffic, site_url, "chinesedreamndinternal", "paragraph", "3")
     expected = citation_formats.source_citations("chinesedreamndinternal", "para. 3")
     day = _today(page)
     for name, style in (("APA", "apa"), ("Chicago", "chicago"), ("BibTeX", "bibtex")):
