@@ -9,22 +9,25 @@ Markdown is reused, when everything it reads is the same. A page's key is the sh
 - the Markdown as the hooks left it (page.markdown), the page's source path and URL;
 - every file of the build with its URL (what the page's links resolve to);
 - the build's settings (`settings_key`): mkdocs.yml's bytes; each Markdown extension as configured, with
-  the source of the module that defines it (hooks/footnotes.py's own footnotes among them); the versions
-  of Python-Markdown, pymdown-extensions, MkDocs and Material; the log level (below INFO, MkDocs
-  records no links to check).
+  the source of the module that defines it (hooks/footnotes.py's own footnotes among them); this file;
+  Python's version and those of Python-Markdown, pymdown-extensions, MkDocs and Material; the log level
+  (below INFO, MkDocs records no links to check).
 What a render leaves on the page is kept and given back: the HTML, the table of contents (a fresh copy:
 hooks may change it), the title, the anchors it holds, the links to other pages' anchors (by path, found
-again in this build's files), and the warnings it logged, logged again: a strict build still fails on them.
+again in this build's files), and the warnings it logged (in its own thread), logged again: a strict build
+still fails on them.
 
 Kept in memory for `mkdocs serve` (the latest render of each page) and on disk in .cache/render/ (one JSON
-file per key, the most recently used kept) for the next build. A file that cannot be read as a render is
-ignored and the page is converted again.
+file per key, the most recently used kept) for the next build. A file that cannot be read as a render (not
+JSON, or not of a render's shape) is ignored and the page is converted again.
 """
 from __future__ import annotations
 
 import inspect
 import json
 import logging
+import sys
+import threading
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -35,6 +38,7 @@ from primer import cache_files
 
 KEEP = 400   # files kept in the cache's folder: some six builds' worth of pages
 FORMAT = "primer render 1"
+_SOURCE = Path(__file__).read_bytes()   # this file: how a render is kept and given back
 
 
 @dataclass
@@ -74,7 +78,7 @@ def _extension(ext) -> list:
 
 def settings_key(config) -> str:
     versions = [metadata.version(name) for name in ("markdown", "pymdown-extensions", "mkdocs", "mkdocs-material")]
-    parts = [FORMAT, *versions, Path(config.config_file_path).read_bytes(), repr(sorted(
+    parts = [FORMAT, _SOURCE, sys.version, *versions, Path(config.config_file_path).read_bytes(), repr(sorted(
         (name, repr(options)) for name, options in (config.mdx_configs or {}).items()))]
     for ext in config.markdown_extensions:
         parts += _extension(ext)
@@ -96,12 +100,17 @@ def _toc(data) -> TableOfContents:
 
 
 class _Records(logging.Handler):
+    """The records the render logs: its own thread's only (under `mkdocs serve` the web server's thread logs
+    its requests meanwhile, a 404 at WARNING, which is no part of the page)."""
+
     def __init__(self):
         super().__init__(logging.DEBUG)
         self.records: list[list] = []
+        self.thread = threading.get_ident()
 
     def emit(self, record):
-        self.records.append([record.name, record.levelno, record.getMessage()])
+        if record.thread == self.thread:
+            self.records.append([record.name, record.levelno, record.getMessage()])
 
 
 def _load(folder: Path | None, key: str) -> Rendered | None:
@@ -111,8 +120,13 @@ def _load(folder: Path | None, key: str) -> Rendered | None:
     if text is None:
         return None
     try:
-        return Rendered(**json.loads(text))
-    except (ValueError, TypeError):
+        kept = Rendered(**json.loads(text))
+        _toc(kept.toc), set(kept.anchors), dict(kept.links or {})   # the shapes _give_back needs
+        for name, level, message in kept.records:
+            if not (isinstance(name, str) and isinstance(level, int) and isinstance(message, str)):
+                raise TypeError("a record is [logger, level, message]")
+        return kept if isinstance(kept.content, str) else None
+    except (ValueError, TypeError, AttributeError):
         return None
 
 

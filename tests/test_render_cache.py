@@ -101,9 +101,13 @@ def test_a_reused_page_logs_its_warning_again_and_the_strict_rebuild_still_fails
     for build in (first, again):
         assert build["outcome"].startswith("aborted"), build
         assert any("no-such-page.md" in w and "external-risks.md" in w for w in build["warnings"]), build
-    # and `mkdocs build --strict`, the page now from .cache/render/: the same warning, the build fails
-    result = mkdocs_build(project_copy, tmp_path / "c")
-    assert result.returncode != 0 and "no-such-page.md" in result.stdout + result.stderr
+    # and `mkdocs build --strict` (at INFO, another key than the harness's): the first build keeps its pages in
+    # .cache/render/, the second takes every one from there, and fails on the same warning
+    for site in ("c", "d"):
+        before = set((project_copy / ".cache" / "render").glob("*.json"))
+        result = mkdocs_build(project_copy, tmp_path / site)
+        assert result.returncode != 0 and "no-such-page.md" in result.stdout + result.stderr
+    assert set((project_copy / ".cache" / "render").glob("*.json")) == before   # nothing converted again
 
 
 def test_a_cache_file_that_is_not_a_render_is_ignored(project_copy, tmp_path):
@@ -116,3 +120,109 @@ def test_a_cache_file_that_is_not_a_render_is_ignored(project_copy, tmp_path):
     again = mkdocs_build(project_copy, tmp_path / "b")
     assert again.returncode == 0, again.stdout + again.stderr
     assert _files(tmp_path / "b") == _files(tmp_path / "a")
+
+
+# -- primer.render_cache on its own, with a stand-in page ----------------------------------------
+
+
+class _File:
+    def __init__(self, src_uri, url):
+        self.src_uri, self.url = src_uri, url
+
+
+class _Page:
+    def __init__(self, markdown="# A\n"):
+        self.markdown, self.file = markdown, _File("a.md", "a/")
+        self.content = self.toc = self._title_from_render = self.present_anchor_ids = self.links_to_anchors = None
+
+
+class _Files(list):
+    def get_file_from_path(self, path):
+        return next((f for f in self if f.src_uri == path), None)
+
+
+def _original(calls):
+    """A stand-in for MkDocs' Page.render: logs the page's warning, while another thread (mkdocs serve's
+    web server) logs a request of its own."""
+    import logging
+    import threading
+
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+    def render(page, config, files):
+        calls.append(page)
+        server = threading.Thread(target=lambda: logging.getLogger("mkdocs.livereload").warning("GET /x 404"))
+        server.start()
+        server.join()
+        logging.getLogger("mkdocs.structure.pages").warning("Doc file 'a.md' contains a link 'b.md'")
+        page.content, page._title_from_render, page.present_anchor_ids = "<h1 id=\"a\">A</h1>", "A", {"a"}
+        page.toc = TableOfContents([AnchorLink("A", "a", 1)])
+        page.links_to_anchors = {files[1]: {"x": "b.md#x"}}
+    return render
+
+
+def test_a_render_is_given_back_whole_with_its_own_warnings_only(tmp_path, caplog):
+    from primer import render_cache
+    render_cache.clear()
+    files, calls = _Files([_File("a.md", "a/"), _File("b.md", "b/")]), []
+    first = _Page()
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        render_cache.render(first, None, files, _original(calls), "files", "settings", tmp_path)
+    assert len(calls) == 1 and len(caplog.records) == 2   # the page's warning and the server's, both logged
+    for where in ("memory", "disk"):
+        if where == "disk":
+            render_cache._memory.clear()
+        caplog.clear()
+        again = _Page()
+        with caplog.at_level("WARNING", logger="mkdocs"):
+            render_cache.render(again, None, files, _original(calls), "files", "settings", tmp_path)
+        assert len(calls) == 1, where   # not converted again
+        assert [r.getMessage() for r in caplog.records] == ["Doc file 'a.md' contains a link 'b.md'"], where
+        assert (again.content, again._title_from_render, again.present_anchor_ids) == (first.content, "A", {"a"})
+        assert [(i.title, i.id, i.level) for i in again.toc] == [("A", "a", 1)] and again.toc is not first.toc
+        assert again.links_to_anchors == {files[1]: {"x": "b.md#x"}}
+    assert render_cache.stats == {"memory": 1, "disk": 1, "misses": 1}
+
+
+def test_a_changed_input_is_converted_again_and_a_file_of_the_wrong_shape_ignored(tmp_path):
+    from primer import render_cache
+    render_cache.clear()
+    files, calls = _Files([_File("a.md", "a/"), _File("b.md", "b/")]), []
+    render = _original(calls)
+    render_cache.render(_Page(), None, files, render, "files", "settings", tmp_path)
+    for markdown, files_key, settings_key in (("# B\n", "files", "settings"), ("# A\n", "other files", "settings"),
+                                              ("# A\n", "files", "other settings")):
+        render_cache.render(_Page(markdown), None, files, render, files_key, settings_key, tmp_path)
+    assert len(calls) == 4
+    render_cache._memory.clear()
+    for path in tmp_path.glob("*.json"):   # JSON, but not a render's: its toc is not a list of entries
+        path.write_text(json.dumps({"content": "stale", "toc": [1], "title": None, "anchors": [], "links": None,
+                                    "records": []}), encoding="utf-8")
+    page = _Page()
+    render_cache.render(page, None, files, render, "files", "settings", tmp_path)
+    assert len(calls) == 5 and page.content != "stale"
+
+
+def test_the_settings_key_holds_each_extension_option_and_the_log_level(tmp_path):
+    import logging
+    from types import SimpleNamespace
+
+    from primer import render_cache
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+
+    def key(extensions=("toc",), configs=None):
+        return render_cache.settings_key(SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"),
+                                                         markdown_extensions=list(extensions),
+                                                         mdx_configs=configs or {}))
+    base = key()
+    assert key() == base
+    assert key(configs={"toc": {"permalink": True}}) != base
+    assert key(extensions=("toc", "abbr")) != base
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    try:
+        logger.setLevel(logging.DEBUG if logger.getEffectiveLevel() > logging.DEBUG else logging.INFO)
+        assert key() != base
+    finally:
+        logger.setLevel(level)
+    assert render_cache.files_key([_File("a.md", "a/")]) != render_cache.files_key([_File("a.md", "a.html")])
