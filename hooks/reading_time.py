@@ -9,10 +9,14 @@ from mkdocs.plugins import event_priority
 
 from primer import reading
 
+_lines: dict[str, tuple[str, str]] = {}  # by page: (its content, its line), kept for `mkdocs serve`'s next rebuild
+
 
 @event_priority(-100)  # last: after every hook that adds to the page's content
 def on_page_content(html, page, config, files):
-    line = reading.reading_time_html(reading.read_html(html))
+    kept = _lines.get(page.file.src_uri)
+    line = kept[1] if kept and kept[0] == html else reading.reading_time_html(reading.read_html(html))
+    _lines[page.file.src_uri] = (html, line)
     end = html.find("</h1>")
     if end < 0:
         return line + html

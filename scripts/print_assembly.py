@@ -211,6 +211,9 @@ def _page_meta(content: str) -> tuple[str, str]:
     return content[: match.start()] + line + content[match.end():], line
 
 
+_PAGES: dict[str, tuple] = {}   # by page URL: (what its section was made from, the section), the latest
+
+
 def assemble(items: list, print_url: str, top_id: str) -> Assembled:
     """The print edition's contents and pages from the navigation's `items` (Chapter | Part), in order.
 
@@ -227,11 +230,17 @@ def assemble(items: list, print_url: str, top_id: str) -> Assembled:
             raise PrintEditionError(f"two pages share the print-edition id {name!r}; rename one")
         slugs[chapter.url] = name
     pages = []
+    every = tuple(sorted(slugs.items()))
     for chapter in chapters:
-        content, _ = _page_meta(chapter.content)
-        body = _Rewriter(chapter.url, slugs, print_url, top_id).rewrite(content)
-        pages.append(f'<section class="print-page" id="{slugs[chapter.url]}" '
-                     f'data-print-page="{html.escape(chapter.url or "./", quote=True)}">\n{body}\n</section>')
+        key = (chapter.content, every, print_url, top_id)
+        kept = _PAGES.get(chapter.url)
+        if kept is None or kept[0] != key:   # `mkdocs serve`: a page unchanged since the last rebuild is kept
+            content, _ = _page_meta(chapter.content)
+            body = _Rewriter(chapter.url, slugs, print_url, top_id).rewrite(content)
+            kept = _PAGES[chapter.url] = (key, f'<section class="print-page" id="{slugs[chapter.url]}" '
+                                               f'data-print-page="{html.escape(chapter.url or "./", quote=True)}">'
+                                               f'\n{body}\n</section>')
+        pages.append(kept[1])
 
     def listing(nodes) -> str:
         rows = []

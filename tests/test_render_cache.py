@@ -83,7 +83,8 @@ def test_a_rebuild_converts_only_the_edited_page_and_writes_the_same_site(projec
     assert edited["misses"] >= 1 and edited["hits"] >= first["misses"] - 3   # the chapter (and what lists it)
     page = (tmp_path / "c" / "primer" / "external-risks" / "index.html").read_text(encoding="utf-8")
     assert "Edited under serve." in page
-    # the same edited project in a new process: every page from .cache/render/, then with no cache at all
+    # the same edited project in a new process: every page from .cache/render/, then with no cache at all (also
+    # what the print edition and the reading time keep for a serve rebuild: the edited page's words, its print section)
     disk, = _serve(project_copy, [[str(tmp_path / "e"), None]])
     assert disk["hits"] == disk["misses"] == 0 and disk["disk"] == first["misses"]
     assert _files(tmp_path / "e") == _files(tmp_path / "c")
