@@ -36,8 +36,9 @@ def main(argv=None) -> int:
                "python": platform.python_version(), "machine": f"{platform.system()} {platform.machine()}, "
                f"{os.cpu_count()} CPUs"}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        print(f"building the site {args.runs}× strict (PRIMER_PDF=0), {args.runs}× with Material alone and "
-              f"{args.runs}× strict with no cache, then once with the PDF…", file=sys.stderr)
+        print(f"building the site {args.runs}× strict (PRIMER_PDF=0), {args.runs}× with Material alone on the same "
+              f"pages and {args.runs}× on docs/ alone, {args.runs}× strict with no cache, then once with the PDF…",
+              file=sys.stderr)
         results["build"], site = bench_build(args.runs, Path(tmp))
         results["reading"] = site_readings(site)
         print("timing the figure check…", file=sys.stderr)
