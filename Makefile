@@ -20,7 +20,7 @@ build: $(VENV)/.installed  ## strict build into site/
 	$(BIN)/mkdocs build --strict --clean
 
 figures: $(VENV)/.installed  ## check every figure and quotation in docs/ against its cited source; the claims to review in reports/claims-review.md
-	$(BIN)/python -m primer.figures --review reports/claims-review.md
+	$(BIN)/python -m primer.checks.figures --review reports/claims-review.md
 
 test-browser: $(VENV)/.installed  ## the browser tests only: the built site in Chromium (Playwright)
 	$(BIN)/python -m pytest tests/browser -m browser

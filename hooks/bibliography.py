@@ -9,7 +9,7 @@ Runs after hooks/citations.py has had every entry formatted in one pandoc run.
 
 Each source document's entry also offers its own reference to copy, in APA, Chicago and BibTeX,
 with a locator the reader fills in (section, paragraph, table or page): rendered by the CSL
-processor (primer.citation_formats.source_templates, one pandoc run), the locator put in by
+processor (primer.site.citation_formats.source_templates, one pandoc run), the locator put in by
 docs/javascripts/cite.js. Without JavaScript the formats show the reference and the in-text
 citation without a locator.
 """
@@ -23,8 +23,8 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from primer import bibtex_adapter as bibtex
-from primer import citation_formats as cite
+from primer.build import bibtex_adapter as bibtex
+from primer.site import citation_formats as cite
 
 PAGE = "reference/bibliography.md"
 BIB_DOWNLOAD = "references.bib"

@@ -2,14 +2,14 @@
 
 - Files (after hooks/ledger.py has run the figure check): each chart's points are resolved to
   their ledger rows, the pages' marker lines `<!-- chart: ID -->` are checked against
-  charts.yaml, and every chart is drawn as SVG (primer.chart_data resolves, primer.chart_drawing draws). A problem
+  charts.yaml, and every chart is drawn as SVG (primer.site.chart_data resolves, primer.site.chart_drawing draws). A problem
   fails the build, one line each, naming charts.yaml or the page. The captions' citation blocks
   go to mkdocs-bibtex's registry, formatted as hooks/citations.py formats the pages' blocks
   (usually already cached: a caption cites the passage the chapter cites for the same figure).
 - Page Markdown (before mkdocs-bibtex replaces citation blocks): a marker becomes the figure,
   its caption with the citation, and the data as a table.
 - Page HTML: the SVG goes inline into the figure, so its colours follow the light/dark palette. A chart
-  not in .cache/charts/ is drawn in a second process while the build goes on (primer.chart_drawing.Drawing):
+  not in .cache/charts/ is drawn in a second process while the build goes on (primer.site.chart_drawing.Drawing):
   started before the figure check when the cache holds no drawing at all (a fresh clone), so that
   matplotlib is imported meanwhile, otherwise once a chart is found missing.
 """
@@ -20,12 +20,12 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from primer import bibtex_adapter as bibtex
-from primer import build_state
-from primer import chart_data as chartdata
-from primer import chart_drawing as chartlib
+from primer.build import bibtex_adapter as bibtex
+from primer.build import build_state
+from primer.site import chart_data as chartdata
+from primer.site import chart_drawing as chartlib
 
-CACHE = ".cache/charts"  # drawn SVGs, in the project; key: scripts/chart_drawing.py cache_key(): rows, chart, code, matplotlib
+CACHE = ".cache/charts"  # drawn SVGs, in the project; key: scripts/primer/site/chart_drawing.py cache_key(): rows, chart, code, matplotlib
 _resolved: dict = {}   # chart id -> charts.Resolved, for this build
 _svgs: dict = {}       # chart id -> inline SVG
 _state: dict = {}      # the cache's folder; the process drawing the charts the cache does not hold

@@ -1,6 +1,6 @@
 """MkDocs hook: citations. One job: make mkdocs-bibtex safe and fast.
 
-- Before mkdocs-bibtex loads anything, lint references.bib (scripts/lint_bib.py)
+- Before mkdocs-bibtex loads anything, lint references.bib (scripts/primer/checks/bib_lint.py)
   and check the CSL file, so a malformed entry, a duplicate key, a missing
   `file` or a missing style fails the build with one line naming the problem,
   not a traceback. The CSL path is made absolute (pandoc would otherwise
@@ -20,11 +20,11 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from primer import bibtex_adapter as bibtex
-from primer.lint_bib import lint
+from primer.build import bibtex_adapter as bibtex
+from primer.checks.bib_lint import lint
 
 # pandoc's formatted citations, in the project; key: every block pandoc is given, the .bib text, the CSL file,
-# pandoc's version and path, mkdocs-bibtex's and pypandoc's versions (primer.bibtex_adapter.cache_pandoc).
+# pandoc's version and path, mkdocs-bibtex's and pypandoc's versions (primer.build.bibtex_adapter.cache_pandoc).
 PANDOC_CACHE = ".cache/pandoc"
 
 

@@ -1,13 +1,13 @@
 """MkDocs hook: cite. One job: how to cite each page.
 
 - Once per build: the site's citation metadata (site_name, site_url, extra.primer.version,
-  extra.primer in mkdocs.yml) and every page's dates from one `git log` (scripts/citation_formats.py).
+  extra.primer in mkdocs.yml) and every page's dates from one `git log` (scripts/primer/site/citation_formats.py).
   Outside a git checkout the build still passes and pages say the dates were not recorded.
 - Per page: the "Cite this page" block appended to the Markdown (Chicago, APA, BibTeX, RIS,
   CSL-JSON, each with Material's copy button; the dates; the COinS span), and the meta
   tags in page.meta["cite"], which overrides/main.html prints into <head>. Once the page is
   HTML, its h2/h3 sections are numbered (2, 2.1) and each gets its own record.
-- APA and Chicago are rendered by pandoc's citeproc (primer.csl_render) in ONE run for every
+- APA and Chicago are rendered by pandoc's citeproc (primer.site.csl_render) in ONE run for every
   page's and section's record of the build (on_env, before the print edition gathers the pages):
   until then the page holds a token for each rendering, replaced in page.content.
 - A page without a `description` in its front matter is a warning (so the strict build
@@ -26,8 +26,8 @@ import re
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from primer import citation_formats as cite
-from primer import csl_render
+from primer.site import citation_formats as cite
+from primer.site import csl_render
 
 log = logging.getLogger("mkdocs.hooks.cite")
 

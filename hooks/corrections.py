@@ -1,6 +1,6 @@
 """MkDocs hook: corrections. One job: each page's corrections log and how to report an error.
 
-- Config: read CHANGELOG.md (scripts/changelog.py). A malformed entry, or a newest edition
+- Config: read CHANGELOG.md (scripts/primer/site/changelog.py). A malformed entry, or a newest edition
   that is not mkdocs.yml's extra.primer.version, fails the build with one line per problem naming
   CHANGELOG.md:LINE. extra.report_error_url, when set, must be an https:// or mailto: address.
 - Files (after every hook that generates a page): an entry naming a page that is not a page of
@@ -18,7 +18,10 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from primer import changelog, redirects  # (scripts/changelog.py, scripts/redirects.py)
+from primer.site import (
+    changelog,  # (scripts/primer/site/changelog.py, scripts/primer/site/redirects.py)
+    redirects,
+)
 
 _state: dict = {}
 

@@ -13,7 +13,7 @@ import os
 
 from mkdocs.exceptions import PluginError
 
-from primer import changelog  # (scripts/changelog.py: where the edition is read)
+from primer.site import changelog  # (scripts/primer/site/changelog.py: where the edition is read)
 
 MIKE_VERSION = "MIKE_DOCS_VERSION"  # set by mike for the build of the edition it deploys
 

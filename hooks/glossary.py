@@ -20,7 +20,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from primer import build_state, figures
+from primer.build import build_state
+from primer.checks import figures
 
 log = logging.getLogger("mkdocs.hooks.glossary")
 

@@ -1,6 +1,6 @@
 """MkDocs hook: figure ledger. One job: run the figure check and publish its ledger.
 
-On every build (and every live reload) the figure check (primer.figures) runs
+On every build (and every live reload) the figure check (primer.checks.figures) runs
 over docs/: figures, quotations and each claim's passage. Each problem is logged
 as a warning, and a strict build (`mkdocs build`, strict in mkdocs.yml, however
 it is run: `-q` hides warnings from MkDocs' counter, mkdocs#4126) stops with a
@@ -35,7 +35,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from primer import build_state, claims_pages, figures, passages
+from primer.build import build_state
+from primer.checks import figures
+from primer.site import claims_pages, passages
 
 log = logging.getLogger("mkdocs.hooks.ledger")
 

@@ -1,11 +1,11 @@
 """MkDocs hook: passages. One job: publish what a reader needs to check a claim against its source.
 
-From this build's figure check (primer.build_state, hooks/ledger.py), which also finds each claim's passage
+From this build's figure check (primer.build.build_state, hooks/ledger.py), which also finds each claim's passage
 and verifies its quotations: the claims ledger (claims.json, claims.csv, reference/claims-ledger.md and a
 page per chapter, each claim a card on a phone) and, for each source whose licence allows it
 (`republish: whole` in sources/manifest.yaml), its source-text page with an anchor per line and section.
 A source whose licence is unknown gets no page: its passages show only in the citations' popups
-(hooks/marks.py). The logic is in primer.passages and primer.claims_pages.
+(hooks/marks.py). The logic is in primer.site.passages and primer.site.claims_pages.
 """
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from primer import build_state, claims_pages, passages
-from primer.figures import claims as claims_mod
+from primer.build import build_state
+from primer.checks.figures import claims as claims_mod
+from primer.site import claims_pages, passages
 
 log = logging.getLogger("mkdocs.hooks.passages")
 _tables: dict[str, str] = {}

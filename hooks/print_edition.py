@@ -8,7 +8,7 @@
 - Page Markdown: the `<!-- print-edition -->` line of reference/downloads.md becomes the rows
   that list the print page and the PDF (or say the PDF is not in this build, with no link).
 - Env (every page rendered, none yet written): the print page gets its contents and every
-  page of the navigation, in order, from their rendered HTML (scripts/print_assembly.py).
+  page of the navigation, in order, from their rendered HTML (scripts/primer/site/print_assembly.py).
 - Post-build (`mkdocs build` only): WeasyPrint renders the PDF with styles/print-pdf.css: a title
   page with the edition, the date and the print edition's citation, page numbers, bookmarks.
   Without WeasyPrint the build passes, and logs one INFO line saying why there is no PDF.
@@ -27,9 +27,10 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from primer import build_state, changelog
-from primer import citation_formats as cite
-from primer import print_assembly as edition
+from primer.build import build_state
+from primer.site import changelog
+from primer.site import citation_formats as cite
+from primer.site import print_assembly as edition
 
 log = logging.getLogger("mkdocs.hooks.print_edition")
 

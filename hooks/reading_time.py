@@ -1,13 +1,13 @@
 """MkDocs hook: reading time. One job: each page says at its top how long it takes to read.
 
-The count is scripts/reading.py's, the same that the reading budgets (tests/test_reading.py) and
+The count is scripts/primer/site/reading.py's, the same that the reading budgets (tests/test_reading.py) and
 `make bench` use: the article's own text, without the notes, the cite block or the corrections note.
 """
 from __future__ import annotations
 
 from mkdocs.plugins import event_priority
 
-from primer import reading
+from primer.site import reading
 
 _lines: dict[str, tuple[str, str]] = {}  # by page: (its content, its line), kept for `mkdocs serve`'s next rebuild
 

@@ -1,5 +1,5 @@
 """MkDocs hook: render_cache. One job: a page whose Markdown, links and settings are unchanged since an
-earlier build is not converted by Python-Markdown again (primer.render_cache: what the key holds, what a
+earlier build is not converted by Python-Markdown again (primer.build.render_cache: what the key holds, what a
 render leaves on the page and is given back). Every hook still runs on every page of every build; only the
 conversion is reused, from memory under `mkdocs serve` and from .cache/render/ otherwise."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
-from primer import render_cache
+from primer.build import render_cache
 
 CACHE = ".cache/render"
 _state: dict = {}

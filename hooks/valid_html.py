@@ -1,12 +1,12 @@
 """MkDocs hook: valid HTML. One job: the repairs that make the W3C Nu validator report no error of
-the project's own (primer.html_validity): an ``&`` that starts no character reference in a page's
+the project's own (primer.site.html_validity): an ``&`` that starts no character reference in a page's
 content becomes ``&amp;``, and Material's empty ``tabindex=""`` on navigation labels goes.
 """
 from __future__ import annotations
 
 from mkdocs.plugins import event_priority
 
-from primer import html_validity
+from primer.site import html_validity
 
 
 @event_priority(100)  # first: the print edition and the other hooks see the repaired content

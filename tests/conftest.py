@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from primer.browser_parts import page_paths  # (scripts/browser_parts.py: the pages of a built site)
-from primer.project_parts import copy_project  # (scripts/project_parts.py: what a build needs)
+from primer.bench.browser_parts import page_paths  # (scripts/primer/bench/browser_parts.py: the pages of a built site)
+from primer.build.project_parts import copy_project  # (scripts/primer/build/project_parts.py: what a build needs)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def site_markdown(footnotes="footnotes"):
     stands for the footnotes extension), as MkDocs makes one for each page, without MkDocs' own."""
     import markdown
 
-    from primer import mkdocs_yml  # mkdocs.yml as MkDocs reads it (site_url is an !ENV tag)
+    from primer.build import mkdocs_yml  # mkdocs.yml as MkDocs reads it (site_url is an !ENV tag)
     names, configs = [], {}
     for entry in mkdocs_yml.read(ROOT)["markdown_extensions"]:
         name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
@@ -79,7 +79,7 @@ def built_pages(site: Path) -> dict[str, Path]:
 
 @dataclass
 class Editions:
-    """Two editions published with scripts/publish.py (mike) into a throw-away repository."""
+    """Two editions published with scripts/primer/publish.py (mike) into a throw-away repository."""
 
     repo: Path  # the copied project, a git repository with the gh-pages branch mike wrote
     served: Path  # gh-pages as a web server would serve it (git archive)

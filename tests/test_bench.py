@@ -1,7 +1,7 @@
-"""primer.bench (scripts/bench/): its server (gzip like GitHub Pages), its reading of mkdocs.yml, the bytes it
+"""primer.bench (scripts/primer/bench/): its server (gzip like GitHub Pages), its reading of mkdocs.yml, the bytes it
 counts for each request (with stand-ins for Playwright's requests), its sums and verdicts, and the
 helpers of its live-reload measurement; and what it shares with the browser tests
-(scripts/browser_parts.py). Nothing here needs Chromium or judges a time; one test (marked REAL in
+(scripts/primer/bench/browser_parts.py). Nothing here needs Chromium or judges a time; one test (marked REAL in
 its docstring) starts a real `mkdocs serve` on a tiny project, a few seconds."""
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from primer import mkdocs_yml
 from primer.bench import budgets, builds, cli, pages, reload, report
-from primer.browser_parts import page_paths
+from primer.bench.browser_parts import page_paths
+from primer.build import mkdocs_yml
 
 KB = 1024
 HTML = ("<!doctype html><html><body>" + "<p>The dual circulation strategy, a paragraph. </p>" * 400
@@ -252,14 +252,14 @@ def test_a_page_load_counts_the_search_index_apart(tmp_path):
 def test_a_tag_in_mkdocs_yml_stops_the_bench_naming_it(tmp_path, text, tag, line):
     """A tagged value read as None would silently change that setting in the Material-only
     configuration: the bench stops instead, with one line naming the file, the line and the tag
-    (scripts/mkdocs_yml.py; !ENV and !relative, which it values as MkDocs does, are below)."""
+    (scripts/primer/build/mkdocs_yml.py; !ENV and !relative, which it values as MkDocs does, are below)."""
     path = tmp_path / "mkdocs.yml"
     path.write_text("site_name: Tiny\n" + text, encoding="utf-8")
     with pytest.raises(SystemExit) as stop:
         builds.load_config(path)
     message = str(stop.value)
     assert message == (f"{path}, line {line}: the tag {tag} is not understood here (only !ENV and !relative "
-                       "are); teach scripts/mkdocs_yml.py what it stands for")
+                       "are); teach scripts/primer/build/mkdocs_yml.py what it stands for")
 
 
 def test_the_baseline_keeps_env_and_relative_as_mkdocs_reads_them(tmp_path, monkeypatch):
@@ -296,7 +296,7 @@ def test_a_plain_mkdocs_yml_loads_and_the_baseline_keeps_material_and_search(tmp
 
 
 def test_page_paths_leave_out_404_and_redirect_pages(tmp_path):
-    """The pages the bench weighs and the browser tests visit (scripts/browser_parts.py)."""
+    """The pages the bench weighs and the browser tests visit (scripts/primer/bench/browser_parts.py)."""
     from mkdocs_redirects.plugin import HTML_TEMPLATE  # the page mkdocs-redirects writes at an old URL
     for rel in ("", "primer/", "primer/one/", "404/", "old-name/"):
         (tmp_path / rel).mkdir(parents=True, exist_ok=True)
@@ -309,7 +309,7 @@ def test_page_paths_leave_out_404_and_redirect_pages(tmp_path):
 
 def test_the_browser_tests_server_sends_files_as_they_are(tmp_path):
     """browser_parts.serve with its default handler (the browser tests'): no gzip, unlike the bench's."""
-    from primer import browser_parts
+    from primer.bench import browser_parts
     (tmp_path / "style.css").write_bytes(b"body { margin: 0 }\n" * 200)
     with browser_parts.serve(tmp_path) as base:
         status, headers, body = get(base, "/style.css", accept="gzip")

@@ -8,8 +8,8 @@ from pathlib import Path
 from conftest import ROOT
 from pybtex.database import parse_file
 
-from primer import bibtex_adapter
-from primer.lint_bib import lint
+from primer.build import bibtex_adapter
+from primer.checks.bib_lint import lint
 
 GOOD = """@article{smith2020dual,
   author = {Smith, Ann},
@@ -100,7 +100,7 @@ def test_missing_bib_file(tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# primer.bibtex_adapter.cache_pandoc (hooks/citations.py): pandoc's output kept in .cache/pandoc/, never a stale one
+# primer.build.bibtex_adapter.cache_pandoc (hooks/citations.py): pandoc's output kept in .cache/pandoc/, never a stale one
 # ---------------------------------------------------------------------------
 class _Registry:
     """Stands in for mkdocs-bibtex's PandocRegistry: counts the pandoc runs it is asked for."""

@@ -1,4 +1,4 @@
-"""primer.bibtex_adapter: the one module that reaches into mkdocs-bibtex's internals. It refuses any
+"""primer.build.bibtex_adapter: the one module that reaches into mkdocs-bibtex's internals. It refuses any
 version but the pinned one, naming the fix; its functions give what the hooks need (no build here)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import ROOT
 
-from primer import bibtex_adapter as bibtex
+from primer.build import bibtex_adapter as bibtex
 
 
 def test_the_installed_version_is_the_pinned_one_and_requirements_agree():
@@ -22,7 +22,7 @@ def test_another_version_stops_with_the_fix(installed):
     with pytest.raises(bibtex.BibtexVersionError) as error:
         bibtex.check_version(installed)
     message = str(error.value)
-    assert message.startswith("scripts/bibtex_adapter.py:1: ") and f"mkdocs-bibtex {installed} is installed" in message
+    assert message.startswith("scripts/primer/build/bibtex_adapter.py:1: ") and f"mkdocs-bibtex {installed} is installed" in message
     assert "make .venv/.installed" in message and "PINNED" in message and "requirements.in" in message
 
 

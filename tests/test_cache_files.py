@@ -1,4 +1,4 @@
-"""scripts/cache_files.py: the files of the caches in .cache/ (pandoc runs, chart drawings, figure check
+"""scripts/primer/build/cache_files.py: the files of the caches in .cache/ (pandoc runs, chart drawings, figure check
 results) are written whole or not at all, leave no temporary file behind, and only the most recently used
 are kept."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from primer import cache_files
+from primer.build import cache_files
 
 
 def _file(folder: Path, name: str, age: int) -> Path:
@@ -128,7 +128,7 @@ def test_the_new_file_is_kept_even_when_older_ones_look_newer(tmp_path):
 
 
 def test_prune_with_a_pattern_leaves_other_files_of_the_suffix(tmp_path):
-    """scripts/chart_drawing.py keeps one drawing per chart: ID-KEY.svg, where another chart's id may start with ID."""
+    """scripts/primer/site/chart_drawing.py keeps one drawing per chart: ID-KEY.svg, where another chart's id may start with ID."""
     key = "0" * 64
     _file(tmp_path, f"gdp-{key}.svg", 1)
     _file(tmp_path, f"gdp-share-{key}.svg", 1)                     # another chart, matched by "gdp-*.svg"
@@ -155,7 +155,7 @@ def test_read_of_a_missing_or_unreadable_file_is_none(tmp_path):
 
 def test_the_figure_check_cache_leaves_no_temporary_file_when_a_value_cannot_be_kept(tmp_path):
     """The callers serialise before anything is written: an unserialisable value creates no file at all."""
-    from primer import figures
+    from primer.checks import figures
     cache = figures.ResultCache(tmp_path / "figures", ROOT)
     cache._put("a", [1])
     with pytest.raises(TypeError):
@@ -164,7 +164,7 @@ def test_the_figure_check_cache_leaves_no_temporary_file_when_a_value_cannot_be_
 
 
 def test_key_tells_apart_parts_that_join_to_the_same_text():
-    from primer import cache_files
+    from primer.build import cache_files
     assert cache_files.key("ab", "c") != cache_files.key("a", "bc")
     assert cache_files.key("a", b"b") == cache_files.key(b"a", "b") == cache_files.key("a", "b")
     assert cache_files.key(1) == cache_files.key("1") and len(cache_files.key()) == 64

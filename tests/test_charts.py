@@ -15,14 +15,15 @@ from html.parser import HTMLParser
 import pytest
 from conftest import ROOT, mkdocs_build
 
-from primer import chart_data as chartdata
-from primer import chart_drawing as chartlib
-from primer import citation_marks, figures
-from primer.figures import Row
+from primer.checks import figures
+from primer.checks.figures import Row
+from primer.site import chart_data as chartdata
+from primer.site import chart_drawing as chartlib
+from primer.site import marks as citation_marks
 
 SECTION_LABELS = citation_marks.section_labels(ROOT)
 
-assert chartlib.__file__.endswith("scripts/chart_drawing.py"), chartlib.__file__
+assert chartlib.__file__.endswith("scripts/primer/site/chart_drawing.py"), chartlib.__file__
 
 REQUIRED = {"gba-tertiary-share", "patents-by-city", "longhua-tertiary-share", "exports-share-of-gdp",
             "guangdong-digital-economy-share"}
@@ -235,7 +236,7 @@ def test_cache_key_covers_every_input(real, monkeypatch):
     ]
     assert len({key, *(chartlib.cache_key(v) for v in variants)}) == len(variants) + 1
     environment = chartlib._environment()
-    assert environment[0] == (ROOT / "scripts" / "chart_drawing.py").read_bytes()               # the code itself
+    assert environment[0] == (ROOT / "scripts" / "primer" / "site" / "chart_drawing.py").read_bytes()               # the code itself
     assert "matplotlib" in environment[1] and "numpy" in environment[1]                # and its versions
     for i in range(len(environment)):                                                 # each part counts
         other = environment[:i] + (environment[i] + (b"x" if isinstance(environment[i], bytes) else "x"),) \
@@ -276,7 +277,9 @@ def test_charts_all_cached_need_no_matplotlib(tmp_path):
     """What the hook does on a warm build: every chart read from the cache, matplotlib never imported."""
     code = f"""
 import sys
-from primer import chart_data, chart_drawing as charts, figures
+from primer.site import chart_data
+from primer.site import chart_drawing as charts
+from primer.checks import figures
 from pathlib import Path
 root = Path({str(ROOT)!r})
 result = figures.check([root / "docs"], root=root)

@@ -1,7 +1,7 @@
 """Citing the primer: the "Cite this page" block and meta tags on every built page, the dates
 from git, the site_url / no-site_url cases, the downloads page, and stable URLs and anchors.
 
-Unit tests call scripts/citation_formats.py and scripts/published.py directly (no build). Site tests read
+Unit tests call scripts/primer/site/citation_formats.py and scripts/primer/published.py directly (no build). Site tests read
 the session's strict build (a git checkout, site_url unset). One extra build, of a copy of the
 project that is not a git checkout and has a site_url, covers the tarball fallback, absolute
 URLs, Open Graph, the sitemap and a redirect.
@@ -24,8 +24,9 @@ import yaml
 from conftest import ROOT, built_pages, mkdocs_build
 from pybtex.database import parse_string
 
-from primer import citation_formats as cite
-from primer import csl_render, published
+from primer import published
+from primer.site import citation_formats as cite
+from primer.site import csl_render
 
 DOCS = ROOT / "docs"
 FORMATS = ["Chicago", "APA", "BibTeX", "RIS", "CSL-JSON"]
@@ -117,7 +118,7 @@ def long_date(iso: str) -> str:
 
 
 def rendered_alone(item: dict) -> dict[str, str]:
-    """The CSL processor's rendering of one record on its own (primer.csl_render: pandoc's citeproc)."""
+    """The CSL processor's rendering of one record on its own (primer.site.csl_render: pandoc's citeproc)."""
     texts = csl_render.render([item])[item["id"]]
     return {style: cite.finish_rendered(text) for style, text in texts.items()}
 
@@ -229,7 +230,7 @@ def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]
     return problems
 
 
-# --- unit tests: scripts/citation_formats.py ----------------------------------------------------------------
+# --- unit tests: scripts/primer/site/citation_formats.py ----------------------------------------------------------------
 
 
 def _page(**dates) -> cite.Page:
@@ -622,7 +623,7 @@ def test_the_print_edition_is_dated_by_the_pages_it_gathers(built_site):
 def test_a_source_read_online_without_a_date_is_cited_with_the_readers_access_date():
     """APA and Chicago want the date a reader retrieved an undated web page; only the reader knows it: the
     citations carry "[date accessed]" (BibTeX "[date]"), which cite.js fills in. A dated work has none."""
-    from primer import citation_formats
+    from primer.site import citation_formats
     undated = citation_formats.source_citations("chinesedreamndinternal", "para. 3")
     assert "Retrieved [date accessed], from https://www.chinesedream.earth/" in undated["apa"]
     assert "Accessed [date accessed]." in undated["chicago"]

@@ -1,4 +1,4 @@
-"""The claims check (primer.figures.claims, claim_check, quotations): every cited unit's passage, every
+"""The claims check (primer.checks.figures.claims, claim_check, quotations): every cited unit's passage, every
 quotation verified word for word, figures at sentence level; planted defects in the real chapters, checked
 in-process (the strict build's failure on the same defects is in tests/test_claims_build.py)."""
 from __future__ import annotations
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from primer import figures, passages
-from primer.figures import claims as claims_mod
-from primer.figures import quotations
+from primer.checks import figures
+from primer.checks.figures import claims as claims_mod
+from primer.checks.figures import quotations
+from primer.site import passages
 
 ROOT = Path(__file__).resolve().parent.parent
 LI = "sources/li-2025-two-way-internationalization.md"

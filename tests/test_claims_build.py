@@ -24,7 +24,7 @@ def _build(project, site, *flags):
 @pytest.fixture(scope="module")
 def defective(tmp_path_factory):
     """A copy of the project with the three planted defects; the page:line of each."""
-    from primer.project_parts import copy_project
+    from primer.build.project_parts import copy_project
     project = copy_project(tmp_path_factory.mktemp("defects") / "project")
     places = []
     for page, written, planted, _ in DEFECTS:

@@ -1,4 +1,4 @@
-"""Corrections: CHANGELOG.md parsed edition by edition (scripts/changelog.py), each page's
+"""Corrections: CHANGELOG.md parsed edition by edition (scripts/primer/site/changelog.py), each page's
 corrections note and "report an error" text (hooks/corrections.py), with extra.report_error_url
 unset (the real site) and set (a copy), and the build failing on an entry that names no page."""
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, built_pages, mkdocs_build
 
-from primer import changelog
-from primer.check_links import _mkdocs_config
+from primer.checks.links import _mkdocs_config
+from primer.site import changelog
 
 CONFIG = _mkdocs_config(ROOT)
 PRINT_PAGE = "reference/print-edition/"

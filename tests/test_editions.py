@@ -1,4 +1,4 @@
-"""Editions published with mike (scripts/publish.py, `make publish`): an edition a reader cited
+"""Editions published with mike (scripts/primer/publish.py, `make publish`): an edition a reader cited
 stays at its URL, unchanged, when a later one is published beside it; publishing over it is
 refused unless forced; `latest` and the site's root lead to the current edition."""
 from __future__ import annotations
@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import pytest
 from conftest import ROOT, _git, built_pages, copy_project, load_hook, release_edition
 
-from primer import publish  # (scripts/publish.py)
-from primer.check_links import check_site
+from primer import publish  # (scripts/primer/publish.py)
+from primer.checks.links import check_site
 
 editions_hook = load_hook("editions")
 

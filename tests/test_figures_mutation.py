@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from primer import figures as cf
+from primer.checks import figures as cf
 
 ROOT = Path(__file__).resolve().parent.parent
 

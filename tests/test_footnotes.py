@@ -11,7 +11,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.inlinepatterns import InlineProcessor
 from mkdocs.exceptions import PluginError
 
-from primer import mkdocs_yml
+from primer.build import mkdocs_yml
 
 footnotes = load_hook("footnotes")
 FastFootnoteExtension = footnotes.FastFootnoteExtension

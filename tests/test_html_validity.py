@@ -1,4 +1,4 @@
-"""primer.html_validity and hooks/valid_html.py: what the W3C Nu validator would reject is repaired,
+"""primer.site.html_validity and hooks/valid_html.py: what the W3C Nu validator would reject is repaired,
 nothing else changes; and, when Java is installed, the validator itself on a sample of the built site."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from primer.html_validity import drop_empty_tabindex, escape_stray_ampersands
+from primer.site.html_validity import drop_empty_tabindex, escape_stray_ampersands
 
 
 def test_a_stray_ampersand_is_escaped_and_references_are_kept():

@@ -13,8 +13,8 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import File, get_files
 from mkdocs.structure.pages import Page
 
-from primer import figures
-from primer.figures import cache as figures_cache
+from primer.checks import figures
+from primer.checks.figures import cache as figures_cache
 
 _ledger = load_hook("ledger")
 COLUMNS, _cell, _html, _table = _ledger.COLUMNS, _ledger._cell, _ledger._html, _ledger._table
@@ -212,7 +212,7 @@ def test_the_check_cache_key_holds_the_checks_own_code(project_copy, tmp_path, m
     cache = figures.ResultCache(tmp_path, project_copy)
     key = cache.project_key()
     code = figures_cache._code_state()
-    for module in sorted((ROOT / "scripts" / "figures").glob("*.py")):
+    for module in sorted((ROOT / "scripts" / "primer" / "checks" / "figures").glob("*.py")):
         assert module.read_bytes() in code[1], module                    # every module of the check
     monkeypatch.setattr(figures_cache, "_code_state", lambda: code + ["another version"])
     assert figures.ResultCache(tmp_path, project_copy).project_key() != key

@@ -1,4 +1,4 @@
-"""The external link check (scripts/linkcheck_external.py), without the internet:
+"""The external link check (scripts/primer/linkcheck_external.py), without the internet:
 a local HTTP server on 127.0.0.1, started and stopped here, answers 200,
 301 -> 200, 404, 500, a redirect loop and a hang; a closed port and an
 unresolvable `.invalid` host stand for the unreachable. Every request is

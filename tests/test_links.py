@@ -1,5 +1,5 @@
 """Internal links and anchors, offline: the real site has none broken, and the
-checker (scripts/check_links.py: lychee plus our own HTML pass) is proven on
+checker (scripts/primer/checks/links.py: lychee plus our own HTML pass) is proven on
 small fixture sites to catch each kind of defect it claims to catch. Also the
 https rule for external links in chapters."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import ROOT, mkdocs_build
 
-from primer.check_links import _mkdocs_config, check_site, insecure_links, run_lychee
+from primer.checks.links import _mkdocs_config, check_site, insecure_links, run_lychee
 
 DOCS = ROOT / "docs"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"

@@ -6,7 +6,7 @@ import re
 import yaml
 from conftest import ROOT
 
-from primer import mkdocs_yml  # scripts/mkdocs_yml.py
+from primer.build import mkdocs_yml  # scripts/primer/build/mkdocs_yml.py
 
 
 def _mkdocs_config() -> dict:

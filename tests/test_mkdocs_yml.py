@@ -1,4 +1,4 @@
-"""scripts/mkdocs_yml.py: mkdocs.yml as data, each tag MkDocs understands given MkDocs' value,
+"""scripts/primer/build/mkdocs_yml.py: mkdocs.yml as data, each tag MkDocs understands given MkDocs' value,
 any other tag refused with one line; and the scripts that read mkdocs.yml read it through it."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import yaml
 from conftest import ROOT
 from mkdocs.utils.yaml import get_yaml_loader
 
-from primer import mkdocs_yml
+from primer.build import mkdocs_yml
 
 SCRIPT_KEYS = ("site_name", "site_url", "extra", "theme", "markdown_extensions", "plugins", "hooks", "docs_dir",
                "validation")
@@ -128,7 +128,7 @@ def test_an_unknown_tag_stops_with_one_line_naming_file_line_and_tag(tmp_path, m
     with pytest.raises(SystemExit) as stop:
         mkdocs_yml.read(path)
     assert str(stop.value) == (f"{path}, line {line}: the tag {tag} is not understood here (only !ENV and "
-                               "!relative are); teach scripts/mkdocs_yml.py what it stands for")
+                               "!relative are); teach scripts/primer/build/mkdocs_yml.py what it stands for")
 
 
 def test_yamls_own_tags_still_read(tmp_path):
@@ -174,8 +174,9 @@ def test_the_real_mkdocs_yml_reads_as_before_and_as_mkdocs_reads_it(monkeypatch)
 def test_the_scripts_see_site_url_from_env(tmp_path, monkeypatch):
     """The silent error this module ends: `site_url: !ENV …` read as None by the scripts while
     MkDocs uses the address."""
-    from primer import check_links, published
-    from primer import citation_formats as cite
+    from primer import published
+    from primer.checks import links as check_links
+    from primer.site import citation_formats as cite
 
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("strict: true\n", "strict: true\nsite_url: !ENV [PRIMER_TEST_SITE_URL, 'https://x.org/']\n", 1)

@@ -1,6 +1,6 @@
-"""The print edition (hooks/print_edition.py, scripts/print_assembly.py): every page of the
+"""The print edition (hooks/print_edition.py, scripts/primer/site/print_assembly.py): every page of the
 navigation once, in order, on one page whose ids are unique and whose links and anchors all
-resolve (checked by scripts/check_links.py like every page); each page keeps its own footnotes.
+resolve (checked by scripts/primer/checks/links.py like every page); each page keeps its own footnotes.
 And its PDF, when WeasyPrint is installed: it exists, has pages, holds the bibliography (as
 bookmarks and named destinations, read back from the PDF itself), and its title page carries the
 edition and the citation. Without WeasyPrint the build passes and the site says there is no PDF."""
@@ -21,9 +21,9 @@ import pytest
 from conftest import ROOT, load_hook, mkdocs_build
 from pybtex.database import parse_file
 
-from primer import print_assembly as edition
-from primer.check_links import _mkdocs_config, check_site
-from primer.citation_formats import url_path
+from primer.checks.links import _mkdocs_config, check_site
+from primer.site import print_assembly as edition
+from primer.site.citation_formats import url_path
 
 CONFIG = _mkdocs_config(ROOT)
 DOCS = ROOT / "docs"
@@ -166,7 +166,7 @@ def test_print_page_has_one_cite_block_its_own(built_site, print_page):
 
 
 def test_link_check_covers_the_print_page_and_finds_it_clean(built_site, print_page, tmp_path):
-    """scripts/check_links.py (lychee offline + our HTML pass) on the built site, print page
+    """scripts/primer/checks/links.py (lychee offline + our HTML pass) on the built site, print page
     included; and a broken in-document link planted in the print page is caught."""
     problems = check_site(built_site, docs_dir=DOCS, site_url=CONFIG.get("site_url"))
     on_print = [p for p in problems if p.page.startswith(PRINT_URL)]

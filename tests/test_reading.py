@@ -1,4 +1,4 @@
-"""Reading budgets on the built site, and the counting behind them (scripts/reading.py).
+"""Reading budgets on the built site, and the counting behind them (scripts/primer/site/reading.py).
 
 Each budget is shown to fail on a page planted to exceed it: a synthetic site in a temporary folder
 (no build), as the real pages would look."""
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from primer import reading
+from primer.site import reading
 
 ROOT = Path(__file__).resolve().parent.parent
 

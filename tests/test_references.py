@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 from pybtex.database import parse_file
 
-from primer import csl_render
+from primer.site import csl_render
 
 BIB = ROOT / "references.bib"
 # Each BibTeX field and the CSL variable(s) pandoc's reader must carry it into.

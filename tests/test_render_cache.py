@@ -1,4 +1,4 @@
-"""hooks/render_cache.py and primer.render_cache: a build converts again only the pages whose Markdown (or
+"""hooks/render_cache.py and primer.build.render_cache: a build converts again only the pages whose Markdown (or
 links, or settings) changed, from memory under `mkdocs serve` and from .cache/render/ in a new process; the
 site it writes is the one a build without the cache writes; a warning of a reused page is logged again, so
 a strict build still fails on it."""
@@ -20,7 +20,7 @@ import json, logging, sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from primer import render_cache
+from primer.build import render_cache
 
 class Warnings(logging.Handler):
     def __init__(self):
@@ -123,7 +123,7 @@ def test_a_cache_file_that_is_not_a_render_is_ignored(project_copy, tmp_path):
     assert _files(tmp_path / "b") == _files(tmp_path / "a")
 
 
-# -- primer.render_cache on its own, with a stand-in page ----------------------------------------
+# -- primer.build.render_cache on its own, with a stand-in page ----------------------------------------
 
 
 class _File:
@@ -163,7 +163,7 @@ def _original(calls):
 
 
 def test_a_render_is_given_back_whole_with_its_own_warnings_only(tmp_path, caplog):
-    from primer import render_cache
+    from primer.build import render_cache
     render_cache.clear()
     files, calls = _Files([_File("a.md", "a/"), _File("b.md", "b/")]), []
     first = _Page()
@@ -186,7 +186,7 @@ def test_a_render_is_given_back_whole_with_its_own_warnings_only(tmp_path, caplo
 
 
 def test_a_changed_input_is_converted_again_and_a_file_of_the_wrong_shape_ignored(tmp_path):
-    from primer import render_cache
+    from primer.build import render_cache
     render_cache.clear()
     files, calls = _Files([_File("a.md", "a/"), _File("b.md", "b/")]), []
     render = _original(calls)
@@ -208,7 +208,7 @@ def test_the_settings_key_holds_each_extension_option_and_the_log_level(tmp_path
     import logging
     from types import SimpleNamespace
 
-    from primer import render_cache
+    from primer.build import render_cache
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
 
     def key(extensions=("toc",), configs=None):

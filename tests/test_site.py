@@ -12,8 +12,8 @@ from urllib.parse import urlparse
 from conftest import ROOT
 from pybtex.database import parse_file
 
-from primer import citation_marks
-from primer.bibtex_adapter import citation_blocks
+from primer.build.bibtex_adapter import citation_blocks
+from primer.site import marks as citation_marks
 
 SECTION_LABELS = citation_marks.section_labels(ROOT)
 

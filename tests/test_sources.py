@@ -6,7 +6,7 @@ import shutil
 import pytest
 from conftest import ROOT
 
-from primer.verify_sources import load_manifest, verify
+from primer.checks.sources import load_manifest, verify
 
 
 def test_real_sources_verify():

@@ -94,7 +94,7 @@ def test_zotero_saves_every_page_as_a_complete_report(built_site):
 
 def test_a_published_page_gives_zotero_its_url_and_access_date_without_javascript():
     """With site_url set (the publishing workflow), the static COinS alone makes the complete Report."""
-    from primer import citation_formats as cite
+    from primer.site import citation_formats as cite
 
     site = cite.Site.from_config(SITE.title, "https://example.github.io/primer/", {"primer": {
         "version": SITE.version, "title_sentence_case": SITE.title_sentence_case, "author": SITE.author,

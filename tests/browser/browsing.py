@@ -1,15 +1,15 @@
 """What the browser tests share besides fixtures: the viewports and colour schemes, a recorder of
 a context's traffic, how to load a page, and the survey of every page (each page visited once per
 setting, then checked by several tests). How Chromium is found and launched, the list of the
-site's pages and the server are scripts/browser_parts.py's, shared with scripts/bench/."""
+site's pages and the server are scripts/primer/bench/browser_parts.py's, shared with scripts/primer/bench/."""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from primer.browser_parts import NO_CHROMIUM as _NO_CHROMIUM
-from primer.browser_parts import SEARCH_INDEX, find_chromium, launch_chromium
+from primer.bench.browser_parts import NO_CHROMIUM as _NO_CHROMIUM
+from primer.bench.browser_parts import SEARCH_INDEX, find_chromium, launch_chromium
 
 CHROMIUM = find_chromium()
 NO_CHROMIUM = _NO_CHROMIUM + " to run the browser tests"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from primer.browser_parts import launch_chromium, page_paths, serve
+from primer.bench.browser_parts import launch_chromium, page_paths, serve
 
 from .browsing import CHROMIUM, DESKTOP, NO_CHROMIUM, SETTINGS, open_context, survey_in_own_browser
 
@@ -32,7 +32,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 # The files are served as they are (browser_parts.serve): what the site does is tested, not what a
-# host adds; scripts/bench/ serves them gzip-compressed, as GitHub Pages does, to weigh them.
+# host adds; scripts/primer/bench/ serves them gzip-compressed, as GitHub Pages does, to weigh them.
 @pytest.fixture(scope="session")
 def site_url(built_site):
     """The strict build, served on 127.0.0.1 at a free port for the whole session."""

@@ -110,8 +110,8 @@ def _source_box(page, traffic, site_url, key, label, value):
 
 def test_a_source_is_cited_with_the_readers_locator(open_page, site_url):
     """The bibliography: Li (2025)'s box, section 4.2 typed in, each format as the CSL processor renders
-    it (primer.citation_formats.source_citations, the same pandoc run as the build), copied."""
-    from primer import citation_formats
+    it (primer.site.citation_formats.source_citations, the same pandoc run as the build), copied."""
+    from primer.site import citation_formats
 
     page, traffic = open_page(permissions=["clipboard-read", "clipboard-write"])
     box = _source_box(page, traffic, site_url, "li2025twoway", "section", "4.2")
@@ -133,7 +133,7 @@ def test_a_source_is_cited_with_the_readers_locator(open_page, site_url):
 def test_a_source_read_online_without_a_date_is_cited_with_todays_access_date(open_page, site_url):
     """The explainer has no date: APA cites it "Retrieved <date>, from <URL>", Chicago "Accessed <date>",
     BibTeX with a urldate; the box puts in the day the reader reads it."""
-    from primer import citation_formats
+    from primer.site import citation_formats
 
     page, traffic = open_page()
     box = _source_box(page, traffic, site_url, "chinesedreamndinternal", "paragraph", "3")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from primer import mkdocs_yml  # scripts/mkdocs_yml.py
+from primer.build import mkdocs_yml  # scripts/primer/build/mkdocs_yml.py
 
 from .browsing import MOBILE, goto
 

@@ -1,1 +1,1 @@
-"""Unit tests of the figure check (primer.figures), one file per module."""
+"""Unit tests of the figure check (primer.checks.figures), one file per module."""

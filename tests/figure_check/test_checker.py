@@ -1,4 +1,4 @@
-"""primer.figures.checker: derived, editorial and external figures, and input that stops the check.
+"""primer.checks.figures.checker: derived, editorial and external figures, and input that stops the check.
 
 Each builds a small project in a temporary folder (tests/figure_check/small_project.py) unless it
 says it uses the real sources."""
@@ -21,7 +21,7 @@ from figure_check.small_project import (
     run,
     write_project,
 )
-from primer import figures as cf
+from primer.checks import figures as cf
 
 # ---------------------------------------------------------------------------
 # Derived and editorial figures

@@ -1,4 +1,4 @@
-"""primer.figures.ledger and cli: the summary, the JSON and CSV ledger, the command line.
+"""primer.checks.figures.ledger and cli: the summary, the JSON and CSV ledger, the command line.
 
 Each builds a small project in a temporary folder (tests/figure_check/small_project.py) unless it
 says it uses the real sources."""
@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 from figure_check.small_project import BAD, DERIVED, GOOD, run
-from primer import figures as cf
+from primer.checks import figures as cf
 
 # ---------------------------------------------------------------------------
 # Ledger, summary and command line
@@ -55,7 +55,7 @@ def test_cli_exit_codes(tree, capsys):
 
 def test_cli_as_a_module(tree):
     (tree / "docs" / "page.md").write_text(BAD, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "primer.figures", "docs/page.md"],
+    proc = subprocess.run([sys.executable, "-m", "primer.checks.figures", "docs/page.md"],
                           cwd=tree, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.startswith("docs/page.md:1:19: ") and "Traceback" not in proc.stderr

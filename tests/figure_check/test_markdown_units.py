@@ -1,4 +1,4 @@
-"""primer.figures.markdown_units: the unit a citation covers, and what in a chapter is not a figure.
+"""primer.checks.figures.markdown_units: the unit a citation covers, and what in a chapter is not a figure.
 
 Each builds a small project in a temporary folder (tests/figure_check/small_project.py) unless it
 says it uses the real sources."""

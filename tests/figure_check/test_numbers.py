@@ -1,4 +1,4 @@
-"""primer.figures.numbers and formulas: every number format of the four sources, what is not a
+"""primer.checks.figures.numbers and formulas: every number format of the four sources, what is not a
 figure, and derived figures' arithmetic.
 
 Each builds a small project in a temporary folder (tests/figure_check/small_project.py) unless it
@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from primer import figures as cf
+from primer.checks import figures as cf
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""primer.figures.passages: matching against the cited passage, locators, the real vendored sources
+"""primer.checks.figures.passages: matching against the cited passage, locators, the real vendored sources
 (copied; docs/ is not read), the manifest's YAML.
 
 Each builds a small project in a temporary folder (tests/figure_check/small_project.py) unless it
@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from figure_check.small_project import ROOT, A, messages, one_problem, run, sourced
-from primer import figures as cf
+from primer.checks import figures as cf
 
 
 # ---------------------------------------------------------------------------

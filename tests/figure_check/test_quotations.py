@@ -1,7 +1,7 @@
-"""primer.figures.quotations: a quotation's words against a source's text, as the extraction wrote it."""
+"""primer.checks.figures.quotations: a quotation's words against a source's text, as the extraction wrote it."""
 from __future__ import annotations
 
-from primer.figures import quotations
+from primer.checks.figures import quotations
 
 
 def test_a_word_the_source_breaks_with_a_hyphen_at_a_line_end_still_matches():

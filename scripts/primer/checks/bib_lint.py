@@ -1,0 +1,142 @@
+"""Lint references.bib: one line per problem, the place first.
+
+    python -m primer.checks.bib_lint [references.bib]
+
+Checks that the file parses, that keys are unique and follow the house style
+(`authorYEARword`, lowercase ASCII, `nd` for an unknown year), that each entry
+has the fields its type needs, that DOIs are well formed, that `file` paths
+exist, and that page ranges use an en dash (CSL prints `--` literally).
+Used by the MkDocs hook `hooks/citations.py` (so a bad .bib fails the build
+with a clear message) and by `tests/test_bibliography.py`.
+Exit status: 0 clean, 1 problems found.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from pybtex.database import parse_string
+from pybtex.scanner import PybtexError, PybtexSyntaxError
+
+KEY_RE = re.compile(r"^[a-z]+(?:\d{4}|nd)[a-z0-9]+$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s\"<>{}]+$")
+ENTRY_RE = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]*)\s*,", re.MULTILINE)
+
+# Fields each entry type must have ("title" everywhere; "author|editor" means either).
+REQUIRED = {
+    # an article's year, or where it is unknown (an undated op-ed) a note that says so
+    "article": ["author", "title", "journal|journaltitle", "year|date|note"],
+    "inproceedings": ["author", "title", "booktitle", "year"],
+    "book": ["author|editor", "title", "publisher", "year"],
+    "techreport": ["author", "title", "institution", "year"],
+    "report": ["author", "title", "institution", "year"],
+    "misc": ["title", "note"],  # a misc entry must say what is unknown about it
+    "online": ["title", "url"],
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def lint(bib_path: str | Path, root: str | Path | None = None) -> list[Problem]:
+    """Return the problems in a .bib file (an empty list when it is clean)."""
+    bib_path = Path(bib_path)
+    root = Path(root) if root is not None else bib_path.parent
+    shown = str(bib_path)
+    try:
+        text = bib_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [Problem(shown, 0, "bibliography file not found; create it or fix `bib_file` in mkdocs.yml")]
+    except UnicodeDecodeError as err:
+        return [Problem(shown, _line_of(bib_path.read_bytes().decode("latin-1"), err.start),
+                        f"not valid UTF-8 at byte {err.start}; save the file as UTF-8")]
+
+    problems: list[Problem] = []
+    lines_of: dict[str, list[int]] = {}
+    for match in ENTRY_RE.finditer(text):
+        kind, key = match.group(1).lower(), match.group(2)
+        if kind in ("comment", "preamble", "string"):
+            continue
+        line = _line_of(text, match.start())
+        lines_of.setdefault(key.lower(), []).append(line)
+        if not KEY_RE.match(key):
+            problems.append(Problem(shown, line, f'key "{key}" breaks the house style authorYEARword '
+                                    '(lowercase ASCII letters and digits, "nd" for an unknown year, no ":" or ".")'))
+    for key, lines in lines_of.items():
+        for line in lines[1:]:
+            problems.append(Problem(shown, line, f'duplicate key "{key}" (first defined at line {lines[0]}); '
+                                    'rename one of them'))
+
+    # Parse with pybtex, the parser mkdocs-bibtex uses. A duplicate key is
+    # already reported above with both lines, so parse without it to reach
+    # any further problems.
+    try:
+        data = parse_string(text, "bibtex")
+    except PybtexSyntaxError as err:
+        line = getattr(err, "lineno", 0) or 0
+        detail = str(err).split(": ", 1)[-1]
+        problems.append(Problem(shown, line, f"malformed entry ({detail}); check the braces and the comma "
+                                "after each field"))
+        return problems
+    except PybtexError as err:
+        if problems and "repeated" in str(err).lower():
+            return problems
+        problems.append(Problem(shown, 0, f"cannot parse: {err}"))
+        return problems
+
+    seen_lines = {k: v[0] for k, v in lines_of.items()}
+    for key, entry in data.entries.items():
+        line = seen_lines.get(key.lower(), 0)
+        kind = entry.type.lower()
+        fields = {name.lower(): value for name, value in entry.fields.items()}
+        has_people = {role.lower() for role, people in entry.persons.items() if people}
+        required = REQUIRED.get(kind)
+        if required is None:
+            problems.append(Problem(shown, line, f'"{key}": entry type @{kind} is not one the primer uses '
+                                    f"({', '.join('@' + k for k in REQUIRED)})"))
+            required = ["title"]
+        for need in required:
+            options = need.split("|")
+            if not any(opt in fields or opt in has_people for opt in options):
+                problems.append(Problem(shown, line, f'"{key}": @{kind} needs a `{need.replace("|", "` or `")}` field'
+                                        + ("; state what is unknown in `note`" if need == "note" else "")))
+        doi = fields.get("doi")
+        if doi is not None and not DOI_RE.match(doi.strip()):
+            problems.append(Problem(shown, line, f'"{key}": DOI "{doi}" is not well formed (expected 10.NNNN/suffix, '
+                                    "without https://doi.org/)"))
+        pages = fields.get("pages", "")
+        if "--" in pages or re.search(r"\d-\d", pages):
+            problems.append(Problem(shown, line, f'"{key}": page range "{pages}" should use an en dash (–): '
+                                    "CSL prints -- literally"))
+        file_field = fields.get("file")
+        if file_field is not None and not (root / file_field).is_file():
+            problems.append(Problem(shown, line, f'"{key}": file "{file_field}" does not exist '
+                                    f"(paths are relative to {root.resolve().name}/)"))
+    problems.sort(key=lambda p: p.line)
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[1]) if len(argv) > 1 else Path("references.bib")
+    problems = lint(path)
+    for problem in problems:
+        print(problem)
+    print(f"{path}: {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

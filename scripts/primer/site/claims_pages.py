@@ -1,0 +1,107 @@
+"""The claims ledger as pages: an overview (reference/claims-ledger.md) and one page per chapter, each claim a
+card (on a phone) or a table row (on a desktop): the claim, its citation, how its passage was found and
+the passage itself, quoted words or figures marked, with a link to it. No MkDocs import (hooks/passages.py)."""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from primer.site import passages
+from primer.checks.figures import claims as claims_mod
+
+PAGE = "reference/claims-ledger.md"
+SUBDIR = "reference/claims-ledger"
+MARKER = "<!-- claims-ledger: the claims (hooks/passages.py) -->"
+COLUMNS = ("Claim", "Cited", "Found by", "Source passage")
+
+
+def _esc(text) -> str:
+    return html.escape("" if text is None else " ".join(str(text).split()), quote=True).replace("@", "&#64;")
+
+
+def _cell_md(text) -> str:
+    text = re.sub(r"([\\`*_\[\]<>|])", r"\\\1", " ".join(str(text).split()))
+    return text.replace("@", "&#64;")
+
+
+def sub_page(page: str) -> str:
+    name = page.removesuffix(".md").replace("/", "-")
+    return f"{SUBDIR}/{'home' if name == 'index' else name}.md"
+
+
+def card_table(columns, rows: list[list[str]], css: str = "ledger-cards") -> str:
+    """A table that becomes one card per row on a narrow screen (docs/stylesheets/primer.css): each cell
+    carries its column's name (data-label), shown before it in a card."""
+    out = [f'<table class="{css}">', "<thead>", "<tr>", *(f"<th>{_esc(c)}</th>" for c in columns), "</tr>",
+           "</thead>", "<tbody>"]
+    for cells in rows:
+        out += ["<tr>", *(f'<td data-label="{_esc(c)}">{cell}</td>' for c, cell in zip(columns, cells)), "</tr>"]
+    return "\n".join(out + ["</tbody>", "</table>"])
+
+
+def passage_cell(entry: dict | None, claim, href: str) -> str:
+    text = passages.passage_html(claim.passage, claim.highlight).replace("@", "&#64;")
+    where = f"line {claim.source_lines}" if "-" not in claim.source_lines else f"lines {claim.source_lines}"
+    link = ""
+    if href:
+        label = "in the source text" if entry and entry.get("republish") == "whole" else "at the original"
+        link = f' <a class="ledger-passage-link" href="{_esc(href)}">Read it {label}</a>'
+    return f'<q class="source-verbatim">{text}</q> <span class="ledger-where">({_esc(where)})</span>{link}'
+
+
+def render(claims: list, entries: dict, titles: dict, page_url) -> tuple[dict[str, str], dict[str, str]]:
+    """({docs path: Markdown} of the ledger pages, {docs path: cards HTML for MARKER}). ENTRIES: the manifest's
+    entries by file; TITLES: chapter titles by docs path; PAGE_URL(target docs path, from docs path) -> the
+    final URL of a generated link (MkDocs' own, from the hook)."""
+    s = claims_mod.summary(claims)
+    overview = [
+        "---\ntitle: Claims ledger\ndescription: Every cited sentence, table row and list item of the primer, "
+        "with the source passage it rests on and how that passage was found.\n---\n",
+        "# Claims ledger\n",
+        f"Every cited unit of the primer (a sentence, a table row, a list item) matched at build time to the "
+        f"source sentence or sentences it rests on, inside the passage its citation names: {s['claims']} claims, "
+        f"{s['quotation']} found by a quotation ({s['share']['quotation']}%), {s['figure']} by figures "
+        f"({s['share']['figure']}%) and {s['wording']} by wording ({s['share']['wording']}%). "
+        f"{s['weak']} have a weak passage (found by wording, or by years alone, with a score under "
+        f"{claims_mod.WEAK} of 100) and are marked *weak*: a reader should check them by hand. Every quotation "
+        "is verified word for word against its passage. Download the ledger as [CSV](../claims.csv) or "
+        "[JSON](../claims.json); figures are in the [figure ledger](figure-ledger.md).\n",
+        "| Page | Claims | Quotation | Figure | Wording | Weak | Ledger |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    pages, tables = {}, {}
+    for page in sorted({c.page for c in claims}):
+        rows = [c for c in claims if c.page == page]
+        sub = sub_page(page)
+        title = titles.get(page, page)
+        counts = [sum(c.method == m for c in rows) for m in ("quotation", "figure", "wording")]
+        overview.append(f"| [{_cell_md(title)}](../{page}) | {len(rows)} | " + " | ".join(map(str, counts))
+                        + f" | {sum(c.status == 'weak' for c in rows)} | [claims]({sub.removeprefix('reference/')}) |")
+        cells = []
+        for c in rows:
+            entry = entries.get(c.source_file)
+            href = passages.passage_link(entry, c) if entry else ""
+            if href and entry.get("republish") == "whole":
+                href = page_url(href.split("#")[0], sub) + "#" + href.split("#")[1]
+            used = f'<a href="{_esc(page_url(page, sub))}">line {c.line}</a>'
+            weak = ' <strong class="ledger-weak">weak</strong>' if c.status == "weak" else ""
+            cells.append([f"{_esc(c.sentence)} <span class=\"ledger-where\">({used})</span>",
+                          _esc(f"{c.key}, {c.locator}" if c.locator else c.key),
+                          f"{_esc(c.method)}, score {c.score}{weak}", passage_cell(entry, c, href)])
+        pages[sub] = (f"---\ntitle: \"Claims ledger: {title}\"\ndescription: Every claim on the page {page}, "
+                      "with the source passage it rests on.\nsearch:\n  exclude: true\n---\n\n"
+                      f"# Claims ledger: {_cell_md(title)}\n\nEvery cited unit of [{_cell_md(title)}](../../{page}), "
+                      f"in order, with its passage. Back to the [whole ledger](../claims-ledger.md).\n\n{MARKER}\n")
+        tables[sub] = card_table(COLUMNS, cells)
+    pages[PAGE] = "\n".join(overview) + "\n"
+    return pages, tables
+
+
+def chapter_titles(docs_dir: Path, pages) -> dict[str, str]:
+    out = {}
+    for page in pages:
+        path = docs_dir / page
+        match = re.search(r"^title:\s*(.+)$", path.read_text(encoding="utf-8"), re.M) if path.is_file() else None
+        out[page] = match.group(1).strip().strip("\"'") if match else page
+    return out

@@ -1,0 +1,117 @@
+"""APA and Chicago strings rendered by a CSL processor: pandoc's citeproc, with the official styles.
+
+    render(records) -> {id: {"apa": text, "chicago": text}}
+    render_cited(bib, cites) -> ({cite id: {style: text}}, {key: {style: reference}})
+
+`records` are CSL-JSON items (dicts with an "id"). Every record of a build goes through ONE pandoc
+process, which renders each style in turn (scripts/primer/site/csl/render.lua, a pandoc custom writer calling
+pandoc.utils.citeproc), as plain text. The result is kept in .cache/csl/, keyed by pandoc's version,
+the styles, the writer and the records, and in memory for the rest of the process: a build, a test
+or a script asking again for a record already rendered runs no pandoc.
+
+The styles are vendored (styles/, CC BY-SA 3.0, from the Citation Style Language project's
+repository citation-style-language/styles): apa.csl (APA 7th edition) and chicago-author-date.csl
+(Chicago 18th edition, author-date).
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from primer.build import cache_files
+
+from primer import ROOT
+STYLES = {"apa": ROOT / "styles" / "apa.csl", "chicago": ROOT / "styles" / "chicago-author-date.csl"}
+WRITER = Path(__file__).resolve().parent / "csl" / "render.lua"
+CACHE = ROOT / ".cache" / "csl"
+_KEEP = 16
+_memo: dict[str, dict[str, str]] = {}  # the JSON of one record -> its renderings
+# Each record is a reference on its own, but one run renders them as one reference list, where the
+# styles would tell apart two works of one author and year ("2026a", "2026b") and replace a
+# repeated author by a dash: both are switched off, so each text is the record's rendering alone
+# (tests/test_cite.py renders records one at a time and compares).
+_LIST_ONLY = re.compile(r'\s(?:disambiguate-add-year-suffix|subsequent-author-substitute(?:-rule)?)="[^"]*"')
+
+
+def style_text(name: str) -> str:
+    """The official style, less what only a reference list of several works needs (_LIST_ONLY)."""
+    return _LIST_ONLY.sub("", STYLES[name].read_text(encoding="utf-8"))
+
+
+class RenderError(RuntimeError):
+    pass
+
+
+def _pandoc() -> tuple[str, str]:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path(), pypandoc.get_pandoc_version()
+
+
+def _key(record: dict) -> str:
+    return json.dumps(record, sort_keys=True, ensure_ascii=False)
+
+
+def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str) -> dict:
+    """One pandoc run of the writer over MARKDOWN with BIBLIOGRAPHY (CSL-JSON or BibTeX text, as
+    SUFFIX says), cached in .cache/csl/ by every input."""
+    path, version = _pandoc()
+    digest = cache_files.key("primer-csl 3", tag, version, WRITER.read_bytes(),
+                             *(style_text(name) for name in sorted(STYLES)), suffix, bibliography, markdown)
+    cached = CACHE / f"{digest}.json"
+    text = cache_files.read(cached)
+    if text is not None:
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass  # damaged: render again
+    with tempfile.TemporaryDirectory() as folder:
+        bib = Path(folder) / f"records.{suffix}"
+        bib.write_text(bibliography, encoding="utf-8")
+        styles = {}
+        for name in STYLES:
+            styles[name] = Path(folder) / f"{name}.csl"
+            styles[name].write_text(style_text(name), encoding="utf-8")
+        meta = Path(folder) / "meta.yaml"
+        meta.write_text(json.dumps({"styles": {n: str(p) for n, p in styles.items()}}), encoding="utf-8")
+        result = subprocess.run([path, "-f", "markdown", "-t", str(WRITER), "--metadata-file", str(meta),
+                                 "--bibliography", str(bib)], input=markdown, capture_output=True, text=True,
+                                timeout=300)
+    if result.returncode != 0:
+        raise RenderError(f"pandoc could not render the citations: {result.stderr.strip()}")
+    by_style = json.loads(result.stdout)
+    cache_files.write(cached, json.dumps(by_style, ensure_ascii=False), _KEEP)
+    return by_style
+
+
+def _run(records: list[dict]) -> dict[str, dict[str, str]]:
+    by_style = _pandoc_run(json.dumps(records, ensure_ascii=False), "json", "---\nnocite: '@*'\n---\n", "records")
+    return {record["id"]: {name: by_style[name]["references"][record["id"]] for name in STYLES} for record in records}
+
+
+def render_cited(bib_text: str, cites: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """Citations of works in a BibTeX file, in one pandoc run: CITES is {id: "@key, sec. 4.2"} (pandoc's
+    citation syntax: a key and an optional locator); returns ({id: {style: in-text citation}},
+    {key: {style: reference}}) for the works cited."""
+    markdown = "".join(f"[[{cite}]]{{#{cid}}}\n\n" for cid, cite in cites.items())
+    by_style = _pandoc_run(bib_text, "bib", markdown, "cited")
+    citations = {cid: {name: by_style[name]["citations"][cid] for name in STYLES} for cid in cites}
+    keys = {ref for name in STYLES for ref in by_style[name]["references"]}
+    references = {key: {name: by_style[name]["references"][key] for name in STYLES} for key in keys}
+    return citations, references
+
+
+def render(records: list[dict]) -> dict[str, dict[str, str]]:
+    """{id: {"apa": …, "chicago": …}} for every record (ids must be distinct), in one pandoc run at most."""
+    ids = [record["id"] for record in records]
+    if len(set(ids)) != len(ids):
+        raise RenderError("two records have the same id")
+    missing = [record for record in records if _key(record) not in _memo]
+    if missing:
+        rendered = _run(missing)
+        for record in missing:
+            _memo[_key(record)] = rendered[record["id"]]
+    return {record["id"]: _memo[_key(record)] for record in records}

@@ -1,0 +1,171 @@
+"""Citation marks: what a reader sees of a citation is one small numbered mark.
+
+A chapter cites with mkdocs-bibtex's syntax, `[@li2025twoway, sec. 4.2]`. Left to mkdocs-bibtex, each
+block became a parenthetical and a superscript ("(W. Li 2025, sec. 4.2)¹"), a fifth to a third of a
+chapter's visible text. Here each block becomes a Markdown footnote reference instead: one number,
+the same number for the same block anywhere on the page, in the order first cited. Its note (the
+popup on hover, tap and focus, and the numbered list at the foot of the page and in print) holds a
+short label with the locator ("Li 2025, §4.2") and the full reference that pandoc formatted
+through mkdocs-bibtex.
+
+Labels, one form of each name everywhere:
+- the work: the first author's family name ("Li"; "Lin and Wang" for two; "Javed et al." for more),
+  an organisation's name as written, or, for a work without an author, its `shorttitle` in
+  references.bib ("Guangdong brief"); then the year as the CSL style gives it ("2023a"), or nothing
+  when the year is unknown (the style's "n.d." stays in the full reference);
+- the locator: "sec. 4.2" is "§4.2", "para. 9" is "¶9", a named section is the short `label` it has
+  in sources/manifest.yaml ("Case study"), "table 1" and "fig. 1" as written.
+
+No MkDocs import: hooks/marks.py gives this module the page's text, its citation blocks and the
+formatted references.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from pybtex.database import Entry
+
+# A footnote label this module owns; mkdocs-bibtex's own labels are bare citation keys.
+LABEL_PREFIX = "cite-"
+# Whitespace before a citation block goes with it: "growth [@li2025twoway, sec. 1]." -> "growth[^cite-1]."
+_BEFORE = re.compile(r"[ \t]+$")
+_LINE_START = re.compile(r"(?:\A|\n)[ \t]*\Z")
+# each citation's "@" in a block as written (its key follows), in the order of the block's citations
+AT_RE = re.compile(r"(?:(?<=[\s\[;-])|^)@(?=[A-Za-z0-9_])")
+_LOCATOR = re.compile(r"^(?P<kind>sec|secs|para|paras|table|fig|figure|p|pp)\.?\s+(?P<where>.+)$", re.I)
+_SYMBOLS = {"sec": "§", "secs": "§§", "para": "¶", "paras": "¶¶", "p": "p.\u00a0", "pp": "pp.\u00a0"}
+_YEAR = re.compile(r"(\d{4}[a-z]?|n\.\s?d\.(?:[a-z])?|forthcoming)\)?$")
+
+
+def section_labels(root) -> dict[str, str]:
+    """Each named section's short label from sources/manifest.yaml (`label:`), by its id in lower case."""
+    from pathlib import Path
+
+    from primer.checks.figures import load_yaml
+    manifest = load_yaml((Path(root) / "sources/manifest.yaml").read_text(encoding="utf-8"))
+    out = {}
+    for source in manifest.get("sources", []):
+        for section in (source.get("locators") or {}).get("sections") or []:
+            if section.get("label"):
+                out[str(section["id"]).casefold()] = str(section["label"])
+    return out
+
+
+@dataclass(frozen=True)
+class Cited:
+    """One citation of a block: the key and its locator as written (empty when none)."""
+    key: str
+    locator: str = ""
+
+
+def _family(person) -> str:
+    return " ".join(person.last_names) or " ".join(person.first_names)
+
+
+def work_label(entry: Entry, inline: str) -> str:
+    """'Li 2025', 'Lin and Wang 2022', 'Javed et al. 2021', 'Guangdong brief'. INLINE is the style's own
+    in-text citation of the work alone, e.g. '(W. Li 2025)', from which the year and its suffix are taken."""
+    people = entry.persons.get("author", [])
+    short = entry.fields.get("shortauthor") or entry.fields.get("shorttitle")
+    others = any(str(p) == "others" for p in people)
+    people = [p for p in people if str(p) != "others"]
+    if entry.fields.get("shortauthor") or not people:
+        name = str(short or entry.fields.get("title", entry.key))
+    elif len(people) == 1 and not others:
+        name = _family(people[0])
+    elif len(people) == 2 and not others:
+        name = f"{_family(people[0])} and {_family(people[1])}"
+    else:
+        name = f"{_family(people[0])} et al."
+    name = name.replace("{", "").replace("}", "").replace("\\&", "&")
+    year = _YEAR.search(inline.strip())
+    if year and year.group(1)[0].isdigit():
+        return f"{name} {year.group(1)}"
+    return name
+
+
+def locator_label(locator: str, section_labels: dict[str, str]) -> str:
+    """'sec. 4.2' -> '§4.2'; 'para. 9' -> '¶9'; 'sec. Case Study: …' -> its short label; else as written."""
+    locator = " ".join(locator.split())
+    match = _LOCATOR.match(locator)
+    if not match:
+        return locator
+    kind, where = match.group("kind").lower(), match.group("where")
+    if kind in ("sec", "secs") and not where[0].isdigit():
+        return section_labels.get(where.casefold(), where)
+    if kind in _SYMBOLS:
+        return f"{_SYMBOLS[kind]}{where}"
+    return f"{'fig.' if kind == 'figure' else kind} {where}"
+
+
+def label(cited: Cited, work: str, section_labels: dict[str, str]) -> str:
+    if not cited.locator:
+        return work
+    return f"{work}, {locator_label(cited.locator, section_labels)}"
+
+
+@dataclass
+class Marked:
+    """A page's text with its citation blocks as footnote references, and the notes to append."""
+    text: str
+    notes: list[tuple[str, list[Cited]]]   # (footnote label, the block's citations), first cited first
+    passages: list[tuple] = None           # each note's passages (what blocks gave), in the order of notes
+
+    @property
+    def count(self) -> int:
+        return len(self.notes)
+
+
+def mark(text: str, blocks) -> Marked:
+    """Replace each citation block in TEXT by a footnote reference. BLOCKS: (raw, offset, [Cited, …]) in
+    order of offset, raw being the block as written without its brackets, optionally with a fourth item:
+    the passage each citation rests on there (hashable, None for none). The same citations (same keys and
+    locators, in the same order) resting on the same passages share one note."""
+    out, notes, passages, seen, last = [], [], [], {}, 0
+    for raw, offset, citations, *rest in blocks:
+        written = f"[{raw}]"
+        if text[offset:offset + len(written)] != written:
+            raise ValueError(f"citation block [{raw}] is not at offset {offset}")
+        where = tuple(rest[0]) if rest else ()
+        ident = (tuple(citations), where)
+        if ident not in seen:
+            seen[ident] = f"{LABEL_PREFIX}{len(seen) + 1}"
+            notes.append((seen[ident], list(citations)))
+            passages.append(where)
+        before = _BEFORE.sub("", text[last:offset])
+        if text.startswith(":", offset + len(written)) and _LINE_START.search(before):
+            before = before.rstrip()       # "[^cite-3]:" starting a line would be a footnote's definition
+        out.append(before)
+        out.append(f"[^{seen[ident]}]")
+        last = offset + len(written)
+    out.append(text[last:])
+    return Marked("".join(out), notes, passages)
+
+
+NOTE_SLOT = '<span class="cite-note-slot" data-slot="{}"></span>'  # a note's place in the page until it is filled
+_NOTE_SLOT = re.compile(r'<span class="cite-note-slot" data-slot="(\d+)"></span>')
+
+
+def fill_notes(html_text: str, notes: list[str]) -> str:
+    """HTML_TEXT with each note slot replaced by its note (NOTES, by slot number)."""
+    if not notes:
+        return html_text
+    return _NOTE_SLOT.sub(lambda m: notes[int(m.group(1))], html_text)
+
+
+def note_html(citations: list[Cited], labels: dict[Cited, str], references: dict[str, str],
+              passages: list[str] | None = None) -> str:
+    """One note's HTML: each citation's label, the passage it rests on (HTML, from PASSAGES, "" for none),
+    then its work's full reference (HTML, once per work). The note is HTML, not Markdown: the page's Markdown
+    holds only a slot for it, so Python-Markdown does not parse ~1,200 notes' references on every build."""
+    parts, shown = [], set()
+    for i, cited in enumerate(citations):
+        reference = "" if cited.key in shown else references.get(cited.key, "")
+        shown.add(cited.key)
+        passage = passages[i] if passages and i < len(passages) else ""
+        parts.append(f'<span class="cite-item"><span class="cite-label">{html.escape(labels[cited], quote=False)}</span>'
+                     + (f" {passage}" if passage else "")
+                     + (f' <span class="cite-reference">{reference}</span>' if reference else "") + "</span>")
+    return " ".join(parts)
