@@ -13,8 +13,8 @@ serve: $(VENV)/.installed  ## live-reloading site on http://127.0.0.1:8000
 test: lint  ## the linter, then every test, the strict build included
 	$(BIN)/python -m pytest
 
-lint: $(VENV)/.installed  ## ruff over hooks/, scripts/ (the primer package) and tests/ (pyproject.toml: [tool.ruff])
-	$(BIN)/ruff check hooks scripts tests
+lint: $(VENV)/.installed  ## ruff over scripts/ (the primer package) and tests/ (pyproject.toml: [tool.ruff])
+	$(BIN)/ruff check scripts tests
 
 build: $(VENV)/.installed  ## strict build into site/
 	$(BIN)/mkdocs build --strict --clean

@@ -2,7 +2,6 @@
 throw-away copies of the project in which a test plants a defect."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -16,18 +15,6 @@ from primer.bench.browser_parts import page_paths  # (scripts/primer/bench/brows
 from primer.build.project_parts import copy_project  # (scripts/primer/build/project_parts.py: what a build needs)
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def load_hook(name: str):
-    """hooks/NAME.py as a module, loaded by path as MkDocs loads it, once
-    per test run, under the name `hooks.NAME` (no module of the package or the standard library has it)."""
-    module_name = f"hooks.{name}"
-    if module_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(module_name, ROOT / "hooks" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
 
 
 def site_markdown(footnotes="footnotes"):
@@ -44,10 +31,14 @@ def site_markdown(footnotes="footnotes"):
     return markdown.Markdown(extensions=names, extension_configs=configs)
 
 
-def mkdocs_build(project: Path, site_dir: Path, *, pdf: bool = False) -> subprocess.CompletedProcess:
+def mkdocs_build(project: Path, site_dir: Path, *, pdf: bool = False, own_code: bool = False) -> subprocess.CompletedProcess:
     """Run the strict build exactly as `make build` does, from the project's root; without the PDF
-    of the print edition (~20 s with WeasyPrint) unless `pdf` (hooks/print_edition.py, PRIMER_PDF)."""
+    of the print edition (~20 s with WeasyPrint) unless `pdf` (the print edition stage, PRIMER_PDF).
+    With `own_code`, the build imports the package from the project's own scripts/ (a copy whose code a
+    test changed) rather than the one installed."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if own_code:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project / "scripts"), env.get("PYTHONPATH")]))
     if not pdf:
         env["PRIMER_PDF"] = "0"
     return subprocess.run(

@@ -100,7 +100,7 @@ def test_missing_bib_file(tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# primer.build.bibtex_adapter.cache_pandoc (hooks/citations.py): pandoc's output kept in .cache/pandoc/, never a stale one
+# primer.build.bibtex_adapter.cache_pandoc (primer.build.stages.citations): pandoc's output kept in .cache/pandoc/, never a stale one
 # ---------------------------------------------------------------------------
 class _Registry:
     """Stands in for mkdocs-bibtex's PandocRegistry: counts the pandoc runs it is asked for."""

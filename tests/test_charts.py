@@ -144,7 +144,6 @@ def test_the_geometry_check_sees_a_wrong_bar(real):
 def test_rendering_is_deterministic(real):
     for chart in real.values():
         first = chartlib.svg(chart)
-        chartlib._cache.clear()
         assert chartlib.svg(chart) == first, chart.id
 
 
@@ -188,7 +187,7 @@ def test_png_preview_renders(real, tmp_path):
 
 
 # ---------------------------------------------------------------------------
-# The drawing cache (hooks/charts.py: .cache/charts/): same drawing, never a stale one
+# The drawing cache (primer.build.stages.charts: .cache/charts/): same drawing, never a stale one
 # ---------------------------------------------------------------------------
 def _with_value(chart, figure: str, value: str):
     """The chart as drawn from a ledger whose first point's figure says something else."""
@@ -199,13 +198,10 @@ def _with_value(chart, figure: str, value: str):
 
 def test_cache_gives_the_drawing_and_redraws_when_a_ledger_figure_changes(real, tmp_path, monkeypatch):
     chart = real["patents-by-city"]
-    chartlib._cache.clear()
     fresh = chartlib.svg(chart)                                     # no disk cache: drawn
-    chartlib._cache.clear()
     assert chartlib.svg(chart, cache_dir=tmp_path) == fresh         # drawn and kept
     kept = tmp_path / f"patents-by-city-{chartlib.cache_key(chart)}.svg"
     assert [f.name for f in tmp_path.iterdir()] == [kept.name] and kept.read_text(encoding="utf-8") == fresh
-    chartlib._cache.clear()
     with monkeypatch.context() as m:
         m.setattr(chartlib, "_draw", lambda *a: pytest.fail("an unchanged chart was drawn again"))
         assert chartlib.svg(chart, cache_dir=tmp_path) == fresh     # read back, not drawn
@@ -213,12 +209,10 @@ def test_cache_gives_the_drawing_and_redraws_when_a_ledger_figure_changes(real, 
     # A figure in the ledger that feeds the chart changes: another key, a new drawing of the new value.
     changed = _with_value(chart, "20,000", "20000")
     assert chartlib.cache_key(changed) != chartlib.cache_key(chart)
-    chartlib._cache.clear()
     drawn = chartlib.svg(changed, cache_dir=tmp_path)
     assert drawn != fresh and 'data-value="20000"' in drawn and 'data-figure="20,000"' in drawn
     assert_drawing_matches(drawn, changed)
     assert [f.name for f in tmp_path.iterdir()] == [f"patents-by-city-{chartlib.cache_key(changed)}.svg"]
-    chartlib._cache.clear()
 
 
 def test_cache_key_covers_every_input(real, monkeypatch):
@@ -263,18 +257,15 @@ def test_cache_key_follows_matplotlibs_configuration_and_fonts(real, tmp_path, m
 
 def test_a_damaged_cache_file_is_drawn_again(real, tmp_path):
     chart = real["exports-share-of-gdp"]
-    chartlib._cache.clear()
     fresh = chartlib.svg(chart, cache_dir=tmp_path)
     path = tmp_path / f"{chart.id}-{chartlib.cache_key(chart)}.svg"
     path.write_text(fresh[: len(fresh) // 2], encoding="utf-8")                         # cut short
-    chartlib._cache.clear()
     assert chartlib.svg(chart, cache_dir=tmp_path) == fresh
     assert path.read_text(encoding="utf-8") == fresh
-    chartlib._cache.clear()
 
 
 def test_charts_all_cached_need_no_matplotlib(tmp_path):
-    """What the hook does on a warm build: every chart read from the cache, matplotlib never imported."""
+    """What the charts stage does on a warm build: every chart read from the cache, matplotlib never imported."""
     code = f"""
 import sys
 from primer.site import chart_data
@@ -305,13 +296,10 @@ def test_a_drawing_process_draws_what_svg_then_reads_and_a_failed_one_changes_no
     drawing.draw(chartlib.missing(charts, tmp_path / "cache"))
     drawing.wait()
     assert chartlib.missing(charts, tmp_path / "cache") == [] and not chartlib.none_cached(tmp_path / "cache")
-    chartlib._cache.clear()
     with monkeypatch.context() as m:
         m.setattr(chartlib, "_draw", lambda *a: pytest.fail("a chart the process drew was drawn again"))
         drawn = [chartlib.svg(chart, cache_dir=tmp_path / "cache") for chart in charts]
-    chartlib._cache.clear()
     assert drawn == [chartlib.svg(chart) for chart in charts]
-    chartlib._cache.clear()
 
     for python in (str(tmp_path / "no-python"), "/bin/false"):   # no process at all; one that draws nothing
         monkeypatch.setattr(chartlib.sys, "executable", python)
@@ -320,7 +308,6 @@ def test_a_drawing_process_draws_what_svg_then_reads_and_a_failed_one_changes_no
         failed.wait()
         assert chartlib.missing(charts, tmp_path / "other") == charts   # nothing drawn
     assert [chartlib.svg(chart, cache_dir=tmp_path / "other") for chart in charts] == drawn   # drawn here
-    chartlib._cache.clear()
 
 
 # ---------------------------------------------------------------------------
@@ -519,7 +506,7 @@ def test_built_charts_have_alt_text_a_cited_caption_and_their_data(built_site, r
             assert root.get("role") == "img" and len(root.get("aria-label")) > 40
             caption = " ".join(block.caption.split())
             assert caption.startswith(chart.chart.title.rstrip(".")) and "[@" not in caption and "@" not in caption
-            # Each citation of the caption is a mark (hooks/marks.py); its note names the locator.
+            # Each citation of the caption is a mark (primer.build.stages.marks); its note names the locator.
             start = text.index(f'data-chart="{chart.id}"')
             figure = text[start:text.index("</figure>", start)]
             notes = " ".join(re.sub(r"<[^>]+>", "", note) for note in (
@@ -540,7 +527,6 @@ def test_chart_page_is_in_the_nav_after_the_ledger(built_site):
     assert home.index('href="reference/figure-ledger/"') < home.index('href="reference/charts/"')
     mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert mkdocs.index("reference/figure-ledger.md") < mkdocs.index("reference/charts.md")
-    assert mkdocs.index("hooks/ledger.py") < mkdocs.index("hooks/charts.py")
 
 
 def _tree(folder) -> dict:

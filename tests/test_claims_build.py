@@ -1,6 +1,6 @@
 """The strict build fails on a wrong figure, a changed quotation or a quotation cited to the wrong section,
 however it is run: `-q` hides warnings from MkDocs' own counter (mkdocs#4126) and `-v` turns off its anchor
-validation (mkdocs#3991), so the check raises itself (hooks/ledger.py). And the built site: every citation
+validation (mkdocs#3991), so the check raises itself (primer.build.stages.figure_ledger). And the built site: every citation
 of a source with a text shows its passage; Li's text has its page, the other sources none."""
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Corrections: CHANGELOG.md parsed edition by edition (scripts/primer/site/changelog.py), each page's
-corrections note and "report an error" text (hooks/corrections.py), with extra.report_error_url
+corrections note and "report an error" text (primer.build.stages.corrections), with extra.report_error_url
 unset (the real site) and set (a copy), and the build failing on an entry that names no page."""
 from __future__ import annotations
 

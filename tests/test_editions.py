@@ -12,12 +12,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import ROOT, _git, built_pages, copy_project, load_hook, release_edition
+from conftest import ROOT, _git, built_pages, copy_project, release_edition
 
 from primer import publish  # (scripts/primer/publish.py)
+from primer.build.stages import editions as editions_hook
 from primer.checks.links import check_site
-
-editions_hook = load_hook("editions")
 
 CONFIG_JSON = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 
@@ -101,17 +100,20 @@ def _config(version="0.4.0", provider="mike"):
                                                                               "default": "latest"}})
 
 
-def test_the_hook_refuses_mike_deploying_another_edition(monkeypatch):
+def test_the_build_refuses_mike_deploying_another_edition(monkeypatch):
     monkeypatch.setenv(editions_hook.MIKE_VERSION, "0.5.0")
     with pytest.raises(Exception, match=r"mike is deploying edition '0\.5\.0', but mkdocs\.yml's "
                                         r"extra\.primer\.version is '0\.4\.0': publish with `make publish`"):
-        editions_hook.on_config(_config())
+        editions_hook.check(_config())
     monkeypatch.setenv(editions_hook.MIKE_VERSION, "0.4.0")
-    assert editions_hook.on_config(_config()).extra["version"]["provider"] == "mike"
+    config = _config()
+    editions_hook.check(config)
+    assert config.extra["version"]["provider"] == "mike"
     with pytest.raises(Exception, match="extra.version.provider must be `mike`"):
-        editions_hook.on_config(_config(provider="other"))
+        editions_hook.check(_config(provider="other"))
     monkeypatch.delenv(editions_hook.MIKE_VERSION)
-    assert editions_hook.on_config(_config()).extra["version"] is None
+    editions_hook.check(config)
+    assert config.extra["version"] is None
 
 
 @pytest.fixture

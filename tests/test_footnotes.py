@@ -1,4 +1,4 @@
-"""hooks/footnotes.py: the same footnote HTML as Python-Markdown's own extension, in less time."""
+"""primer.build.footnotes: the same footnote HTML as Python-Markdown's own extension, in less time."""
 from __future__ import annotations
 
 import re
@@ -6,16 +6,15 @@ from types import SimpleNamespace
 
 import markdown
 import pytest
-from conftest import ROOT, load_hook, site_markdown
+from conftest import ROOT, site_markdown
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.inlinepatterns import InlineProcessor
 from mkdocs.exceptions import PluginError
 
-from primer.build import mkdocs_yml
+from primer.build import footnotes, mkdocs_yml
+from primer.site import glossary as _glossary
 
-footnotes = load_hook("footnotes")
 FastFootnoteExtension = footnotes.FastFootnoteExtension
-_glossary = load_hook("glossary")
 abbreviations, load, triggers = _glossary.abbreviations, _glossary.load, _glossary.triggers
 
 CITATION = re.compile(r"\[@([\w:-]+)[^\]]*\]")  # a citation block; its first key
@@ -27,8 +26,8 @@ def to_html(text: str, footnote_extension) -> str:
 
 
 def as_cited(text: str) -> str:
-    """The page as the site's hooks leave it: each citation a reference to its work's one footnote
-    (mkdocs-bibtex), the glossary's abbreviations at the end (hooks/glossary.py)."""
+    """The page as the build's stages leave it: each citation a reference to its work's one footnote
+    (mkdocs-bibtex), the glossary's abbreviations at the end (primer.build.stages.glossary)."""
     keys = dict.fromkeys(CITATION.findall(text))
     cited = CITATION.sub(r"[^\1]", text)
     notes = "\n".join(f"[^{key}]: The work {key}." for key in keys)
@@ -107,7 +106,7 @@ def test_footnote_numbers_are_final_text(extension, numbers_searched):
 
 def test_no_glossary_abbreviation_is_made_of_digits_alone():
     """Such an abbreviation would be marked inside footnote numbers by Python-Markdown's own footnotes,
-    not by hooks/footnotes.py (see its docstring)."""
+    not by primer.build.footnotes (see its docstring)."""
     assert not [t for term in load(ROOT) for t in triggers(term) if t.isdigit()]
 
 
@@ -141,23 +140,22 @@ def _config(extensions, configs=None):
     return SimpleNamespace(markdown_extensions=list(extensions), mdx_configs=dict(configs or {}))
 
 
-def test_the_hook_puts_its_class_where_footnotes_was_with_its_options():
-    config = footnotes.on_config(_config(["abbr", "footnotes", "toc"], {"footnotes": {"SEPARATOR": "-"},
-                                                                        "toc": {"permalink": True}}))
+def test_the_plugin_puts_its_class_where_footnotes_was_with_its_options():
+    config = _config(["abbr", "footnotes", "toc"], {"footnotes": {"SEPARATOR": "-"}, "toc": {"permalink": True}})
+    footnotes.use_fast_footnotes(config)
     assert config.markdown_extensions[0] == "abbr" and config.markdown_extensions[2] == "toc"
     replaced = config.markdown_extensions[1]
     assert isinstance(replaced, FastFootnoteExtension) and replaced.getConfig("SEPARATOR") == "-"
     assert "footnotes" not in config.mdx_configs and config.mdx_configs["toc"] == {"permalink": True}
 
 
-def test_the_hook_names_the_fix_without_footnotes_or_with_unique_ids():
-    with pytest.raises(PluginError, match=r"hooks/footnotes.py: mkdocs.yml's markdown_extensions has no "
-                                          r"`footnotes`; add it"):
-        footnotes.on_config(_config(["abbr"]))
-    with pytest.raises(PluginError, match=r"UNIQUE_IDS is not supported by this hook; remove the option"):
-        footnotes.on_config(_config(["footnotes"], {"footnotes": {"UNIQUE_IDS": True}}))
+def test_the_plugin_names_the_fix_without_footnotes_or_with_unique_ids():
+    with pytest.raises(PluginError, match=r"mkdocs.yml's markdown_extensions has no `footnotes`; add it"):
+        footnotes.use_fast_footnotes(_config(["abbr"]))
+    with pytest.raises(PluginError, match=r"UNIQUE_IDS is not supported by the primer plugin .*; remove the option"):
+        footnotes.use_fast_footnotes(_config(["footnotes"], {"footnotes": {"UNIQUE_IDS": True}}))
 
 
-def test_mkdocs_yml_runs_the_hook():
-    hooks = mkdocs_yml.read(ROOT)["hooks"]
-    assert "hooks/footnotes.py" in hooks
+def test_mkdocs_yml_runs_the_plugin():
+    plugins = mkdocs_yml.read(ROOT)["plugins"]
+    assert "primer" in plugins

@@ -7,10 +7,11 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT, load_hook, mkdocs_build, site_markdown
-from mkdocs.exceptions import PluginError
+from conftest import ROOT, mkdocs_build, site_markdown
 
-_glossary = load_hook("glossary")
+from primer.site import glossary as _glossary
+from primer.site.glossary import GlossaryError
+
 abbreviations, load, tooltip = _glossary.abbreviations, _glossary.load, _glossary.tooltip
 
 REQUIRED_TERMS = ["双循环", "内循环", "国内大循环", "新发展格局", "卡脖子", "自力更生",
@@ -48,14 +49,14 @@ def test_a_chinese_term_without_pinyin_is_refused(tmp_path):
     (tmp_path / "glossary.yaml").write_text(yaml.safe_dump({"terms": [
         {"term": "内循环", "english": "internal circulation", "definition": "x", "cite": "[@a2020b, para. 1]"}]},
         allow_unicode=True), encoding="utf-8")
-    with pytest.raises(PluginError, match=r"glossary.yaml: 内循环 needs `pinyin`"):
+    with pytest.raises(GlossaryError, match=r"glossary.yaml: 内循环 needs `pinyin`"):
         load(tmp_path)
 
 
 def test_a_term_without_citation_is_refused(tmp_path):
     (tmp_path / "glossary.yaml").write_text("terms:\n  - term: GBA\n    english: Greater Bay Area\n"
                                             "    definition: A region.\n", encoding="utf-8")
-    with pytest.raises(PluginError, match=r"glossary.yaml: term 1 \(GBA\) lacks cite"):
+    with pytest.raises(GlossaryError, match=r"glossary.yaml: term 1 \(GBA\) lacks cite"):
         load(tmp_path)
 
 

@@ -1,4 +1,4 @@
-"""primer.site.html_validity and hooks/valid_html.py: what the W3C Nu validator would reject is repaired,
+"""primer.site.html_validity and primer.build.stages.repairs: what the W3C Nu validator would reject is repaired,
 nothing else changes; and, when Java is installed, the validator itself on a sample of the built site."""
 from __future__ import annotations
 

@@ -8,15 +8,15 @@ import re
 
 import markdown
 import pytest
-from conftest import ROOT, load_hook, mkdocs_build
+from conftest import ROOT, mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.files import File, get_files
 from mkdocs.structure.pages import Page
 
+from primer.build.stages import figure_ledger as _ledger
 from primer.checks import figures
 from primer.checks.figures import cache as figures_cache
 
-_ledger = load_hook("ledger")
 COLUMNS, _cell, _html, _table = _ledger.COLUMNS, _ledger._cell, _ledger._html, _ledger._table
 heading_anchors, ledger_page, render, with_abbreviations = (
     _ledger.heading_anchors, _ledger.ledger_page, _ledger.render, _ledger.with_abbreviations)
@@ -52,7 +52,7 @@ def test_ledger_pages_list_every_figure_with_a_link_to_its_use(built_site):
         html_text = (built_site / "reference" / "figure-ledger" / sub / "index.html").read_text(encoding="utf-8")
         page_links = re.findall(r'<a href="([^"]+)">line \d+</a>', html_text)
         assert len(page_links) == sum(row.page == page for row in result.rows), page
-        # the table's links (written by the hook) go where MkDocs sends the intro's Markdown link to the page
+        # the table's links (written by the build) go where MkDocs sends the intro's Markdown link to the page
         intro = re.search(r'<p>Every figure on <a href="([^"]+)">', html_text).group(1)
         assert {link.split("#")[0] for link in page_links} == {intro}, page
         links += page_links
@@ -91,11 +91,11 @@ def test_ledger_links_are_the_urls_mkdocs_writes_for_the_markdown_link(tmp_path,
 
 def test_a_wrong_ledger_link_fails_the_strict_build(project_copy, tmp_path):
     """MkDocs checks the table's links to sections as it checks the anchors of Markdown links."""
-    (project_copy / "hooks" / "ledger.py").open("a", encoding="utf-8").write(
+    (project_copy / "scripts" / "primer" / "build" / "stages" / "figure_ledger.py").open("a", encoding="utf-8").write(
         "\n_real_heading_anchors = heading_anchors\n\n\n"
         "def heading_anchors(markdown):  # every section link of the ledger made wrong\n"
         "    return [(line, anchor + '-gone') for line, anchor in _real_heading_anchors(markdown)]\n")
-    result = mkdocs_build(project_copy, tmp_path / "site")
+    result = mkdocs_build(project_copy, tmp_path / "site", own_code=True)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert re.search(r"Doc file 'reference/figure-ledger/sources-index\.md' contains a link "
@@ -150,7 +150,7 @@ def test_ledger_pages_stay_out_of_the_search_index(built_site):
 
 
 # ---------------------------------------------------------------------------
-# The check's results kept between builds (hooks/ledger.py, hooks/glossary.py: .cache/figures/)
+# The check's results kept between builds (primer.build.stages.figure_ledger, primer.build.stages.glossary: .cache/figures/)
 # ---------------------------------------------------------------------------
 def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(project_copy, tmp_path, monkeypatch):
     root, folder = project_copy, tmp_path / "cache"

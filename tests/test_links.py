@@ -177,7 +177,7 @@ def test_absolute_link_to_the_public_address_is_reported(tmp_path):
 
 
 def test_raw_html_links_pass_mkdocs_but_not_the_html_check(tmp_path):
-    """MkDocs validates Markdown links only: raw HTML (as hooks and md_in_html produce) slips past."""
+    """MkDocs validates Markdown links only: raw HTML (as the build and md_in_html produce) slips past."""
     index = CLEAN_INDEX + '\n<a href="#fnref:planted">back</a> <a href="missing-raw/">raw</a>\n'
     project = make_fixture(tmp_path, index)  # the project's own validation, strict
     problems = check_site(build_fixture(project), docs_dir=project / "docs")

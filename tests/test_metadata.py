@@ -19,7 +19,7 @@ def test_citation_cff_version_matches_the_site():
 
 
 def test_citation_cff_title_and_author_match_the_site():
-    """The primer as a whole (CITATION.cff) and each page (hooks/cite.py, from mkdocs.yml) are
+    """The primer as a whole (CITATION.cff) and each page (primer.build.stages.cite, from mkdocs.yml) are
     cited with the same title and author."""
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     config = _mkdocs_config()
@@ -77,13 +77,13 @@ def test_ci_check_allows_only_the_package_install():
     assert _ci_commands(install + "make test || true\n") != ["make test"]
 
 
-def test_readme_tables_list_every_hook_and_module_with_its_size():
-    """The README's hooks and package tables name every hook and module, each with its size in lines (within
+def test_readme_table_lists_every_module_with_its_size():
+    """The README's package table names every module, each with its size in lines (within
     a fifth or 20 lines, so the table is not rewritten for every edit, yet is never far from the truth)."""
     import re
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    listed = {path: int(n) for path, n in re.findall(r"^\| `((?:hooks|scripts)/[\w/]+\.py)` \| (\d+) \|", readme, re.M)}
-    on_disk = {p.relative_to(ROOT).as_posix() for p in [*(ROOT / "hooks").glob("*.py"), *(ROOT / "scripts").rglob("*.py")]
+    listed = {path: int(n) for path, n in re.findall(r"^\| `(scripts/[\w/]+\.py)` \| (\d+) \|", readme, re.M)}
+    on_disk = {p.relative_to(ROOT).as_posix() for p in (ROOT / "scripts").rglob("*.py")
                if p.name != "__main__.py"}
     assert on_disk - set(listed) == set(), f"not in the README's tables: {sorted(on_disk - set(listed))}"
     assert set(listed) - on_disk == set(), f"in the README's tables but gone: {sorted(set(listed) - on_disk)}"

@@ -166,7 +166,7 @@ def test_the_real_mkdocs_yml_reads_as_before_and_as_mkdocs_reads_it(monkeypatch)
         assert data == mkdocs and data["site_url"] == value
         assert data == plain | {"site_url": value}
     assert data["site_name"].startswith("Dual Circulation") and data["theme"]["name"] == "material"
-    assert data["hooks"][0] == "hooks/editions.py" and data["extra"]["primer"]["version"]
+    assert "primer" in data["plugins"] and "hooks" not in data and data["extra"]["primer"]["version"]
 
 
 # --------------------------------------------------------------------------- the scripts read it through read()

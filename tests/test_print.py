@@ -1,4 +1,4 @@
-"""The print edition (hooks/print_edition.py, scripts/primer/site/print_assembly.py): every page of the
+"""The print edition (primer.build.stages.print_edition, scripts/primer/site/print_assembly.py): every page of the
 navigation once, in order, on one page whose ids are unique and whose links and anchors all
 resolve (checked by scripts/primer/checks/links.py like every page); each page keeps its own footnotes.
 And its PDF, when WeasyPrint is installed: it exists, has pages, holds the bibliography (as
@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
-from conftest import ROOT, load_hook, mkdocs_build
+from conftest import ROOT, mkdocs_build
 from pybtex.database import parse_file
 
 from primer.checks.links import _mkdocs_config, check_site
@@ -344,7 +344,7 @@ def test_pdf_text_has_title_page_citation_page_numbers_and_bibliography(pdf, bui
     for expected in (CONFIG["site_name"].split(":")[0], f"Edition {version}", "Cite this edition",
                      f"Version {version}. {CONFIG['site_name']}", "@techreport{dcprimer-reference-print-edition"):
         assert "".join(expected.split()) in first, f"title page lacks {expected!r}: {pages[0][:800]}"
-    # the same citation as the print page's own "Cite this page" block (hooks/cite.py)
+    # the same citation as the print page's own "Cite this page" block (primer.build.stages.cite)
     head = re.search(r'<section class="cite-block".*?<code[^>]*>([^<]*)</code>',
                      built(built_site, PRINT_SRC).read_text(encoding="utf-8"), re.S)  # its Chicago tab
     assert "".join(html.unescape(head.group(1)).split()) in first, head.group(1)
@@ -369,7 +369,6 @@ def test_without_weasyprint_the_build_passes_and_says_so(project_copy, tmp_path)
 
 
 def test_serve_never_makes_the_pdf():
-    hook = load_hook("print_edition")
-    hook.on_startup(command="serve", dirty=False)
-    hook.on_config(None)
-    assert hook._state["weasyprint"] is None and "mkdocs serve" in hook._state["why_not"]
+    from primer.build.stages.print_edition import PrintEdition
+    stage = PrintEdition("serve", "auto", {})
+    assert stage.weasyprint is None and "mkdocs serve" in stage.why_not

@@ -1,4 +1,4 @@
-"""hooks/render_cache.py and primer.build.render_cache: a build converts again only the pages whose Markdown (or
+"""The primer plugin's render cache (primer.build.render_cache): a build converts again only the pages whose Markdown (or
 links, or settings) changed, from memory under `mkdocs serve` and from .cache/render/ in a new process; the
 site it writes is the one a build without the cache writes; a warning of a reused page is logged again, so
 a strict build still fails on it."""
@@ -20,7 +20,6 @@ import json, logging, sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from primer.build import render_cache
 
 class Warnings(logging.Handler):
     def __init__(self):
@@ -40,7 +39,8 @@ for site, edit in json.loads(sys.argv[1]):
     if not started:
         config.plugins.on_startup(command="serve", dirty=False)
         started = True
-    before = dict(render_cache.stats)
+    stats = config.plugins["primer"].memory.render.stats
+    before = dict(stats)
     warnings = Warnings()
     logging.getLogger("mkdocs").addHandler(warnings)
     try:
@@ -50,9 +50,11 @@ for site, edit in json.loads(sys.argv[1]):
         outcome = f"aborted: {err}"
     finally:
         logging.getLogger("mkdocs").removeHandler(warnings)
-    print(json.dumps({"hits": render_cache.stats["memory"] - before["memory"],
-                      "disk": render_cache.stats["disk"] - before["disk"],
-                      "misses": render_cache.stats["misses"] - before["misses"],
+    plugin = config.plugins["primer"]
+    print(json.dumps({"plugin": id(plugin), "build": id(plugin.build), "trace": plugin.build.trace,
+                      "hits": stats["memory"] - before["memory"],
+                      "disk": stats["disk"] - before["disk"],
+                      "misses": stats["misses"] - before["misses"],
                       "outcome": outcome, "warnings": warnings.seen}))
 """
 
@@ -164,43 +166,43 @@ def _original(calls):
 
 def test_a_render_is_given_back_whole_with_its_own_warnings_only(tmp_path, caplog):
     from primer.build import render_cache
-    render_cache.clear()
+    cache = render_cache.RenderCache(tmp_path)
     files, calls = _Files([_File("a.md", "a/"), _File("b.md", "b/")]), []
     first = _Page()
     with caplog.at_level("WARNING", logger="mkdocs"):
-        render_cache.render(first, None, files, _original(calls), "files", "settings", tmp_path)
+        cache.render(first, None, files, _original(calls), "files", "settings")
     assert len(calls) == 1 and len(caplog.records) == 2   # the page's warning and the server's, both logged
     for where in ("memory", "disk"):
         if where == "disk":
-            render_cache._memory.clear()
+            cache.memory.clear()
         caplog.clear()
         again = _Page()
         with caplog.at_level("WARNING", logger="mkdocs"):
-            render_cache.render(again, None, files, _original(calls), "files", "settings", tmp_path)
+            cache.render(again, None, files, _original(calls), "files", "settings")
         assert len(calls) == 1, where   # not converted again
         assert [r.getMessage() for r in caplog.records] == ["Doc file 'a.md' contains a link 'b.md'"], where
         assert (again.content, again._title_from_render, again.present_anchor_ids) == (first.content, "A", {"a"})
         assert [(i.title, i.id, i.level) for i in again.toc] == [("A", "a", 1)] and again.toc is not first.toc
         assert again.links_to_anchors == {files[1]: {"x": "b.md#x"}}
-    assert render_cache.stats == {"memory": 1, "disk": 1, "misses": 1}
+    assert cache.stats == {"memory": 1, "disk": 1, "misses": 1}
 
 
 def test_a_changed_input_is_converted_again_and_a_file_of_the_wrong_shape_ignored(tmp_path):
     from primer.build import render_cache
-    render_cache.clear()
+    cache = render_cache.RenderCache(tmp_path)
     files, calls = _Files([_File("a.md", "a/"), _File("b.md", "b/")]), []
     render = _original(calls)
-    render_cache.render(_Page(), None, files, render, "files", "settings", tmp_path)
+    cache.render(_Page(), None, files, render, "files", "settings")
     for markdown, files_key, settings_key in (("# B\n", "files", "settings"), ("# A\n", "other files", "settings"),
                                               ("# A\n", "files", "other settings")):
-        render_cache.render(_Page(markdown), None, files, render, files_key, settings_key, tmp_path)
+        cache.render(_Page(markdown), None, files, render, files_key, settings_key)
     assert len(calls) == 4
-    render_cache._memory.clear()
+    cache.memory.clear()
     for path in tmp_path.glob("*.json"):   # JSON, but not a render's: its toc is not a list of entries
         path.write_text(json.dumps({"content": "stale", "toc": [1], "title": None, "anchors": [], "links": None,
                                     "records": []}), encoding="utf-8")
     page = _Page()
-    render_cache.render(page, None, files, render, "files", "settings", tmp_path)
+    cache.render(page, None, files, render, "files", "settings")
     assert len(calls) == 5 and page.content != "stale"
 
 

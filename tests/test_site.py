@@ -188,7 +188,7 @@ def test_third_party_detector_catches_a_planted_request(tmp_path):
 
 
 def test_the_search_dialog_has_an_accessible_name_on_every_page(built_site):
-    """hooks/a11y.py names Material's search dialog; if Material's markup changes, this says so
+    """primer.build.stages.repairs names Material's search dialog; if Material's markup changes, this says so
     before the browser's accessibility test does."""
     from conftest import built_pages
 

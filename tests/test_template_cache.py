@@ -1,4 +1,4 @@
-"""hooks/template_cache.py: the theme's templates are compiled once into .cache/jinja, and an
+"""primer.build.templates: the theme's templates are compiled once into .cache/jinja, and an
 edited template is compiled again (Jinja checks each cached template against its source)."""
 from __future__ import annotations
 

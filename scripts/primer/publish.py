@@ -5,7 +5,7 @@
     (make publish; make publish PUSH=1; make publish FORCE=1)
 
 The edition is mkdocs.yml's `extra.primer.version`. mike builds the site (the strict build, with
-the edition selector on: hooks/editions.py) and commits it to BRANCH under `<edition>/`, moves the
+the edition selector on: primer.build.stages.editions) and commits it to BRANCH under `<edition>/`, moves the
 `latest` alias to it (redirect pages) and makes the site's root lead to `latest`; every earlier
 edition stays as it was, at its own URL, with a banner pointing to the current one.
 

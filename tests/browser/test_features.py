@@ -35,7 +35,7 @@ def _first_page_with(built_site, site_pages, pattern: str):
 def _citation_page(built_site, site_pages):
     path, _ = _first_page_with(built_site, [p for p in site_pages if p.startswith("primer/")] + site_pages,
                                r'<sup[^>]*><a class="footnote-ref" href="#fn:cite-')
-    assert path is not None, "no page has a citation mark (sup a.footnote-ref to #fn:cite-N): hooks/marks.py made none"
+    assert path is not None, "no page has a citation mark (sup a.footnote-ref to #fn:cite-N): primer.build.stages.marks made none"
     return path
 
 

@@ -1,4 +1,4 @@
-"""The passage behind a citation (hooks/marks.py, hooks/passages.py): its popup shows the passage on hover,
+"""The passage behind a citation (primer.build.stages.marks, primer.build.stages.claims_ledger): its popup shows the passage on hover,
 tap and focus, on a desktop and at 390 px; the source-text page of a source republished whole scrolls to
 and highlights the cited line; a source of unknown licence has no page of its own; the ledgers' rows read
 without scrolling sideways on a phone."""

@@ -9,7 +9,7 @@ Budgets are printed as PASS or OVER, never asserted: this is a measurement, not 
 1. Build: the strict build of the real site (`mkdocs build --strict`, as `make build`) with
    PRIMER_PDF=0, that is without the PDF of the print edition (WeasyPrint, ~20 s: not work that
    Material does), and the same Markdown with Material alone: a temporary mkdocs.yml from the
-   real one with only the `search` plugin (its configuration unchanged), no hooks, no
+   real one with only the `search` plugin (its configuration unchanged), no primer plugin, no
    mkdocs-bibtex, strict off (citations then stay as text). Wall-clock time of the whole command,
    median of --runs runs; the ratio is our overhead. The strict build reuses `.cache/` (warm, as
    every rebuild); it is also timed in a fresh copy of the project, without it (cold, as a fresh

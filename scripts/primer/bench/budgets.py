@@ -1,7 +1,7 @@
 """What the bench measures against: the budgets, the PDF switch; verdicts."""
 from __future__ import annotations
 
-PDF_ENV, PDF_NAME = "PRIMER_PDF", "dual-circulation-primer.pdf"  # hooks/print_edition.py, scripts/primer/site/print_assembly.py
+PDF_ENV, PDF_NAME = "PRIMER_PDF", "dual-circulation-primer.pdf"  # primer.build.stages.print_edition, scripts/primer/site/print_assembly.py
 # issue #16: the strict build within 1.5× Material alone on the same pages (warm), 2.5× from a fresh clone
 # (cold), and a live reload after one edit under 1.5 s
 BUDGETS = {"build_ratio": 1.5, "build_ratio_cold": 2.5, "reload_s": 1.5, "page_kb": 400, "search_index_kb": 500}

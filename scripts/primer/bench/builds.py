@@ -39,7 +39,7 @@ _Dumper.add_representer(mkdocs_yml.PageDir, lambda dumper, _: dumper.represent_s
 
 
 def baseline_config(tmp: Path, docs_dir: Path | None = None) -> Path:
-    """The real mkdocs.yml with Material alone: only the search plugin, no hooks, no bibtex; its pages
+    """The real mkdocs.yml with Material alone: only the search plugin, no primer plugin, no bibtex; its pages
     from DOCS_DIR (default: the project's docs/)."""
     config = load_config(ROOT / "mkdocs.yml")
     search = [p for p in config.get("plugins", []) if p == "search" or (isinstance(p, dict) and "search" in p)]
@@ -77,9 +77,9 @@ finally:
 
 
 def same_pages_docs(dest: Path) -> Path:
-    """docs/ copied to DEST with every file the hooks generate written beside the pages (the bibliography,
+    """docs/ copied to DEST with every file the primer plugin generates written beside the pages (the bibliography,
     the glossary, the ledgers and claims pages, the source text, the print edition, the downloads), as the
-    hooks make them in on_files, before their own later work: the pages Material alone builds when it is
+    plugin makes them in on_files, before their own later work: the pages Material alone builds when it is
     timed "on the same pages" as the strict build."""
     shutil.copytree(ROOT / "docs", dest)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", PDF_ENV: "0"}
@@ -93,7 +93,7 @@ def same_pages_docs(dest: Path) -> Path:
 def timed_build(args: list[str], site: Path, pdf: bool = False,
                 cwd: Path = ROOT) -> tuple[float, float | None, float | None]:
     """One `mkdocs build`: wall-clock seconds, MkDocs' own "built in" seconds, and the seconds the
-    print edition's hook reports for its PDF (None when it made none). Without the PDF unless `pdf`."""
+    print edition stage reports for its PDF (None when it made none). Without the PDF unless `pdf`."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if pdf:
         env.pop(PDF_ENV, None)

@@ -71,7 +71,7 @@ def report(results: dict, previous: dict | None) -> str:
     lines += ["## Build", "",
               f"| Build ({b['runs']} runs, median wall time) | Pages | Time | MkDocs' \"built in\" |",
               "|---|---|---|---|",
-              f"| Strict build, all plugins and hooks | {b['strict']['pages']} | {b['strict']['median_s']:.2f} s"
+              f"| Strict build, all plugins | {b['strict']['pages']} | {b['strict']['median_s']:.2f} s"
               f"{_delta(b['strict']['median_s'], pb.get('strict', {}).get('median_s'), ' s')} | "
               f"{b['strict']['mkdocs_built_in_median_s'] or 0:.2f} s |",
               f"| Material and search only, on the same pages | {b['material_only']['pages']} | "
@@ -101,13 +101,13 @@ def report(results: dict, previous: dict | None) -> str:
               "citations, the charts, the figure check, the compiled templates, each page's converted Markdown; each keyed by all "
               "its inputs) as every rebuild and "
               "`mkdocs serve` do; the cold row builds a fresh copy of the project, without it. Material alone builds the same "
-              "pages: docs/ with every page the hooks generate (bibliography, glossary, ledgers, claims pages, source text, "
-              "print edition) written out as the hooks make them in `on_files`; what the hooks add to them later (notes, "
+              "pages: docs/ with every page the primer plugin generates (bibliography, glossary, ledgers, claims pages, source text, "
+              "print edition) written out as the plugin makes them in `on_files`; what the plugin adds to them later (notes, "
               "passages, tables, the assembled print edition) is the overhead. Its build on docs/ alone is shown beside "
               "it.", ""]
     w = b.get("with_pdf")
     if w and w["pdf_made"]:
-        hook = f"; the hook's own count: {w['hook_reported_s']:.1f} s" if w.get("hook_reported_s") else ""
+        hook = f"; the print stage's own count: {w['hook_reported_s']:.1f} s" if w.get("hook_reported_s") else ""
         lines += [f"PDF of the print edition, on its own: the full build (as `make build`, one run) took "
                   f"{w['wall_s']:.2f} s, **{w['extra_s']:+.2f} s** over the median strict build without it"
                   f"{_delta(w['extra_s'], pb.get('with_pdf', {}).get('extra_s'), ' s')}{hook}; "

@@ -1,6 +1,6 @@
 """Every reach into mkdocs-bibtex's internals, in one place, for the pinned version only.
 
-mkdocs-bibtex (unmaintained) formats citations with pandoc; the hooks adapt it: one pandoc run per
+mkdocs-bibtex (unmaintained) formats citations with pandoc; the build adapts it: one pandoc run per
 site instead of per page, served from .cache/pandoc/ when nothing changed, the .bib given to pandoc
 as written, pandoc's Markdown escapes undone. Those adaptations touch names that are not its public
 API (CITATION_BLOCK_REGEX, Citation, CitationBlock, PandocRegistry's _process_with_pandoc,
@@ -8,7 +8,7 @@ _inline_cache, _reference_cache and bib_data_bibtex), so this module checks, whe
 installed mkdocs-bibtex is the version they were read against (PINNED) and stops with the fix when
 it is not. An upgrade reads mkdocs_bibtex/registry.py and citation.py beside this file alone.
 
-The hooks use only the functions below:
+The build uses only the functions below:
 
 ``citation_blocks(text)``             (block, offset) of every citation block mkdocs-bibtex will replace
 ``blocks_in(markdown)``               the citation blocks of a snippet (a chart's caption)
@@ -50,7 +50,7 @@ def check_version(installed: str | None = None) -> None:
     if installed != PINNED:
         found = f"mkdocs-bibtex {installed} is installed" if installed else "mkdocs-bibtex is not installed"
         raise BibtexVersionError(
-            f"scripts/primer/build/bibtex_adapter.py:1: {found}, but the hooks reach into mkdocs-bibtex {PINNED}'s internals; "
+            f"scripts/primer/build/bibtex_adapter.py:1: {found}, but the build reaches into mkdocs-bibtex {PINNED}'s internals; "
             "reinstall the pinned requirements (rm .venv/.installed && make .venv/.installed), or, to move to "
             "another version, read its registry.py and citation.py against each function of "
             "scripts/primer/build/bibtex_adapter.py, then change PINNED there and the pin in requirements.in (make lock)")
@@ -87,7 +87,7 @@ def plugin(config):
     found = config.plugins.get("bibtex")
     if found is None:
         from mkdocs.exceptions import PluginError
-        raise PluginError("mkdocs.yml: the hooks need the `bibtex` plugin (mkdocs-bibtex) under `plugins:`")
+        raise PluginError("mkdocs.yml: the primer plugin needs the `bibtex` plugin (mkdocs-bibtex) under `plugins:`")
     return found
 
 

@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 from primer import ROOT
-PROJECT_PARTS = ("mkdocs.yml", "docs", "hooks", "scripts", "sources", "styles", "references.bib", "glossary.yaml",
+
+PROJECT_PARTS = ("mkdocs.yml", "docs", "scripts", "sources", "styles", "references.bib", "glossary.yaml",
                  "charts.yaml", "overrides", "CHANGELOG.md")
 
 

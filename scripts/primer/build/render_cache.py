@@ -1,19 +1,19 @@
-"""Rendered pages kept between builds (hooks/render_cache.py): a page whose Markdown, links and settings are
+"""Rendered pages kept between builds (the primer plugin's RenderCache): a page whose Markdown, links and settings are
 what they were is not converted by Python-Markdown again (issue #16: the strict build within 1.5x Material
 alone on repeated builds, a live reload after one edit under 1.5 s).
 
 MkDocs' own `--dirty` rebuild skips whole pages by their source file's time, so it would keep a stale figure
 ledger, claims ledger or print edition, which depend on every page. This cache works one step lower: every
-hook still makes every page's Markdown on every build, and only Python-Markdown's conversion of that
+stage still makes every page's Markdown on every build, and only Python-Markdown's conversion of that
 Markdown is reused, when everything it reads is the same. A page's key is the sha256 of
-- the Markdown as the hooks left it (page.markdown), the page's source path and URL;
+- the Markdown as the stages left it (page.markdown), the page's source path and URL;
 - every file of the build with its URL (what the page's links resolve to);
 - the build's settings (`settings_key`): mkdocs.yml's bytes; each Markdown extension as configured, with
-  the source of the module that defines it (hooks/footnotes.py's own footnotes among them); this file;
+  the source of the module that defines it (primer.build.footnotes among them); this file;
   Python's version and those of Python-Markdown, pymdown-extensions, MkDocs and Material; the log level
   (below INFO, MkDocs records no links to check).
 What a render leaves on the page is kept and given back: the HTML, the table of contents (a fresh copy:
-hooks may change it), the title, the anchors it holds, the links to other pages' anchors (by path, found
+a stage may change it), the title, the anchors it holds, the links to other pages' anchors (by path, found
 again in this build's files), and the warnings it logged (in its own thread), logged again: a strict build
 still fails on them.
 
@@ -49,15 +49,6 @@ class Rendered:
     anchors: list
     links: dict | None  # {src_uri of the linked file: {anchor: link as written}}; None: not recorded
     records: list      # [logger name, level, message] of each record the render logged
-
-
-_memory: dict[str, tuple[str, Rendered]] = {}   # by page src_uri: (key, its latest render), for mkdocs serve
-stats = {"memory": 0, "disk": 0, "misses": 0}
-
-
-def clear() -> None:
-    _memory.clear()
-    stats.update(memory=0, disk=0, misses=0)
 
 
 def files_key(files) -> str:
@@ -145,33 +136,42 @@ def _give_back(page, files, kept: Rendered) -> None:
         logging.getLogger(name).log(level, "%s", message)
 
 
-def render(page, config, files, original, files_key: str, settings_key: str, folder: Path | None) -> None:
-    """Page.render(PAGE, CONFIG, FILES) through the cache; ORIGINAL is MkDocs' Page.render; FOLDER the
-    cache's folder on disk (None: in memory only)."""
-    key = cache_files.key(page.markdown, page.file.src_uri, page.file.url, files_key, settings_key)
-    kept = _memory.get(page.file.src_uri)
-    if kept is not None and kept[0] == key:
-        stats["memory"] += 1
-        _give_back(page, files, kept[1])
-        return
-    found = _load(folder, key)
-    if found is not None:
-        stats["disk"] += 1
-        _memory[page.file.src_uri] = (key, found)
-        _give_back(page, files, found)
-        return
-    stats["misses"] += 1
-    handler = _Records()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    try:
-        original(page, config, files)
-    finally:
-        logger.removeHandler(handler)
-    links = page.links_to_anchors
-    made = Rendered(page.content, _toc_data(page.toc), page._title_from_render, sorted(page.present_anchor_ids or ()),
-                    None if links is None else {target.src_uri: dict(anchors) for target, anchors in links.items()},
-                    handler.records)
-    _memory[page.file.src_uri] = (key, made)
-    if folder is not None:
-        cache_files.write(folder / f"{key}.json", json.dumps(made.__dict__, ensure_ascii=False), KEEP)
+class RenderCache:
+    """Python-Markdown's conversion of each page, reused while its key is unchanged: from MEMORY (the latest
+    render of each page, kept by the plugin across `mkdocs serve`'s rebuilds) or from FOLDER on disk (None: in
+    memory only). `stats` counts where each page's render came from."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.memory: dict[str, tuple[str, Rendered]] = {}   # by page src_uri: (key, its latest render)
+        self.stats = {"memory": 0, "disk": 0, "misses": 0}
+
+    def render(self, page, config, files, original, files_key: str, settings_key: str) -> None:
+        """Page.render(PAGE, CONFIG, FILES) through the cache; ORIGINAL is MkDocs' Page.render."""
+        key = cache_files.key(page.markdown, page.file.src_uri, page.file.url, files_key, settings_key)
+        kept = self.memory.get(page.file.src_uri)
+        if kept is not None and kept[0] == key:
+            self.stats["memory"] += 1
+            _give_back(page, files, kept[1])
+            return
+        found = _load(self.folder, key)
+        if found is not None:
+            self.stats["disk"] += 1
+            self.memory[page.file.src_uri] = (key, found)
+            _give_back(page, files, found)
+            return
+        self.stats["misses"] += 1
+        handler = _Records()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        try:
+            original(page, config, files)
+        finally:
+            logger.removeHandler(handler)
+        links = page.links_to_anchors
+        made = Rendered(page.content, _toc_data(page.toc), page._title_from_render, sorted(page.present_anchor_ids or ()),
+                        None if links is None else {target.src_uri: dict(anchors) for target, anchors in links.items()},
+                        handler.records)
+        self.memory[page.file.src_uri] = (key, made)
+        if self.folder is not None:
+            cache_files.write(self.folder / f"{key}.json", json.dumps(made.__dict__, ensure_ascii=False), KEEP)

@@ -6,7 +6,7 @@ Checks that the file parses, that keys are unique and follow the house style
 (`authorYEARword`, lowercase ASCII, `nd` for an unknown year), that each entry
 has the fields its type needs, that DOIs are well formed, that `file` paths
 exist, and that page ranges use an en dash (CSL prints `--` literally).
-Used by the MkDocs hook `hooks/citations.py` (so a bad .bib fails the build
+Used by the build's citations stage (`primer.build.stages.citations`) (so a bad .bib fails the build
 with a clear message) and by `tests/test_bibliography.py`.
 Exit status: 0 clean, 1 problems found.
 """

@@ -14,13 +14,13 @@ Its shape, Keep-a-Changelog-like:
 Text before the first edition is free (the file's introduction). Every entry is a list item under
 an edition and a kind; it names each page it concerns by its path in the repository
 (`docs/….md`, optionally with `#anchor`). An entry under Added records where a page first
-appeared; every other kind is a correction, listed on the pages it names (hooks/corrections.py).
+appeared; every other kind is a correction, listed on the pages it names (primer.build.stages.corrections).
 Editions are listed newest first, and the newest is mkdocs.yml's `extra.primer.version`: bumping the
 version without saying what changed fails the build.
 
 `parse(text)` returns the editions and the problems, each one line naming CHANGELOG.md:LINE;
 `check_pages` adds one for every named page that is not a page of the site; `note(...)` is the
-Markdown a page shows. No MkDocs import: hooks/corrections.py is the thin MkDocs side.
+Markdown a page shows. No MkDocs import: primer.build.stages.corrections is the MkDocs side.
 """
 from __future__ import annotations
 
@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     redirects = moved_pages.in_data(config)
     editions, problems = load(root / FILE)
     problems += check_version(editions, edition_of(extra))
-    # Whether each named page exists is checked by the build (hooks/corrections.py), which also
+    # Whether each named page exists is checked by the build (primer.build.stages.corrections), which also
     # knows the pages generated at build time (bibliography, glossary, figure ledger, print edition).
     if args.page:
         rel = Path(args.page).resolve().relative_to(root / "docs").as_posix()

@@ -132,8 +132,6 @@ def _draw(resolved: Resolved, colours: dict):
     return fig
 
 
-_cache: dict = {}
-
 
 def _rc_files() -> list[Path]:
     """The matplotlibrc files matplotlib would read besides its own defaults, and its font list (found
@@ -178,19 +176,22 @@ def cache_key(resolved: Resolved) -> str | None:
     return cache_files.key("primer-chart-svg 1", repr(resolved), *environment)
 
 
-def svg(resolved: Resolved, cache_dir=None) -> str:
+def svg(resolved: Resolved, cache_dir=None, memo: dict | None = None) -> str:
     """The chart as inline SVG (deterministic). With `cache_dir`, a drawing whose inputs are unchanged is read
-    from CACHE_DIR/ID-KEY.svg (KEY: cache_key()) without importing matplotlib; a new one is written there."""
+    from CACHE_DIR/ID-KEY.svg (KEY: cache_key()) without importing matplotlib; a new one is written there.
+    MEMO (the caller's, kept as long as it likes: the build plugin keeps one across `mkdocs serve`'s rebuilds)
+    holds the drawings already made or read, by chart."""
+    drawn = {} if memo is None else memo
     key = repr(resolved)
-    if key in _cache:
-        return _cache[key]
+    if key in drawn:
+        return drawn[key]
     path = None
     if cache_dir is not None:
         digest = cache_key(resolved)
         path = Path(cache_dir) / f"{resolved.id}-{digest}.svg" if digest else None
         text = (cache_files.read(path) if path else None) or ""
         if text.startswith("<svg") and text.endswith("</svg>"):
-            _cache[key] = text
+            drawn[key] = text
             return text
     import matplotlib
     fig = _draw(resolved, {k: k for k in THEME})
@@ -198,13 +199,13 @@ def svg(resolved: Resolved, cache_dir=None) -> str:
     # read when saving: text stays text; ids come from the chart's id, not a random salt
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": resolved.id}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    _cache[key] = _clean(buf.getvalue(), resolved)
+    drawn[key] = _clean(buf.getvalue(), resolved)
     if path is not None:
         # kept under the key of what it was drawn with: matplotlib's first run writes its font list
         _environment.cache_clear()
         digest = cache_key(resolved)
-        _store(Path(cache_dir) / f"{resolved.id}-{digest}.svg" if digest else path, _cache[key], resolved.id)
-    return _cache[key]
+        _store(Path(cache_dir) / f"{resolved.id}-{digest}.svg" if digest else path, drawn[key], resolved.id)
+    return drawn[key]
 
 
 _DRAW = ("import pickle, sys\nimport matplotlib.figure\nfrom primer.site import chart_drawing\n"

@@ -25,7 +25,7 @@ BibTeX (the bibliography page and, later, the citation popup).
 
 `git_dates(docs_dir)` reads the first-published and last-revised date of every file under
 docs/ from one `git log`; outside a git checkout it returns None and pages say so. No date
-is ever invented. No MkDocs import: hooks/cite.py is the thin MkDocs side.
+is ever invented. No MkDocs import: primer.build.stages.cite is the MkDocs side.
 """
 from __future__ import annotations
 
@@ -349,7 +349,7 @@ def _render(records: list[dict], render) -> dict[str, dict[str, str]]:
 
 def cite(site: Site, page: Page, render=None) -> Citation:
     """The page's citation in every format. `render(records) -> {id: {"apa", "chicago"}}` is the CSL
-    processor (primer.site.csl_render.render, pandoc's citeproc, by default); hooks/cite.py passes one that
+    processor (primer.site.csl_render.render, pandoc's citeproc, by default); primer.build.stages.cite passes one that
     defers every page's and section's records to a single run for the whole build."""
     static, live = record(site, page, live=False), record(site, page, live=True)
     static["id"] += "-static"
@@ -492,7 +492,7 @@ def _date_html(dates: Dates, which: str) -> str:
     return f'<time datetime="{value}">{value}</time>' if value else dates.unknown
 
 
-SECTIONS_ATTRIBUTE = "data-cite-sections"  # filled by hooks/cite.py once the page's headings are known
+SECTIONS_ATTRIBUTE = "data-cite-sections"  # filled by primer.build.stages.cite once the page's headings are known
 
 
 def render_block(site: Site, page: Page, citation: Citation, footnotes: bool = False) -> str:

@@ -1,6 +1,6 @@
 """The claims ledger as pages: an overview (reference/claims-ledger.md) and one page per chapter, each claim a
 card (on a phone) or a table row (on a desktop): the claim, its citation, how its passage was found and
-the passage itself, quoted words or figures marked, with a link to it. No MkDocs import (hooks/passages.py)."""
+the passage itself, quoted words or figures marked, with a link to it. No MkDocs import (primer.build.stages.claims_ledger)."""
 from __future__ import annotations
 
 import html
@@ -12,7 +12,7 @@ from primer.checks.figures import claims as claims_mod
 
 PAGE = "reference/claims-ledger.md"
 SUBDIR = "reference/claims-ledger"
-MARKER = "<!-- claims-ledger: the claims (hooks/passages.py) -->"
+MARKER = "<!-- claims-ledger: the claims (primer.build.stages.claims_ledger) -->"
 COLUMNS = ("Claim", "Cited", "Found by", "Source passage")
 
 
@@ -53,7 +53,7 @@ def passage_cell(entry: dict | None, claim, href: str) -> str:
 def render(claims: list, entries: dict, titles: dict, page_url) -> tuple[dict[str, str], dict[str, str]]:
     """({docs path: Markdown} of the ledger pages, {docs path: cards HTML for MARKER}). ENTRIES: the manifest's
     entries by file; TITLES: chapter titles by docs path; PAGE_URL(target docs path, from docs path) -> the
-    final URL of a generated link (MkDocs' own, from the hook)."""
+    final URL of a generated link (MkDocs' own, from the build)."""
     s = claims_mod.summary(claims)
     overview = [
         "---\ntitle: Claims ledger\ndescription: Every cited sentence, table row and list item of the primer, "

@@ -28,7 +28,6 @@ STYLES = {"apa": ROOT / "styles" / "apa.csl", "chicago": ROOT / "styles" / "chic
 WRITER = Path(__file__).resolve().parent / "csl" / "render.lua"
 CACHE = ROOT / ".cache" / "csl"
 _KEEP = 16
-_memo: dict[str, dict[str, str]] = {}  # the JSON of one record -> its renderings
 # Each record is a reference on its own, but one run renders them as one reference list, where the
 # styles would tell apart two works of one author and year ("2026a", "2026b") and replace a
 # repeated author by a dash: both are switched off, so each text is the record's rendering alone
@@ -55,13 +54,13 @@ def _key(record: dict) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False)
 
 
-def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str) -> dict:
+def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str, cache_dir: Path = CACHE) -> dict:
     """One pandoc run of the writer over MARKDOWN with BIBLIOGRAPHY (CSL-JSON or BibTeX text, as
-    SUFFIX says), cached in .cache/csl/ by every input."""
+    SUFFIX says), cached in CACHE_DIR (.cache/csl/) by every input."""
     path, version = _pandoc()
     digest = cache_files.key("primer-csl 3", tag, version, WRITER.read_bytes(),
                              *(style_text(name) for name in sorted(STYLES)), suffix, bibliography, markdown)
-    cached = CACHE / f"{digest}.json"
+    cached = cache_dir / f"{digest}.json"
     text = cache_files.read(cached)
     if text is not None:
         try:
@@ -87,8 +86,9 @@ def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str) -> dict
     return by_style
 
 
-def _run(records: list[dict]) -> dict[str, dict[str, str]]:
-    by_style = _pandoc_run(json.dumps(records, ensure_ascii=False), "json", "---\nnocite: '@*'\n---\n", "records")
+def _run(records: list[dict], cache_dir: Path) -> dict[str, dict[str, str]]:
+    by_style = _pandoc_run(json.dumps(records, ensure_ascii=False), "json", "---\nnocite: '@*'\n---\n", "records",
+                           cache_dir)
     return {record["id"]: {name: by_style[name]["references"][record["id"]] for name in STYLES} for record in records}
 
 
@@ -104,14 +104,17 @@ def render_cited(bib_text: str, cites: dict[str, str]) -> tuple[dict[str, dict[s
     return citations, references
 
 
-def render(records: list[dict]) -> dict[str, dict[str, str]]:
-    """{id: {"apa": …, "chicago": …}} for every record (ids must be distinct), in one pandoc run at most."""
+def render(records: list[dict], memo: dict | None = None, cache_dir: Path = CACHE) -> dict[str, dict[str, str]]:
+    """{id: {"apa": …, "chicago": …}} for every record (ids must be distinct), in one pandoc run at most.
+    MEMO (the caller's: the build plugin keeps one across `mkdocs serve`'s rebuilds) holds the renderings
+    already made, by the JSON of each record."""
+    _memo = {} if memo is None else memo
     ids = [record["id"] for record in records]
     if len(set(ids)) != len(ids):
         raise RenderError("two records have the same id")
     missing = [record for record in records if _key(record) not in _memo]
     if missing:
-        rendered = _run(missing)
+        rendered = _run(missing, cache_dir)
         for record in missing:
             _memo[_key(record)] = rendered[record["id"]]
     return {record["id"]: _memo[_key(record)] for record in records}

@@ -16,7 +16,7 @@ Labels, one form of each name everywhere:
 - the locator: "sec. 4.2" is "§4.2", "para. 9" is "¶9", a named section is the short `label` it has
   in sources/manifest.yaml ("Case study"), "table 1" and "fig. 1" as written.
 
-No MkDocs import: hooks/marks.py gives this module the page's text, its citation blocks and the
+No MkDocs import: primer.build.stages.marks gives this module the page's text, its citation blocks and the
 formatted references.
 """
 from __future__ import annotations

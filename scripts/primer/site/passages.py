@@ -9,7 +9,7 @@ shown and linked.
   passage in the browsers that support it.
 - ``passage_html``: a passage with the quoted words or figures marked (<mark>), as the popup shows it.
 
-No MkDocs import: hooks/passages.py and hooks/marks.py call this.
+No MkDocs import: primer.build.stages.claims_ledger and primer.build.stages.marks call this.
 """
 from __future__ import annotations
 

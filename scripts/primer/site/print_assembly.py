@@ -2,7 +2,7 @@
 
     python -m primer.site.print_assembly site/dual-circulation-primer.pdf   # pages and outline of a built PDF
 
-How it is made (hooks/print_edition.py is the thin MkDocs side). The print page is assembled from
+How it is made (primer.build.stages.print_edition is the MkDocs side). The print page is assembled from
 the pages as MkDocs and mkdocs-bibtex rendered them (each page's article HTML, citations,
 footnotes, glossary tooltips and charts included), never from their Markdown, so nothing is
 rendered twice or differently. `assemble()` takes the navigation (parts and pages, in order)
@@ -19,7 +19,7 @@ and, for each page:
   from the print page's own address;
 - replaces the page's "Cite this page" block (scripts/primer/site/citation_formats.py) by one line with the page's online
   address and its dates: the print edition has one citation of its own.
-It returns the contents list and the pages' HTML; the hook puts them into the print page.
+It returns the contents list and the pages' HTML; the build puts them into the print page.
 
 `pdf_html()` makes the document WeasyPrint prints: a title page (title, edition, date, the
 print edition's citation), the contents with page numbers, then the same pages, styled by
@@ -213,14 +213,14 @@ def _page_meta(content: str) -> tuple[str, str]:
     return content[: match.start()] + line + content[match.end():], line
 
 
-_PAGES: dict[str, tuple] = {}   # by page URL: (what its section was made from, the section), the latest
-
-
-def assemble(items: list, print_url: str, top_id: str) -> Assembled:
+def assemble(items: list, print_url: str, top_id: str, memo: dict | None = None) -> Assembled:
     """The print edition's contents and pages from the navigation's `items` (Chapter | Part), in order.
 
     `print_url` is the print page's own URL path (it is left out if listed); `top_id` the id of its
-    heading, where a link to the print page itself leads."""
+    heading, where a link to the print page itself leads. `memo` (the caller's: the build plugin keeps one
+    across `mkdocs serve`'s rebuilds) holds each page's latest section by URL, with what it was made from,
+    so a page unchanged since the last rebuild is not rewritten."""
+    kept_pages = {} if memo is None else memo
     chapters = [c for c in _chapters(items) if c.url != print_url]
     slugs: dict[str, str] = {}
     for chapter in chapters:
@@ -235,11 +235,11 @@ def assemble(items: list, print_url: str, top_id: str) -> Assembled:
     every = tuple(sorted(slugs.items()))
     for chapter in chapters:
         key = (chapter.content, every, print_url, top_id)
-        kept = _PAGES.get(chapter.url)
+        kept = kept_pages.get(chapter.url)
         if kept is None or kept[0] != key:   # `mkdocs serve`: a page unchanged since the last rebuild is kept
             content, _ = _page_meta(chapter.content)
             body = _Rewriter(chapter.url, slugs, print_url, top_id).rewrite(content)
-            kept = _PAGES[chapter.url] = (key, f'<section class="print-page" id="{slugs[chapter.url]}" '
+            kept = kept_pages[chapter.url] = (key, f'<section class="print-page" id="{slugs[chapter.url]}" '
                                                f'data-print-page="{html.escape(chapter.url or "./", quote=True)}">'
                                                f'\n{body}\n</section>')
         pages.append(kept[1])

@@ -4,10 +4,10 @@ Counted from a page's HTML as the reader sees it: the article, tables and admoni
 out are what a reader does not read as the page's text: the notes at the foot (each citation's full
 reference), the "Cite this page" block, the corrections note, the reading-time line itself,
 permalink signs, scripts and styles. Citation marks are the numbers of the citation footnotes
-(hooks/marks.py); their share is counted in characters other than white space, of the text a
+(primer.build.stages.marks); their share is counted in characters other than white space, of the text a
 reader sees, marks included.
 
-Used by hooks/reading_time.py (each page's reading time at its top), the reading budgets in
+Used by primer.build.stages.reading_time (each page's reading time at its top), the reading budgets in
 tests/test_reading.py and `make bench` (each page's words and reading time). Command line:
 
     python -m primer.site.reading SITE_DIR      # every built page's words, minutes and marks; then the budgets
@@ -35,6 +35,7 @@ ARTICLE_START = '<article class="md-content__inner md-typeset">'
 class Reading:
     text: str          # the article's reading text, citation marks left out
     marks: list[str]   # the text of each citation mark, in order
+    words_per_minute: int = WORDS_PER_MINUTE
 
     @property
     def words(self) -> int:
@@ -43,7 +44,7 @@ class Reading:
 
     @property
     def minutes(self) -> int:
-        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+        return max(1, math.ceil(self.words / self.words_per_minute))
 
     @property
     def mark_share(self) -> float:
@@ -60,7 +61,7 @@ _MARK_HREF = re.compile(r"""\bhref\s*=\s*["']#fn:cite-""")
 _BREAKS = {"p", "li", "td", "th", "div", "h1", "h2", "h3", "h4", "tr", "dd", "dt", "blockquote", "br"}
 
 
-def read_html(html: str) -> Reading:
+def read_html(html: str, words_per_minute: int = WORDS_PER_MINUTE) -> Reading:
     """The reading text of HTML: a whole page (its <article>) or a page's content alone. One pass over the
     tags with a regular expression and a stack (html.parser took a third of the build's overhead)."""
     start = html.find(ARTICLE_START)
@@ -96,20 +97,35 @@ def read_html(html: str) -> Reading:
             text.append(" ")
     if last < len(html) and not skipped:
         text.append(html[last:])
-    return Reading(" ".join(unescape("".join(text)).split()), [unescape(m) for m in marks])
+    return Reading(" ".join(unescape("".join(text)).split()), [unescape(m) for m in marks], words_per_minute)
 
 
 def reading_time_html(reading: Reading) -> str:
     return f'<p class="reading-time">{reading.minutes} min read · {reading.words:,} words</p>'
 
 
-# Budgets (issue "A primer people can read in the time they have"), checked on the built site.
-THEMATIC_MAX = 1500        # words of article text in a thematic chapter (primer/*), tables included
-KEY_POINTS_MAX = 120       # words in a chapter's "Key points" box
-LANDING_MAX = 800          # words on the landing page
-SHORT_SOURCE = 1200        # a source under this many words ...
-SHORT_SOURCE_MAX = 500     # ... gets a chapter of at most this many words; a longer one, at most half its own
-MARK_SHARE_MAX = 0.05      # citation marks' share of a chapter's visible text
+@dataclass(frozen=True)
+class Budgets:
+    """The reading budgets (issue #14), checked on the built site; mkdocs.yml may set each under the primer
+    plugin's `reading:` option (primer.build.config), whose defaults are these."""
+    words_per_minute: int = WORDS_PER_MINUTE
+    thematic_max: int = 1500        # words of article text in a thematic chapter (primer/*), tables included
+    key_points_max: int = 120       # words in a chapter's "Key points" box
+    landing_max: int = 800          # words on the landing page
+    short_source: int = 1200        # a source under this many words ...
+    short_source_max: int = 500     # ... gets a chapter of at most this many words; a longer one, at most half its own
+    mark_share_max: float = 0.05    # citation marks' share of a chapter's visible text
+
+    @classmethod
+    def of_project(cls, root: Path) -> Budgets:
+        """The budgets as ROOT's mkdocs.yml sets them (the primer plugin's `reading:`), else the defaults."""
+        from primer.build.mkdocs_yml import read
+        for plugin in read(root).get("plugins") or []:
+            if isinstance(plugin, dict) and "primer" in plugin:
+                return cls(**((plugin["primer"] or {}).get("reading") or {}))
+        return cls()
+
+
 # Words of the project, not the reader's, that no reader page should use (a file path, an internal name).
 JARGON = re.compile(r"\bvendor(?:ed|ing)?\b|\bthe register\b|\bhand-over\b|\bCHANGELOG\b|\bmanifest\b"
                     r"|(?<![\w/\]])(?:sources|scripts|hooks|docs|tests)/[\w./-]*\.\w+|\b[\w-]+\.(?:txt|py|ya?ml|cff)\b", re.I)
@@ -138,9 +154,10 @@ def key_points_words(html: str) -> int | None:
     return read_html(match.group(1)).words if match else None
 
 
-def budget_problems(site: Path, chapters: dict[str, Path]) -> list[str]:
+def budget_problems(site: Path, chapters: dict[str, Path], budgets: Budgets = Budgets()) -> list[str]:
     """Every reading budget the built SITE exceeds, one line each. CHAPTERS maps each source chapter's URL
     path ('sources/li-…/') to its source's text file. Thematic chapters are the pages under primer/."""
+    b = budgets
     problems = []
     pages = {str(p.parent.relative_to(site)).replace(".", "") + "/": p for p in site.rglob("index.html")}
     pages = {("" if k == "/" else k): v for k, v in pages.items()}
@@ -148,18 +165,18 @@ def budget_problems(site: Path, chapters: dict[str, Path]) -> list[str]:
         html = file.read_text(encoding="utf-8")
         if ARTICLE_START not in html or 'http-equiv="refresh"' in html:
             continue
-        reading = read_html(html)
+        reading = read_html(html, b.words_per_minute)
         where = f"{path or '(landing page)'} ({file.relative_to(site)})"
         chapter = (path.startswith("primer/") and path != "primer/") or path in chapters
         budget, kind = None, ""
         if path.startswith("primer/") and path != "primer/":
-            budget, kind = THEMATIC_MAX, "a thematic chapter"
+            budget, kind = b.thematic_max, "a thematic chapter"
         elif path in chapters:
             own = source_words(chapters[path].read_text(encoding="utf-8"))
-            budget = SHORT_SOURCE_MAX if own < SHORT_SOURCE else own // 2
+            budget = b.short_source_max if own < b.short_source else own // 2
             kind = f"a chapter on a source of {own:,} words"
         elif path == "":
-            budget, kind = LANDING_MAX, "the landing page"
+            budget, kind = b.landing_max, "the landing page"
         if budget is not None and reading.words > budget:
             problems.append(f"{where}: {reading.words:,} words of article text, over the budget of {budget:,} for "
                             f"{kind}; cut {reading.words - budget:,} (tell a fact once and link to it)")
@@ -167,11 +184,11 @@ def budget_problems(site: Path, chapters: dict[str, Path]) -> list[str]:
             points = key_points_words(html)
             if points is None:
                 problems.append(f'{where}: no "Key points" box; add `!!! abstract "Key points"` after the first paragraph')
-            elif points > KEY_POINTS_MAX:
-                problems.append(f"{where}: {points} words in Key points, over the budget of {KEY_POINTS_MAX}")
-            if reading.mark_share > MARK_SHARE_MAX:
+            elif points > b.key_points_max:
+                problems.append(f"{where}: {points} words in Key points, over the budget of {b.key_points_max}")
+            if reading.mark_share > b.mark_share_max:
                 problems.append(f"{where}: citation marks are {reading.mark_share:.1%} of the visible text, over "
-                                f"{MARK_SHARE_MAX:.0%}; cite with a citation block, which becomes one small mark")
+                                f"{b.mark_share_max:.0%}; cite with a citation block, which becomes one small mark")
         for match in JARGON.finditer(reading.text):
             context = reading.text[max(0, match.start() - 40):match.end() + 40]
             problems.append(f'{where}: project word "{match.group()}" on a reader page (…{context}…); '
@@ -202,7 +219,7 @@ def main(argv=None) -> int:
     print(f"{'page':55} {'words':>6} {'min':>4} {'marks':>6}")
     for row in site_readings(site):
         print(f"{row['page'] or '(landing page)':55} {row['words']:6d} {row['minutes']:4d} {row['mark_share']:6.1%}")
-    problems = budget_problems(site, source_chapters(Path(".")))
+    problems = budget_problems(site, source_chapters(Path(".")), Budgets.of_project(Path(".")))
     for problem in problems:
         print(problem)
     return 1 if problems else 0

@@ -7,7 +7,7 @@ mkdocs.yml holds it as the plugin's option (paths under docs/, old: new)::
           redirect_maps:
             primer/old-name.md: primer/new-name.md
 
-`in_config(config)` reads it from MkDocs' config (the hooks), `in_data(data)` from mkdocs.yml read as data
+`in_config(config)` reads it from MkDocs' config (the build), `in_data(data)` from mkdocs.yml read as data
 (primer.build.mkdocs_yml: the scripts, without MkDocs). Both give {} when the plugin is not listed.
 """
 from __future__ import annotations

@@ -11,7 +11,7 @@ found a problem, 2 when bad input prevents checking (no manifest, unreadable
 bibliography, a PATH that does not exist). Problems are printed one per line, place
 first (``docs/x.md:LINE:COL: ...``), followed by a summary line.
 
-API (used by the MkDocs ledger hook; no MkDocs import here)
+API (used by the build's figure-ledger stage; no MkDocs import here)
 -----------------------------------------------------------
 ``check(paths=None, root=".", project=None) -> Result``
     Check the pages (files or folders; default ``ROOT/docs``). Pass a ``project`` from
@@ -21,9 +21,9 @@ API (used by the MkDocs ledger hook; no MkDocs import here)
     once (one pass per source; cached per file content for the whole process). Raises
     ``BadInput`` when the check cannot run at all.
 ``check_markdown(text, page, project, display_path=None) -> Result``
-    Check one page given as text (used by the mutation test and the hook).
+    Check one page given as text (used by the mutation test and the build).
 ``ResultCache(folder, root)``
-    Results kept on disk between runs, keyed by everything they depend on (the hooks use it:
+    Results kept on disk between runs, keyed by everything they depend on (the build uses it:
     ``check(..., cache=...)``, ``cache.check_markdown(text, page, display_path)``).
 ``extract_figures(text, source=False) -> list[Figure]``
     The figure parser shared by chapters and sources.

@@ -1,4 +1,4 @@
-"""Results kept between runs (the MkDocs hooks pass a ResultCache): keyed by every input and the code."""
+"""Results kept between runs (the build passes a ResultCache): keyed by every input and the code."""
 from __future__ import annotations
 
 import json
@@ -16,7 +16,7 @@ from primer.checks.figures.problems import Problem
 
 
 # ---------------------------------------------------------------------------
-# Results kept between runs (opt-in: the MkDocs hooks pass a ResultCache)
+# Results kept between runs (opt-in: the build passes a ResultCache)
 # ---------------------------------------------------------------------------
 def _file_state(path: Path) -> bytes:
     """A file's bytes as a key part; a missing (or unreadable) file is a distinct value."""
@@ -45,7 +45,7 @@ def _code_state() -> list:
 
 class ResultCache:
     """The check's results on disk, one JSON file per key in FOLDER, so that an unchanged page is not checked
-    again (the hooks keep them in .cache/figures/). A page's key is the sha256 of the figure check's code (every module of primer.checks.figures), Python's,
+    again (the build keeps them in .cache/figures/). A page's key is the sha256 of the figure check's code (every module of primer.checks.figures), Python's,
     PyYAML's and pybtex's versions, the project's inputs (MANIFEST, BIBFILE and every file the manifest lists,
     as bytes) and the page's path, display path and text: a change to any of them is another key, so a result
     is never stale. The project is loaded (load_project) only when a result is missing. Make one per run: the

@@ -1,35 +1,30 @@
-"""MkDocs hook: glossary. One job: glossary.yaml → the Glossary page and hover tooltips.
+"""The glossary: glossary.yaml → the Glossary page and each page's hover tooltips (no MkDocs import).
 
-- The page reference/glossary.md is generated from glossary.yaml (never typed
-  twice): each term with characters, pinyin, English, a one-line cited
-  definition, and the pages that use it (found by scanning docs/).
-- Every page gets the terms as Markdown abbreviations (`*[GBA]: …`), so each
-  occurrence shows its definition on hover (Material styles `abbr` tooltips).
-  Each definition is a block of its own (see abbreviations()).
-- The definitions' figures go through the figure check like any chapter's.
-Runs before hooks/citations.py, so the page's citations join the single pandoc run.
+- The page reference/glossary.md is generated from glossary.yaml (never typed twice): each term with
+  characters, pinyin, English, a one-line cited definition, and the pages that use it (found by scanning
+  docs/).
+- Every page gets the terms as Markdown abbreviations (`*[GBA]: …`), so each occurrence shows its
+  definition on hover (Material styles `abbr` tooltips). Each definition is a block of its own (see
+  abbreviations()).
+The build's glossary stage (primer.build.stages.glossary) adds the page, has its figures checked like any
+chapter's, and appends the abbreviations to every page.
 """
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 
 import yaml
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File
 
-from primer.build import build_state
 from primer.checks import figures
-
-log = logging.getLogger("mkdocs.hooks.glossary")
 
 DATA = "glossary.yaml"
 PAGE = "reference/glossary.md"
 REQUIRED = ("term", "english", "definition", "cite")
 
-_terms: list[dict] = []
+
+class GlossaryError(ValueError):
+    """glossary.yaml cannot be used: the message names the file and the fix."""
 
 
 def load(root: Path) -> list[dict]:
@@ -37,15 +32,15 @@ def load(root: Path) -> list[dict]:
     try:
         terms = figures.load_yaml(path.read_text(encoding="utf-8"))["terms"]
     except FileNotFoundError:
-        raise PluginError(f"{DATA}: missing; it holds the glossary") from None
+        raise GlossaryError(f"{DATA}: missing; it holds the glossary") from None
     except (yaml.YAMLError, KeyError, TypeError) as err:
-        raise PluginError(f"{DATA}: cannot be read ({err.__class__.__name__}: {err}); fix the YAML") from None
+        raise GlossaryError(f"{DATA}: cannot be read ({err.__class__.__name__}: {err}); fix the YAML") from None
     for number, term in enumerate(terms, start=1):
         missing = [field for field in REQUIRED if not term.get(field)]
         if missing:
-            raise PluginError(f"{DATA}: term {number} ({term.get('term', '?')}) lacks {', '.join(missing)}")
+            raise GlossaryError(f"{DATA}: term {number} ({term.get('term', '?')}) lacks {', '.join(missing)}")
         if re.search(r"[\u4e00-\u9fff]", term["term"]) and not term.get("pinyin"):
-            raise PluginError(f"{DATA}: {term['term']} needs `pinyin` (with tone marks)")
+            raise GlossaryError(f"{DATA}: {term['term']} needs `pinyin` (with tone marks)")
     return terms
 
 
@@ -123,27 +118,8 @@ def render(terms: list[dict], docs_dir: Path) -> str:
     return "\n".join(lines)
 
 
-@event_priority(60)  # before hooks/citations.py collects the citation blocks
-def on_files(files, config):
-    global _terms
-    root = Path(config.config_file_path).resolve().parent
-    docs_dir = Path(config.docs_dir)
-    _terms = load(root)
-    content = render(_terms, docs_dir)
-    cache = build_state.result_cache(config)
-    result = cache.check_markdown(content, PAGE, display_path=f"{DATA} (via {PAGE})")
-    for problem in result.problems:
-        log.warning("%s", problem)
-    files.append(File.generated(config, PAGE, content=content))
-    return files
-
-
 def abbreviations(terms: list[dict]) -> str:
     """The terms as Markdown abbreviations, a blank line between each. One definition to a block:
     Python-Markdown tests a block against each block processor, then parses its first line and tests
     the rest again, so definitions on consecutive lines cost time as the square of their number."""
     return "\n\n".join(f"*[{t}]: {tooltip(term)}" for term in terms for t in triggers(term))
-
-
-def on_page_markdown(markdown, page, config, files):
-    return f"{markdown}\n\n{abbreviations(_terms)}\n"

@@ -1,7 +1,7 @@
-"""MkDocs hook: figure ledger. One job: run the figure check and publish its ledger.
+"""Stages 2 and 4: the figure check, and its ledger published.
 
 On every build (and every live reload) the figure check (primer.checks.figures) runs
-over docs/: figures, quotations and each claim's passage. Each problem is logged
+over docs/: figures, quotations and each claim's passage (`check`). Each problem is logged
 as a warning, and a strict build (`mkdocs build`, strict in mkdocs.yml, however
 it is run: `-q` hides warnings from MkDocs' counter, mkdocs#4126) stops with a
 PluginError naming them all; `mkdocs serve` only warns, so the live server
@@ -10,17 +10,17 @@ reference/figure-ledger.md (an overview) with one page per chapter under
 reference/figure-ledger/: every figure with a link to the section where it is
 used and the source sentence it came from. Nothing here is typed twice: all of
 it comes from the check's result. A page whose text, sources and check are all as
-in an earlier build takes that build's result from .cache/figures/ (build_state.FIGURES_CACHE).
+in an earlier build takes that build's result from the cache folder's figures/ (primer.checks.figures.ResultCache).
 
 The chapter pages' tables (~1,200 rows, ~10,000 cells) are written here as HTML, the same
 <table> Python-Markdown writes for a Markdown table (Material styles it and wraps it for
 scrolling as any other), and put in place of the marker TABLE_MARKER after the Markdown is
-converted (on_page_content, as hooks/charts.py does with its charts): the build parses neither
+converted (`put_table`, as the charts stage does with its charts): the build parses neither
 their cells as Markdown nor, as it would for raw HTML in the Markdown, their ~25,000 tags (which
 cost about as much). Hence:
 each href is already the final URL (from MkDocs' File objects), and each link to a section is
 handed to MkDocs' own anchor validation; the abbreviations that the abbr extension marks in a
-page's text (hooks/glossary.py's) are marked in the table here.
+page's text (the glossary's) are marked in the table here.
 """
 from __future__ import annotations
 
@@ -32,14 +32,12 @@ from pathlib import Path
 from markdown.extensions.abbr import AbbrBlockprocessor
 from markdown.extensions.toc import slugify, unique
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-from primer.build import build_state
 from primer.checks import figures
 from primer.site import claims_pages, passages
 
-log = logging.getLogger("mkdocs.hooks.ledger")
+log = logging.getLogger("mkdocs.plugins.primer.ledger")
 
 
 PAGE = "reference/figure-ledger.md"
@@ -48,9 +46,7 @@ HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 EXPLICIT_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 COLUMNS = ("Figure", "Used at", "Value", "Unit", "Kind", "Cited", "Source line", "Source sentence", "Match")
-TABLE_MARKER = "<!-- figure-ledger: the table of figures (hooks/ledger.py) -->"
-_tables: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}  # ledger page: (table HTML, its links to sections)
-_command = {"name": "build"}  # serve only warns
+TABLE_MARKER = "<!-- figure-ledger: the table of figures (primer.build.stages.figure_ledger) -->"
 
 
 def heading_anchors(markdown: str) -> list[tuple[int, str]]:
@@ -194,17 +190,13 @@ class _Line:
 
 
 def _source_href(entry, row, config, here) -> str:
-    """The link to a figure's source line: the source-text page's line (hooks/passages.py makes the page),
+    """The link to a figure's source line: the source-text page's line (the claims ledger stage makes the page),
     or the original with a text fragment."""
     href = passages.passage_link(entry, _Line(row))
     if href and entry.get("republish") == "whole":
         path, anchor = href.split("#", 1)
         href = File(path, None, config.site_dir, config.use_directory_urls).url_relative_to(here) + "#" + anchor
     return href
-
-
-def on_startup(command, dirty):
-    _command["name"] = command
 
 
 def with_abbreviations(table: str, markdown: str) -> str:
@@ -237,44 +229,49 @@ def with_abbreviations(table: str, markdown: str) -> str:
     return holding.sub(mark, table)
 
 
-@event_priority(-40)
-def on_files(files, config):
-    build_state.set_figure_check(config, None)
-    root = Path(config.config_file_path).resolve().parent
-    docs_dir = Path(config.docs_dir)
+def check(files, config, root: Path, check_cache, stop_on_problems: bool):
+    """The figure check over docs/ (a primer.checks.figures Result; None when it cannot run, which is a
+    warning). Each problem is a warning; with STOP_ON_PROBLEMS (a strict build, not `mkdocs serve`) the
+    build stops naming them all, however it is run (`-q` hides warnings from MkDocs' counter, mkdocs#4126)."""
     try:
-        result = figures.check([docs_dir], root=root, cache=build_state.result_cache(config))
+        result = figures.check([Path(config.docs_dir)], root=root, cache=check_cache)
     except figures.BadInput as err:
         log.warning("figure check cannot run: %s", err)
-        return files
-    build_state.set_figure_check(config, result)  # for hooks/charts.py and hooks/passages.py
+        return None
     for problem in result.problems:
         log.warning("%s", problem)
-    if result.problems and config.strict and _command["name"] != "serve":
+    if result.problems and stop_on_problems:
         n = len(result.problems)
         raise PluginError(f"the figure check found {n} problem{'s' * (n != 1)}:\n"
                           + "\n".join(str(p) for p in result.problems))
-    entries = {str(e["file"]): e for e in passages.read_manifest(root)}
-    pages, tables = render(result, docs_dir, files, config, entries)
-    _tables.clear()
-    _tables.update(tables)
-    for path, content in pages.items():
-        files.append(File.generated(config, path, content=content))
-    files.append(File.generated(config, "figures.json", content=figures.to_json(result)))
-    files.append(File.generated(config, "figures.csv", content=figures.to_csv(result)))
-    return files
+    return result
 
 
-@event_priority(50)  # first: the table in place of its marker, for the hooks and plugins that come after
-def on_page_content(html_text, page, config, files):
-    if page.file.src_uri not in _tables:
-        return html_text
-    table, links = _tables[page.file.src_uri]
-    if html_text.count(TABLE_MARKER) != 1:
-        log.warning("%s: the figure table's marker is not in the page once; the table is left out", page.file.src_uri)
-        return html_text
-    if page.links_to_anchors is not None:  # MkDocs checks these anchors as those of the page's Markdown links
-        for target, anchor, link in links:
-            if (target_file := files.get_file_from_path(target)) is not None:
-                page.links_to_anchors.setdefault(target_file, {}).setdefault(anchor, link)
-    return html_text.replace(TABLE_MARKER, with_abbreviations(table, page.markdown))
+class FigureLedger:
+    """The ledger's pages and downloads from the check's result; each chapter page's table put in place of its
+    marker once the page is HTML."""
+
+    def __init__(self):
+        self.tables: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}  # page: (table HTML, its links)
+
+    def add_pages(self, files, config, root: Path, result) -> None:
+        entries = {str(e["file"]): e for e in passages.read_manifest(root)}
+        pages, self.tables = render(result, Path(config.docs_dir), files, config, entries)
+        for path, content in pages.items():
+            files.append(File.generated(config, path, content=content))
+        files.append(File.generated(config, "figures.json", content=figures.to_json(result)))
+        files.append(File.generated(config, "figures.csv", content=figures.to_csv(result)))
+
+    def put_table(self, html_text: str, page, files) -> str:
+        """A ledger page's table in place of its marker, its links to sections handed to MkDocs' validation."""
+        if page.file.src_uri not in self.tables:
+            return html_text
+        table, links = self.tables[page.file.src_uri]
+        if html_text.count(TABLE_MARKER) != 1:
+            log.warning("%s: the figure table's marker is not in the page once; the table is left out", page.file.src_uri)
+            return html_text
+        if page.links_to_anchors is not None:  # MkDocs checks these anchors as those of the page's Markdown links
+            for target, anchor, link in links:
+                if (target_file := files.get_file_from_path(target)) is not None:
+                    page.links_to_anchors.setdefault(target_file, {}).setdefault(anchor, link)
+        return html_text.replace(TABLE_MARKER, with_abbreviations(table, page.markdown))

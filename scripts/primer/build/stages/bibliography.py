@@ -1,11 +1,11 @@
-"""MkDocs hook: bibliography. One job: the bibliography page and the .bib download.
+"""Stage 3: the bibliography page and the .bib download.
 
 The page `reference/bibliography.md` is generated at build time from
 references.bib (never written by hand): every entry, formatted by the same CSL
 style as the citations, with an anchor named after its key, the `note` that
 says what is unknown (Chicago drops a misc entry's note), its DOI or URL, and
 the vendored source file. references.bib itself is published beside it.
-Runs after hooks/citations.py has had every entry formatted in one pandoc run.
+Runs after the citations stage has had every entry formatted in one pandoc run.
 
 Each source document's entry also offers its own reference to copy, in APA, Chicago and BibTeX,
 with a locator the reader fills in (section, paragraph, table or page): rendered by the CSL
@@ -20,7 +20,6 @@ import json
 import re
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 from primer.build import bibtex_adapter as bibtex
@@ -100,11 +99,8 @@ def render(registry, bib_path: Path | None = None) -> str:
     return "\n".join(parts)
 
 
-@event_priority(-50)  # after hooks/citations.py formatted every entry
-def on_files(files, config):
+def add_page(files, config, root: Path) -> None:
     registry = bibtex.registry(config)
-    root = Path(config.config_file_path).resolve().parent
     bib_path = root / bibtex.plugin(config).config.bib_file
     files.append(File.generated(config, PAGE, content=render(registry, bib_path)))
     files.append(File.generated(config, BIB_DOWNLOAD, abs_src_path=str(bib_path)))
-    return files

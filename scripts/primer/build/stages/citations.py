@@ -1,16 +1,15 @@
-"""MkDocs hook: citations. One job: make mkdocs-bibtex safe and fast.
+"""Stage 1, read: the bibliography and every page's citation blocks; mkdocs-bibtex made safe and fast.
 
-- Before mkdocs-bibtex loads anything, lint references.bib (scripts/primer/checks/bib_lint.py)
-  and check the CSL file, so a malformed entry, a duplicate key, a missing
-  `file` or a missing style fails the build with one line naming the problem,
-  not a traceback. The CSL path is made absolute (pandoc would otherwise
-  resolve it against the working directory).
-- Once the files are known, read every page's citation blocks, fail on an
-  unknown key with the page, line and key named, and hand all blocks (and one
-  block per .bib entry, for the bibliography page) to mkdocs-bibtex's registry
-  at once: a single pandoc run for the whole site instead of one per page.
-  What pandoc returns is kept in .cache/pandoc/ (see PANDOC_CACHE): a build whose
-  citations, .bib, CSL style and pandoc are unchanged does not run pandoc at all.
+- `check_bibliography` (on_config, before mkdocs-bibtex loads anything): lint references.bib
+  (primer.checks.bib_lint) and check the CSL file, so a malformed entry, a duplicate key, a missing `file`
+  or a missing style fails the build with one line naming the problem, not a traceback. The CSL path is
+  made absolute (pandoc would otherwise resolve it against the working directory).
+- `read_blocks` (on_files): read every page's citation blocks, fail on an unknown key with the page, line
+  and key named, and hand all blocks (and one block per .bib entry, for the bibliography page) to
+  mkdocs-bibtex's registry at once: a single pandoc run for the whole site instead of one per page, in a
+  thread while the figure check runs (the marks stage, the first to read what it made, waits for it).
+  What pandoc returns is kept in the cache folder's pandoc/ (primer.build.bibtex_adapter.cache_pandoc):
+  a build whose citations, .bib, CSL style and pandoc are unchanged does not run pandoc at all.
 """
 from __future__ import annotations
 
@@ -18,20 +17,17 @@ import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
 
 from primer.build import bibtex_adapter as bibtex
 from primer.checks.bib_lint import lint
 
-# pandoc's formatted citations, in the project; key: every block pandoc is given, the .bib text, the CSL file,
-# pandoc's version and path, mkdocs-bibtex's and pypandoc's versions (primer.build.bibtex_adapter.cache_pandoc).
-PANDOC_CACHE = ".cache/pandoc"
+# A citation block broken across lines: mkdocs-bibtex would leave it as raw text.
+_SPLIT_BLOCK_RE = re.compile(r"\[[^\[\]\n]*@[^\[\]]*?\n[^\[\]]*\]|\[[^\[\]\n]*\n[^\[\]]*?@[^\[\]]*\]")
 
 
-@event_priority(100)  # before mkdocs-bibtex parses the .bib
-def on_config(config):
+def check_bibliography(config, root: Path) -> None:
+    """references.bib linted and the CSL style checked, its path made absolute for mkdocs-bibtex."""
     plugin = bibtex.plugin(config)
-    root = Path(config.config_file_path).resolve().parent
     bib = root / plugin.config.bib_file
     problems = lint(bib, root=root)
     if problems:
@@ -48,21 +44,13 @@ def on_config(config):
         raise PluginError(f"{csl}: not an author-date CSL style; mkdocs-bibtex renders locators only with "
                           'citation-format="author-date"')
     plugin.config.csl_file = str(csl_path)
-    return config
 
 
-_blocks = bibtex.citation_blocks  # the name the citation-mark hook on main was written against
-
-
-# A citation block broken across lines: mkdocs-bibtex would leave it as raw text.
-_SPLIT_BLOCK_RE = re.compile(r"\[[^\[\]\n]*@[^\[\]]*?\n[^\[\]]*\]|\[[^\[\]\n]*\n[^\[\]]*?@[^\[\]]*\]")
-
-
-@event_priority(50)
-def on_files(files, config):
+def read_blocks(files, config, root: Path, pandoc_cache: Path) -> None:
+    """Every page's citation blocks checked (no unknown key, none broken across lines) and handed to pandoc
+    at once, with one block per entry; pandoc formats them in a thread while the build goes on."""
     registry = bibtex.registry(config)
     known = bibtex.known_keys(registry)
-    root = Path(config.config_file_path).resolve().parent
     all_blocks, errors = [], []
     for file in files.documentation_pages():
         shown = Path(file.abs_src_path).relative_to(root) if file.abs_src_path else file.src_uri
@@ -83,8 +71,5 @@ def on_files(files, config):
     if errors:
         raise PluginError("\n".join(errors))
     bibtex.use_bib_as_written(registry, root / bibtex.plugin(config).config.bib_file)
-    bibtex.cache_pandoc(registry, root / PANDOC_CACHE)
-    # pandoc formats in a thread while the build goes on (the figure check of hooks/ledger.py, the claims);
-    # hooks/marks.py, the first to read what it made, waits for it
+    bibtex.cache_pandoc(registry, pandoc_cache)
     bibtex.format_blocks_soon(registry, all_blocks + [bibtex.entry_block(key) for key in known])
-    return files

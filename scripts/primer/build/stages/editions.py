@@ -1,4 +1,4 @@
-"""Editions published with mike: Material's edition selector and outdated banner only where they work.
+"""Stage 1, read: the edition. Editions published with mike: Material's edition selector and outdated banner only where they work.
 
 - Built by mike (`make publish`: mike sets MIKE_DOCS_VERSION): the edition mike deploys must be
   the primer's edition (mkdocs.yml `extra.primer.version`), or the build fails naming both and the
@@ -18,11 +18,12 @@ from primer.site import changelog  # (scripts/primer/site/changelog.py: where th
 MIKE_VERSION = "MIKE_DOCS_VERSION"  # set by mike for the build of the edition it deploys
 
 
-def on_config(config):
+def check(config) -> None:
+    """Fails unless mike deploys mkdocs.yml's edition; outside mike's build, switches the selector off."""
     deploying = os.environ.get(MIKE_VERSION)
     if not deploying:
         config.extra["version"] = None
-        return config
+        return
     edition = changelog.edition_of(config.extra)
     if deploying != edition:
         raise PluginError(f"mike is deploying edition {deploying!r}, but mkdocs.yml's extra.primer.version is "
@@ -31,4 +32,3 @@ def on_config(config):
     if (config.extra.get("version") or {}).get("provider") != "mike":
         raise PluginError("mkdocs.yml: extra.version.provider must be `mike` for the edition selector of a "
                           "published edition")
-    return config

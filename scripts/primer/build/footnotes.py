@@ -1,4 +1,4 @@
-"""MkDocs hook: footnotes. One job: Python-Markdown's footnotes, the same HTML in less time.
+"""Footnotes for the primer plugin: Python-Markdown's footnotes, the same HTML in less time.
 
 mkdocs-bibtex turns every citation of a work into a reference to that work's one footnote, so a
 chapter refers to its own source's footnote some two hundred times, and the site some 2,600 times.
@@ -74,18 +74,18 @@ class FastFootnoteExtension(FootnoteExtension):
         return candidate
 
 
-def on_config(config):
+def use_fast_footnotes(config) -> None:
+    """mkdocs.yml's `footnotes` extension, with its options, replaced by FastFootnoteExtension."""
     names = [name for name in config.markdown_extensions if name in NAMES]
     if not names:
-        raise PluginError("hooks/footnotes.py: mkdocs.yml's markdown_extensions has no `footnotes`; "
-                          "add it (mkdocs-bibtex's citations are footnotes) or remove the hook")
+        raise PluginError("mkdocs.yml's markdown_extensions has no `footnotes`; add it: the primer plugin makes "
+                          "each citation a footnote (primer.build.footnotes)")
     options = {}
     for name in names:
         options.update(config.mdx_configs.pop(name, None) or {})
     if options.get("UNIQUE_IDS"):  # one instance serves every page, so its prefix would count on from page to page
-        raise PluginError("hooks/footnotes.py: footnotes' UNIQUE_IDS is not supported by this hook; "
-                          "remove the option or the hook")
+        raise PluginError("mkdocs.yml: the footnotes option UNIQUE_IDS is not supported by the primer plugin "
+                          "(primer.build.footnotes); remove the option")
     at = config.markdown_extensions.index(names[0])
     config.markdown_extensions[:] = [name for name in config.markdown_extensions if name not in NAMES]
     config.markdown_extensions.insert(at, FastFootnoteExtension(**options))
-    return config

@@ -1,0 +1,64 @@
+"""Stage 4: what a reader needs to check a claim against its source.
+
+From this build's figure check, which also finds each claim's passage and verifies its quotations: the
+claims ledger (claims.json, claims.csv, reference/claims-ledger.md and a page per chapter, each claim a card
+on a phone) and, for each source whose licence allows it (`republish: whole` in sources/manifest.yaml), its
+source-text page with an anchor per line and section. A source whose licence is unknown gets no page: its
+passages show only in the citations' popups (the marks stage). The logic is in primer.site.passages and
+primer.site.claims_pages.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from primer.checks.figures import claims as claims_mod
+from primer.site import claims_pages, passages
+
+
+def add_source_texts(files, config, root: Path) -> None:
+    """The manifest checked; the source-text page of each source republished whole."""
+    entries = passages.read_manifest(root)
+    for problem in passages.manifest_problems(entries):
+        raise PluginError(problem)
+    for entry in entries:
+        if entry.get("republish") == "whole":
+            text = (root / entry["file"]).read_text(encoding="utf-8").replace("\r\n", "\n")
+            files.append(File.generated(config, passages.text_page(entry), content=passages.render_text_page(entry, text)))
+
+
+class ClaimsLedger:
+    def __init__(self):
+        self.tables: dict[str, str] = {}   # ledger page: its cards, put in place of its marker
+
+    def add_pages(self, files, config, root: Path, result) -> None:
+        """The claims ledger's pages and downloads, from the check's RESULT."""
+        here = {}
+
+        def page_url(target: str, from_page: str) -> str:
+            target_file = files.get_file_from_path(target)
+            if target_file is None:
+                return target
+            if from_page not in here:
+                here[from_page] = File(from_page, None, config.site_dir, config.use_directory_urls)
+            return target_file.url_relative_to(here[from_page])
+
+        by_file = {str(e["file"]): e for e in passages.read_manifest(root)}
+        titles = claims_pages.chapter_titles(Path(config.docs_dir), {c.page for c in result.claims})
+        pages, self.tables = claims_pages.render(result.claims, by_file, titles, page_url)
+        for path, content in pages.items():
+            files.append(File.generated(config, path, content=content))
+        files.append(File.generated(config, "claims.json",
+                                    content=claims_mod.to_json(result.claims, {"quotations": result.quotations})))
+        files.append(File.generated(config, "claims.csv", content=claims_mod.to_csv(result.claims)))
+
+    def put_cards(self, output: str, page) -> str:
+        """The claims' cards in place of their marker in the finished page: after the search plugin and the
+        reading time have read the page (the ledger pages are kept out of search; ~1,200 cards would cost
+        each of them a parse, about a second a build)."""
+        table = self.tables.get(page.file.src_uri)
+        if table is None:
+            return output
+        return output.replace(claims_pages.MARKER, table)
