@@ -18,7 +18,8 @@ kept across `mkdocs serve`'s rebuilds (MkDocs keeps a plugin instance that has `
 reading times, print sections, CSL renderings and charts already made, each keyed by what it was made from.
 
 Priorities are set only where MkDocs' own plugins require an order: mkdocs-bibtex reads the .bib and the
-CSL style in its on_config (0) and would replace citation blocks in its on_page_markdown (0);
+CSL style in its on_config (0) and would replace citation blocks in its on_page_markdown (0); mike's plugin,
+in the builds mike makes, puts the edition into site_url in its on_config (0);
 mkdocs-redirects records the pages in its on_files (0); Material's search plugin indexes each page in its
 on_page_context (0).
 """
@@ -97,13 +98,17 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         self.command = command
 
     @event_priority(100)  # before mkdocs-bibtex reads the .bib and the CSL style (its on_config)
-    def on_config(self, config):
+    def _config_before_bibtex(self, config):
         if self.build is not None:
             self.build.charts.finish()   # an earlier build that failed may have left a drawing running
+        citations.check_bibliography(config, Path(config.config_file_path).resolve().parent)   # 1 read
+        return config
+
+    @event_priority(-100)  # after mike's plugin (0) has put the edition into site_url, in the builds mike makes
+    def _config(self, config):
         root = Path(config.config_file_path).resolve().parent
         cache = root / self.config.cache_dir
         self.memory.render.folder = cache / "render"
-        citations.check_bibliography(config, root)                                   # 1 read
         editions.check(config)                                                       # 1 read
         footnotes.use_fast_footnotes(config)                                         # 3 cite: marks are footnotes
         self.build = Build(
@@ -117,6 +122,8 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         )
         self.build.ran(1, "config")
         return config
+
+    on_config = CombinedEvent(_config_before_bibtex, _config)
 
     def on_pre_build(self, *, config):
         self.build.charts.start()   # 4 derive: with no drawing cached, matplotlib is imported meanwhile
