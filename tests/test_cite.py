@@ -521,10 +521,20 @@ def test_each_page_shows_its_dates_from_git(built_site):
     assert not problems, "\n".join(problems)
 
 
-def test_generated_pages_say_they_are_generated(built_site):
+def test_generated_pages_carry_the_dates_of_what_they_are_made_from(built_site):
+    """The bibliography is made from references.bib: its dates are that file's, from git (a copy outside git
+    says the dates were not recorded), never "generated at build time" nor "n.d." in its citation."""
+    dates, _ = cite.git_dates(ROOT)
+    bib = dates.get("references.bib")
     page = read_page(built_site / "reference" / "bibliography" / "index.html")
     text = " ".join("".join(page.block["text"]).split())
-    assert f"Last revised: {cite.GENERATED}; first published: {cite.GENERATED}." in text
+    assert cite.GENERATED not in text
+    if bib is not None:
+        assert f"Last revised: {bib.last};" in text
+        assert "(n.d.)" not in text and "n.d." not in text
+    glossary = read_page(built_site / "reference" / "glossary" / "index.html")
+    if dates.get("glossary.yaml") is not None:
+        assert f"Last revised: {dates['glossary.yaml'].last};" in " ".join("".join(glossary.block["text"]).split())
 
 
 def test_every_page_has_its_own_description(built_site):

@@ -50,7 +50,7 @@ def test_ledger_pages_list_every_figure_with_a_link_to_its_use(built_site):
         sub = ledger_page(page).removeprefix("reference/figure-ledger/").removesuffix(".md")
         assert f'href="{sub}/"' in overview, f"the overview does not link to the ledger of {page}"
         html_text = (built_site / "reference" / "figure-ledger" / sub / "index.html").read_text(encoding="utf-8")
-        page_links = re.findall(r'<a href="([^"]+)">line \d+</a>', html_text)
+        page_links = re.findall(r'<a class="ledger-used-in" href="([^"]+)">', html_text)
         assert len(page_links) == sum(row.page == page for row in result.rows), page
         # the table's links (written by the build) go where MkDocs sends the intro's Markdown link to the page
         intro = re.search(r'<p>Every figure on <a href="([^"]+)">', html_text).group(1)
@@ -77,24 +77,24 @@ def test_ledger_links_are_the_urls_mkdocs_writes_for_the_markdown_link(tmp_path,
     pages, tables = render(figures.Result(rows=[row], pages=1), tmp_path / "docs", files, config)
     sub = ledger_page("sources/a-page.md")
     table, links = tables[sub]
-    (href,) = re.findall(r'<a href="([^"]+)">line 7</a>', table)
+    (href,) = re.findall(r'<a class="ledger-used-in" href="([^"]+)">A section</a>', table)
     assert links == [("sources/a-page.md", "a-section", "../../sources/a-page.md#a-section")]
     file = File(sub, None, config.site_dir, config.use_directory_urls)  # the ledger page, with the link in Markdown
-    file.content_string = pages[sub].replace("<!--", f"[line 7]({links[0][2]})\n\n<!--")
+    file.content_string = pages[sub].replace("<!--", f"[A section]({links[0][2]})\n\n<!--")
     files.append(file)
     page = Page(None, file, config)
     page.read_source(config)
     page.render(config, files)
-    assert re.findall(r'<a href="([^"]+)">line 7</a>', page.content) == [href]
+    assert re.findall(r'<a href="([^"]+)">A section</a>', page.content) == [href]
     assert href.endswith("#a-section") and ("a-page/#" if directory_urls else "a-page.html#") in href
 
 
 def test_a_wrong_ledger_link_fails_the_strict_build(project_copy, tmp_path):
     """MkDocs checks the table's links to sections as it checks the anchors of Markdown links."""
     (project_copy / "scripts" / "primer" / "build" / "stages" / "figure_ledger.py").open("a", encoding="utf-8").write(
-        "\n_real_heading_anchors = heading_anchors\n\n\n"
-        "def heading_anchors(markdown):  # every section link of the ledger made wrong\n"
-        "    return [(line, anchor + '-gone') for line, anchor in _real_heading_anchors(markdown)]\n")
+        "\n_real_headings = headings\n\n\n"
+        "def headings(markdown):  # every section link of the ledger made wrong\n"
+        "    return [(line, anchor + '-gone', text) for line, anchor, text in _real_headings(markdown)]\n")
     result = mkdocs_build(project_copy, tmp_path / "site", own_code=True)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output

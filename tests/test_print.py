@@ -21,6 +21,7 @@ import pytest
 from conftest import ROOT, mkdocs_build
 from pybtex.database import parse_file
 
+from primer.build.stages.print_edition import printed
 from primer.checks.links import _mkdocs_config, check_site
 from primer.site import print_assembly as edition
 from primer.site.citation_formats import url_path
@@ -35,6 +36,11 @@ PDF_OFF = os.environ.get("PRIMER_PDF", "").strip().lower() in ("0", "no", "off",
 NO_PDF = ("no PDF in this build: " + (f"PRIMER_PDF={os.environ.get('PRIMER_PDF')} in the environment" if PDF_OFF
           else f"{WHY_NOT}. Install WeasyPrint (PyPI `weasyprint`) in this environment, and on Debian "
                     "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk, to test the PDF"))
+
+
+def printed_pages() -> list[str]:
+    """The nav's pages that the print edition holds (primer.build.stages.print_edition.printed), in order."""
+    return [src for src in nav_pages() if printed(src)]
 
 
 def nav_pages(nav=None) -> list[str]:
@@ -110,13 +116,15 @@ def print_page(built_site) -> _Page:
 
 # --------------------------------------------------------------------------- the print page
 
-def test_print_page_holds_every_nav_page_once_in_nav_order(built_site, print_page):
-    expected = [edition.slug(url_path(src)) for src in nav_pages() if src != PRINT_SRC]
+def test_print_page_holds_every_printed_page_once_in_nav_order(built_site, print_page):
+    expected = [edition.slug(url_path(src)) for src in printed_pages()]
     assert PRINT_SRC in nav_pages(), "the print edition is listed in the navigation"
+    assert PRINT_SRC not in printed_pages() and "reference/figure-ledger.md" not in printed_pages()
+    assert {"index.md", "primer/what-is-dual-circulation.md", "sources/li-2025-two-way-internationalization.md",
+            "reference/glossary.md", "reference/timeline.md", "reference/source-notes.md",
+            "reference/bibliography.md"} <= set(printed_pages())
     assert print_page.sections == expected
-    for src in nav_pages():
-        if src == PRINT_SRC:
-            continue
+    for src in printed_pages():
         own = parse(built(built_site, src)).h1.get("")
         assert print_page.h1[edition.slug(url_path(src))] == own, f"{src}: heading differs in the print edition"
 
@@ -129,9 +137,7 @@ def test_print_page_has_no_duplicate_id(print_page):
 
 def test_each_page_keeps_its_own_footnotes_once(built_site, print_page):
     problems, total = [], 0
-    for src in nav_pages():
-        if src == PRINT_SRC:
-            continue
+    for src in printed_pages():
         own = parse(built(built_site, src)).footnotes[""]
         total += own
         section = edition.slug(url_path(src))
@@ -143,7 +149,7 @@ def test_each_page_keeps_its_own_footnotes_once(built_site, print_page):
 
 def test_links_between_pages_lead_within_the_print_page(print_page):
     """No link leaves the print page for a page it holds; every fragment link has its target."""
-    held = {url_path(src) for src in nav_pages()}
+    held = {url_path(src) for src in printed_pages()}
     leaving = []
     for href in print_page.hrefs:
         if href.startswith("#"):
@@ -321,10 +327,9 @@ def test_pdf_exists_has_pages_and_holds_every_page_and_the_bibliography(pdf, bui
     assert facts.info.get("Title") == CONFIG["site_name"]
     # The bookmarks are the pages' headings: the bibliography's among them.
     assert "Bibliography" in facts.outline and "Contents" in facts.outline
-    for src in nav_pages():
-        if src != PRINT_SRC:
-            heading = parse(built(built_site, src)).h1[""]
-            assert heading in facts.outline, f"{src}: its heading {heading!r} is not a bookmark of the PDF"
+    for src in printed_pages():
+        heading = parse(built(built_site, src)).h1[""]
+        assert heading in facts.outline, f"{src}: its heading {heading!r} is not a bookmark of the PDF"
     # Every id becomes a named destination: each bibliography entry is in the PDF.
     keys = parse_file(str(ROOT / "references.bib")).entries.keys()
     missing = [key for key in keys if f"reference-bibliography--{key}" not in facts.destinations]

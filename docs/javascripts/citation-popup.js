@@ -1,12 +1,16 @@
-/* A citation mark's note beside it: on hover, on tap, and on keyboard focus. The primer's own script:
+/* A citation mark's passages beside it: on hover, on tap, and on keyboard focus. The primer's own script:
    no third-party code, no network.
 
-   Each citation is a small numbered mark (a footnote reference made by hooks/marks.py); its note, at
-   the foot of the page, holds the short label with the locator and the full reference. Without this
-   script the mark is a link to that note, as any footnote. With it:
-   - pointing at a mark, or moving the keyboard focus onto it, shows the note in a popup beside it;
+   Each citation is a small numbered mark (a footnote reference made by primer.build.stages.marks); its note,
+   at the foot of the page, is one line (the short labels with their locators) whose disclosure holds the
+   passages, and the page's "Works cited" holds each work's full reference. Without this script the mark is a
+   link to that note, as any footnote. With it:
+   - pointing at a mark, or moving the keyboard focus onto it, shows its passages in a popup beside it (for a
+     citation with no passage, the work's reference), each with a link to cite the source at that passage;
    - a tap or a click shows it too, instead of jumping to the foot of the page (the popup links there);
    - Escape, a tap elsewhere, or moving the pointer or the focus away hides it.
+   The popup is at most half the window's height (it scrolls inside) and sits below the mark's line, or above
+   it when there is more room there: it never covers the line being read.
 */
 (function () {
   "use strict";
@@ -38,19 +42,69 @@
     return popup;
   }
 
-  function place(mark) {
+  function lineBox(mark) {
+    // The line the mark stands on: the mark's own box grown to the line height of its paragraph.
     var rect = mark.getBoundingClientRect();
-    var width = Math.min(448, document.documentElement.clientWidth - 16);
+    var block = mark.closest("p, li, td, th, dd, h1, h2, h3, h4, figcaption") || mark.parentElement;
+    var lineHeight = parseFloat(getComputedStyle(block).lineHeight) || rect.height;
+    var middle = (rect.top + rect.bottom) / 2;
+    return {top: Math.min(rect.top, middle - lineHeight / 2), bottom: Math.max(rect.bottom, middle + lineHeight / 2),
+            left: rect.left};
+  }
+
+  function place(mark) {
+    var line = lineBox(mark);
+    var viewport = document.documentElement.clientWidth;
+    var width = Math.min(448, viewport - 16);
     popup.style.width = width + "px";
-    var left = Math.max(8, Math.min(rect.left + window.scrollX - 24,
-      window.scrollX + document.documentElement.clientWidth - width - 8));
+    var left = Math.max(8, Math.min(line.left + window.scrollX - 24, window.scrollX + viewport - width - 8));
     popup.style.left = left + "px";
-    popup.style.top = (rect.bottom + window.scrollY + 6) + "px";
-    // Above the mark when there is no room below it.
-    var below = window.innerHeight - rect.bottom;
-    if (below < popup.offsetHeight + 12 && rect.top > popup.offsetHeight + 12) {
-      popup.style.top = (rect.top + window.scrollY - popup.offsetHeight - 6) + "px";
+    var below = window.innerHeight - line.bottom - 12, above = line.top - 12;
+    var room = Math.max(below, above);
+    popup.style.maxHeight = Math.max(96, Math.min(window.innerHeight / 2, room)) + "px";
+    if (below >= popup.offsetHeight || below >= above) {
+      popup.style.top = (line.bottom + window.scrollY + 6) + "px";
+    } else {
+      popup.style.top = (line.top + window.scrollY - popup.offsetHeight - 6) + "px";
     }
+  }
+
+  function citeLink(item) {
+    // The "Cite this source" of the page's Works cited, carrying this passage's locator.
+    var key = item.getAttribute("data-cite-key");
+    var work = document.getElementById("work-" + key);
+    var source = work && work.querySelector("a.cite-source-link");
+    if (!source) return null;
+    var link = source.cloneNode(true);
+    link.setAttribute("data-cite-locator", item.getAttribute("data-cite-locator") || "");
+    return link;
+  }
+
+  function popupBody(note) {
+    var body = document.createElement("div");
+    body.className = "cite-popup__note";
+    var items = note.querySelectorAll(".cite-passage-item");
+    if (items.length) {
+      Array.prototype.forEach.call(items, function (item) {
+        var copy = item.cloneNode(true);
+        copy.removeAttribute("id");
+        copy.className = "cite-popup__item";
+        var link = citeLink(item);
+        if (link) { copy.appendChild(document.createTextNode(" ")); copy.appendChild(link); }
+        body.appendChild(copy);
+      });
+    } else {
+      // no passage kept: the labels, then each work's full reference from Works cited
+      var line = document.createElement("p");
+      var labels = note.querySelector("summary, p");
+      Array.prototype.forEach.call(labels ? labels.querySelectorAll(".cite-item") : [], function (item, i) {
+        if (i) line.appendChild(document.createTextNode("; "));
+        line.appendChild(item.cloneNode(true));
+      });
+      body.appendChild(line);
+    }
+    Array.prototype.forEach.call(body.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
+    return body;
   }
 
   function show(mark) {
@@ -59,16 +113,8 @@
     clearTimeout(hideTimer);
     ensurePopup();
     if (current !== mark) {
-      var body = note.cloneNode(true);
-      body.removeAttribute("id");
-      Array.prototype.forEach.call(body.querySelectorAll(".footnote-backref, [id]"), function (el) {
-        if (el.classList.contains("footnote-backref")) el.remove(); else el.removeAttribute("id");
-      });
       popup.innerHTML = "";
-      var content = document.createElement("div");
-      content.className = "cite-popup__note";
-      content.innerHTML = body.innerHTML;
-      popup.appendChild(content);
+      popup.appendChild(popupBody(note));
       var more = document.createElement("a");
       more.className = "cite-popup__more";
       more.href = mark.getAttribute("href");
@@ -123,6 +169,13 @@
       sessionStorage.setItem("primer-cite-source", JSON.stringify({
         key: link.getAttribute("data-cite-key"), locator: link.getAttribute("data-cite-locator") || ""}));
     } catch (e) { /* storage refused: the link still leads to the source's entry */ }
+  }, true);
+  // "Note 3 in the list of notes": the note opens on its passages.
+  document.addEventListener("click", function (event) {
+    var more = event.target.closest ? event.target.closest("a.cite-popup__more") : null;
+    var note = more && document.getElementById(decodeURIComponent(more.getAttribute("href").slice(1)));
+    var details = note && note.querySelector("details.cite-note");
+    if (details) details.open = true;
   }, true);
   document.addEventListener("click", function (event) {
     var mark = markOf(event);

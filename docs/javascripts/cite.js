@@ -1,6 +1,6 @@
 /* Cite this page / cite this section. The primer's own script: no third-party code, no network.
 
-   The build (hooks/cite.py, primer.citation_formats) writes every citation into the page, each
+   The build (primer.build.stages.cite, primer.site.citation_formats) writes every citation into the page, each
    format derived from one CSL-JSON record, APA and Chicago rendered by pandoc's citeproc:
    - the "Cite this page" tabs hold the static formats (what a reader without JavaScript gets: the
      URL only when the site has a public address, no access date);
@@ -14,7 +14,7 @@
      anchor, with its number: the script shows the number before the heading and adds a "cite"
      button (a real button: tap, click, Enter or Space) that opens a panel with the three formats,
      each with a copy button (Material's clipboard handler copies data-clipboard-text);
-   - on the bibliography page, each source document's "Cite this source" box (hooks/bibliography.py)
+   - on the bibliography page, each source document's "Cite this source" box (primer.build.stages.bibliography)
      holds in data-source-cite its reference and in-text citations rendered by the CSL processor,
      one per kind of locator, with a placeholder where the locator goes (one for a number such as
      4.2, one for a name such as "Historical Context", which the styles word differently): the

@@ -52,6 +52,8 @@ from primer.build.stages.marks import Marks
 from primer.build.stages.print_edition import PrintEdition
 from primer.build.stages.reading_time import ReadingTime
 from primer.checks import figures
+from primer.site import tables
+from primer.site.excerpts import Excerpts
 
 
 @dataclass
@@ -79,7 +81,9 @@ class Build:
     figure_ledger: FigureLedger = field(default_factory=FigureLedger)
     claims_ledger: ClaimsLedger = field(default_factory=ClaimsLedger)
     marks: Marks | None = None
+    excerpts: Excerpts | None = None   # what each citation may show of a source whose licence is unknown
     check: figures.Result | None = None   # the figure check's result (None: it could not run)
+    citations: dict = field(default_factory=dict)   # how many citations, and of public evidence
     files_key: str = ""       # the build's files and their URLs, for the render cache
     settings_key: str = ""    # the build's settings, for the render cache
     trace: list = field(default_factory=list)   # each stage as it ran: (stage, what), for the tests
@@ -132,18 +136,21 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
     def on_files(self, files, *, config):
         b = self.build
         b.glossary.add_page(files, config, b.root, b.check_cache)                    # 1 read (the page cites)
-        citations.read_blocks(files, config, b.root, b.cache / "pandoc")             # 1 read: pandoc starts
+        b.citations = citations.read_blocks(files, config, b.root, b.cache / "pandoc")   # 1 read: pandoc starts
         b.print_edition.add_page(files, config)                                      # 6 print: its links validate
         b.ran(1, "files")
         b.check = figure_ledger.check(files, config, b.root, b.check_cache,          # 2 check
                                       stop_on_problems=config.strict and self.command != "serve")
         b.ran(2, "files")
+        b.excerpts = Excerpts.of_project(b.root)                                     # 3 cite: licences' limits
         if b.check is not None:
-            b.figure_ledger.add_pages(files, config, b.root, b.check)                # 4 derive
+            b.excerpts.plan(b.check.claims)
+        b.marks = Marks(config, b.root, b.check_cache, b.excerpts)                   # 3 cite: waits for pandoc
+        if b.check is not None:
+            b.figure_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for)    # 4 derive
         claims_ledger.add_source_texts(files, config, b.root)                        # 4 derive
         if b.check is not None:
-            b.claims_ledger.add_pages(files, config, b.root, b.check)                # 4 derive
-        b.marks = Marks(config, b.root, b.check_cache)                               # 3 cite: waits for pandoc
+            b.claims_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for)  # 4 derive
         bibliography.add_page(files, config, b.root)                                 # 3 cite
         b.charts.resolve(files, config, b.root, b.check)                             # 4 derive
         b.corrections.check_pages(files)                                             # 5 pages
@@ -177,6 +184,8 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         markdown = b.glossary.with_abbreviations(markdown)                           # 4 derive: tooltips
         markdown = b.print_edition.list_downloads(markdown, page, config)            # 6 print: the downloads rows
         markdown = b.corrections.add_note(markdown, page, config)                    # 5 pages
+        markdown = b.corrections.report_line(markdown, page, config)                 # 5 pages: how to report
+        markdown = figure_ledger.with_summary(markdown, b.check, b.citations)        # 2 check: its numbers
         markdown = b.cite.add_block(markdown, page)                                  # 3 cite: "Cite this page"
         b.ran(5, "page_markdown")
         return markdown
@@ -186,11 +195,12 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
     def on_page_content(self, html, *, page, config, files):
         b = self.build
         html = repairs.content(html)                                                 # 5 pages: stray "&"
+        html = tables.as_cards(html)                                                 # 5 pages: tables on a phone
         html = b.figure_ledger.put_table(html, page, files)                          # 4 derive
         html = b.charts.put_svgs(html)                                               # 4 derive
         html = b.cite.number_sections(html, page)                                    # 3 cite: sections' records
         html = b.reading_time.add_line(html, page)                                   # 5 pages
-        html = b.marks.hold(html, page)                                              # 3 cite: notes out of search
+        html = b.marks.hold(html, page, files)                                       # 3 cite: notes out of search
         return html
 
     @event_priority(-100)  # after Material's search plugin (0) indexed the page without its notes

@@ -255,16 +255,29 @@ def note(log: PageLog, *, page_path: str, title: str, version: str, report: str 
             when = edition.released or "not yet released"
             lines.append(f"- **Edition {edition.version}** ({when}), {entry.kind.lower()}: {_inline(entry.text)}")
         lines.append("")
-    if report:
-        url = report_url(report, page_path, title, version)
-        lines += [f'**Found an error?** [Report an error]({url}){{ .primer-corrections__report }}: quote the '
-                  "page's address, the section and the passage, and say what the source says.", ""]
-    else:
-        lines += ["**Found an error?** The primer has no public address for reports yet. When you report one, "
-                  "quote the page's address, the section and the passage, and say what the source says; "
-                  f"corrections are recorded by edition in the primer's changelog (`{FILE}`) and listed here.", ""]
+    lines += [report_sentence(report, page_path, title, version), ""]
     lines += ["</section>", ""]
     return "\n".join(lines)
+
+
+def report_sentence(report: str | None, page_path: str, title: str, version: str) -> str:
+    """How to report an error (Markdown): a link to REPORT (extra.report_error_url, else the repository's issue
+    tracker) with what a report should quote; without an address, what to quote and where corrections go."""
+    if report:
+        url = report_url(report, page_path, title, version)
+        return (f'**Found an error?** [Report an error]({url}){{ .primer-corrections__report }}: quote the '
+                "page's address, the section and the passage, and say what the source says.")
+    return ("**Found an error?** The primer has no public address for reports yet. When you report one, "
+            "quote the page's address, the section and the passage, and say what the source says; "
+            f"corrections are recorded by edition in the primer's changelog (`{FILE}`) and listed here.")
+
+
+def issues_url(repo_url: str | None) -> str | None:
+    """The issue tracker of a repository on GitHub or GitLab (mkdocs.yml's repo_url), where reports go when
+    extra.report_error_url is not set; None for any other address."""
+    if repo_url and re.match(r"^https://(?:github\.com|gitlab\.com)/[^/]+/[^/]+/?$", repo_url):
+        return repo_url.rstrip("/") + "/issues"
+    return None
 
 
 # --------------------------------------------------------------------------- command line

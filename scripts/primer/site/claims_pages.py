@@ -14,6 +14,7 @@ PAGE = "reference/claims-ledger.md"
 SUBDIR = "reference/claims-ledger"
 MARKER = "<!-- claims-ledger: the claims (primer.build.stages.claims_ledger) -->"
 COLUMNS = ("Claim", "Cited", "Found by", "Source passage")
+FOUND_BY = {"quotation": "a quotation", "figure": "its figures", "wording": "its wording"}
 
 
 def _esc(text) -> str:
@@ -40,20 +41,38 @@ def card_table(columns, rows: list[list[str]], css: str = "ledger-cards") -> str
     return "\n".join(out + ["</tbody>", "</table>"])
 
 
-def passage_cell(entry: dict | None, claim, href: str) -> str:
-    text = passages.passage_html(claim.passage, claim.highlight).replace("@", "&#64;")
-    where = f"line {claim.source_lines}" if "-" not in claim.source_lines else f"lines {claim.source_lines}"
+WITHHELD = ("Not shown here: the licence of this source is unknown, so the primer shows only a little of it, "
+            "and this page has shown its share.")
+
+
+def passage_cell(entry: dict | None, claim, href: str, shown: str | None = None) -> str:
+    """A claim's passage as the ledger shows it: SHOWN (its excerpt, primer.site.excerpts; the passage itself by
+    default), the quoted words or figures marked, where it stands and a link to read it in context; None: no
+    excerpt may be shown on this page."""
+    whole = bool(entry) and entry.get("republish") == "whole"
     link = ""
     if href:
-        label = "in the source text" if entry and entry.get("republish") == "whole" else "at the original"
+        label = "in the source text" if whole else "at the original"
         link = f' <a class="ledger-passage-link" href="{_esc(href)}">Read it {label}</a>'
-    return f'<q class="source-verbatim">{text}</q> <span class="ledger-where">({_esc(where)})</span>{link}'
+    if shown is None and not whole and entry is not None and claim.passage:
+        return f'<span class="ledger-withheld">{_esc(WITHHELD)}</span>{link}'
+    text = passages.passage_html(claim.passage if shown is None else shown, claim.highlight).replace("@", "&#64;")
+    where = ""
+    if whole:
+        lines = claim.source_lines.replace("-", "–")
+        where = f' <span class="ledger-where">({"lines" if "–" in lines else "line"} {_esc(lines)})</span>'
+    return f'<q class="source-verbatim">{text}</q>{where}{link}'
 
 
-def render(claims: list, entries: dict, titles: dict, page_url) -> tuple[dict[str, str], dict[str, str]]:
+def render(claims: list, entries: dict, titles: dict, page_url, shown=None,
+           label=None) -> tuple[dict[str, str], dict[str, str]]:
     """({docs path: Markdown} of the ledger pages, {docs path: cards HTML for MARKER}). ENTRIES: the manifest's
     entries by file; TITLES: chapter titles by docs path; PAGE_URL(target docs path, from docs path) -> the
-    final URL of a generated link (MkDocs' own, from the build)."""
+    final URL of a generated link (MkDocs' own, from the build); SHOWN(claim) -> what the ledger may show of
+    its passage (primer.site.excerpts.Excerpts.for_claim; the whole passage by default); LABEL(key, locator) ->
+    a citation's short label ("Li 2025, §4.2"; the key and locator by default)."""
+    shown = shown or (lambda claim: claim.passage)
+    label = label or (lambda key, locator: f"{key}, {locator}" if locator else key)
     s = claims_mod.summary(claims)
     overview = [
         "---\ntitle: Claims ledger\ndescription: Every cited sentence, table row and list item of the primer, "
@@ -87,8 +106,9 @@ def render(claims: list, entries: dict, titles: dict, page_url) -> tuple[dict[st
             used = f'<a href="{_esc(page_url(page, sub))}">line {c.line}</a>'
             weak = ' <strong class="ledger-weak">weak</strong>' if c.status == "weak" else ""
             cells.append([f"{_esc(c.sentence)} <span class=\"ledger-where\">({used})</span>",
-                          _esc(f"{c.key}, {c.locator}" if c.locator else c.key),
-                          f"{_esc(c.method)}, score {c.score}{weak}", passage_cell(entry, c, href)])
+                          _esc(label(c.key, c.locator)),
+                          f"{_esc(FOUND_BY.get(c.method, c.method))} (similarity {c.score} of 100){weak}",
+                          passage_cell(entry, c, href, shown(c))])
         pages[sub] = (f"---\ntitle: \"Claims ledger: {title}\"\ndescription: Every claim on the page {page}, "
                       "with the source passage it rests on.\nsearch:\n  exclude: true\n---\n\n"
                       f"# Claims ledger: {_cell_md(title)}\n\nEvery cited unit of [{_cell_md(title)}](../../{page}), "

@@ -3,10 +3,11 @@
 A chapter cites with mkdocs-bibtex's syntax, `[@li2025twoway, sec. 4.2]`. Left to mkdocs-bibtex, each
 block became a parenthetical and a superscript ("(W. Li 2025, sec. 4.2)¹"), a fifth to a third of a
 chapter's visible text. Here each block becomes a Markdown footnote reference instead: one number,
-the same number for the same block anywhere on the page, in the order first cited. Its note (the
-popup on hover, tap and focus, and the numbered list at the foot of the page and in print) holds a
-short label with the locator ("Li 2025, §4.2") and the full reference that pandoc formatted
-through mkdocs-bibtex.
+the same number for the same block anywhere on the page, in the order first cited. Its note in the
+numbered list at the foot of the page (and in print) is one line: the short label with the locator
+("Li 2025, §4.2"), linking to the passage the claim rests on, in a disclosure that opens in place; the
+popup on hover, tap and focus shows the passage itself. Each work's full reference (pandoc's, through
+mkdocs-bibtex) is listed once per page, under "Works cited".
 
 Labels, one form of each name everywhere:
 - the work: the first author's family name ("Li"; "Lin and Wang" for two; "Javed et al." for more),
@@ -145,27 +146,48 @@ def mark(text: str, blocks) -> Marked:
 
 
 NOTE_SLOT = '<span class="cite-note-slot" data-slot="{}"></span>'  # a note's place in the page until it is filled
-_NOTE_SLOT = re.compile(r'<span class="cite-note-slot" data-slot="(\d+)"></span>')
+_NOTE_SLOT = re.compile(r'<p><span class="cite-note-slot" data-slot="(\d+)"></span>(.*?)</p>', re.S)
+WORKS_TITLE = "Works cited"
 
 
-def fill_notes(html_text: str, notes: list[str]) -> str:
-    """HTML_TEXT with each note slot replaced by its note (NOTES, by slot number)."""
+def fill_notes(html_text: str, notes: list[tuple[str, str]]) -> str:
+    """HTML_TEXT with each note slot's paragraph replaced by its note (NOTES, by slot number: its one line and its
+    passages). A note with passages is a disclosure whose summary is its line: a tap on the line opens the
+    passages in place."""
     if not notes:
         return html_text
-    return _NOTE_SLOT.sub(lambda m: notes[int(m.group(1))], html_text)
+
+    def fill(match):
+        line, passages = notes[int(match.group(1))]
+        if not passages:
+            return f"<p>{line}{match.group(2)}</p>"
+        return f'<details class="cite-note"><summary>{line}{match.group(2)}</summary>{passages}</details>'
+    return _NOTE_SLOT.sub(fill, html_text)
 
 
-def note_html(citations: list[Cited], labels: dict[Cited, str], references: dict[str, str],
-              passages: list[str] | None = None) -> str:
-    """One note's HTML: each citation's label, the passage it rests on (HTML, from PASSAGES, "" for none),
-    then its work's full reference (HTML, once per work). The note is HTML, not Markdown: the page's Markdown
-    holds only a slot for it, so Python-Markdown does not parse ~1,200 notes' references on every build."""
-    parts, shown = [], set()
-    for i, cited in enumerate(citations):
-        reference = "" if cited.key in shown else references.get(cited.key, "")
-        shown.add(cited.key)
-        passage = passages[i] if passages and i < len(passages) else ""
-        parts.append(f'<span class="cite-item"><span class="cite-label">{html.escape(labels[cited], quote=False)}</span>'
-                     + (f" {passage}" if passage else "")
-                     + (f' <span class="cite-reference">{reference}</span>' if reference else "") + "</span>")
-    return " ".join(parts)
+def note_parts(name: str, citations: list[Cited], labels: dict[Cited, str], passages: list[str]) -> tuple[str, str]:
+    """One note as the list at the foot of the page shows it: (its one line, its passages).
+
+    The line is each citation's short label with its locator ("Li 2025, §4.2"). The passages (PASSAGES: each
+    citation's, HTML, "" for a citation with none) each carry the citation's label, and its key and locator as
+    data for the popup's "Cite this source". The note is HTML, not Markdown: the page's Markdown holds only a
+    slot for it."""
+    items, shown = [], []
+    for i, cited in enumerate(citations, start=1):
+        label = html.escape(labels[cited], quote=False)
+        items.append(f'<span class="cite-item"><span class="cite-label">{label}</span></span>')
+        passage = passages[i - 1] if i - 1 < len(passages) else ""
+        if passage:
+            shown.append(f'<p class="cite-passage-item" id="{name}-{i}" data-cite-key="{html.escape(cited.key)}" '
+                         f'data-cite-locator="{html.escape(cited.locator, quote=True)}">'
+                         f'<span class="cite-label">{label}</span> {passage}</p>')
+    return "; ".join(items), "".join(shown)
+
+
+def works_cited(keys: list[str], references: dict[str, str], cite_links: dict[str, str]) -> str:
+    """Each work the page cites, its full reference once (REFERENCES: HTML), in the order first cited; a source
+    document's "Cite this source" link once (CITE_LINKS: key -> the link's HTML)."""
+    rows = [f'<li id="work-{html.escape(key)}">{references.get(key, "")}'
+            + (f" {cite_links[key]}" if key in cite_links else "") + "</li>" for key in keys]
+    return (f'<div class="works-cited"><p class="works-cited__title"><strong>{WORKS_TITLE}</strong></p>'
+            f'<ul>{"".join(rows)}</ul></div>')

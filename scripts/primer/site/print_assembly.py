@@ -68,6 +68,22 @@ _CITE_BLOCK_RE = re.compile(r"<section\b(?P<attrs>[^>]*\bclass=\"cite-block\"[^>
 _FIRST_P_RE = re.compile(r"<p>(.*?)</p>", re.S)
 _COINS_RE = re.compile(r"\s*<span class=\"Z3988\"[^>]*>\s*</span>")
 _HEADERLINK_RE = re.compile(r"<a class=\"headerlink\"[^>]*>.*?</a>", re.S)
+# What a page shows on a screen only: its notes' passages (a disclosure), the works it cites with their "Cite
+# this source" (the bibliography at the end lists every work), the notes' ways back to the text, the reading
+# time, and the bibliography's boxes for citing a source. Print keeps each note's one line: label and locator.
+_NOTE_RE = re.compile(r'<details class="cite-note"><summary>(.*?)</summary>.*?</details>', re.S)
+_SCREEN_ONLY_RE = re.compile(
+    r'<div class="works-cited">.*?</ul></div>'
+    r'|<a class="footnote-backref"[^>]*>.*?</a>'
+    r'|<p class="reading-time">.*?</p>'
+    r'|<div class="source-cite"(?:[^>"]|"[^"]*")*>\s*<details>.*?</details>\s*</div>'
+    r'|<a class="cite-source-link"[^>]*>.*?</a>', re.S)
+
+
+def for_print(content: str) -> str:
+    """A page's content without what only a screen needs (_SCREEN_ONLY_RE)."""
+    content = _NOTE_RE.sub(lambda m: f"<p>{m.group(1)}</p>", content)
+    return _SCREEN_ONLY_RE.sub("", content).replace("&#160;</p>", "</p>")
 
 
 class PrintEditionError(ValueError):
@@ -237,7 +253,7 @@ def assemble(items: list, print_url: str, top_id: str, memo: dict | None = None)
         key = (chapter.content, every, print_url, top_id)
         kept = kept_pages.get(chapter.url)
         if kept is None or kept[0] != key:   # `mkdocs serve`: a page unchanged since the last rebuild is kept
-            content, _ = _page_meta(chapter.content)
+            content, _ = _page_meta(for_print(chapter.content))
             body = _Rewriter(chapter.url, slugs, print_url, top_id).rewrite(content)
             kept = kept_pages[chapter.url] = (key, f'<section class="print-page" id="{slugs[chapter.url]}" '
                                                f'data-print-page="{html.escape(chapter.url or "./", quote=True)}">'

@@ -46,9 +46,10 @@ def check_bibliography(config, root: Path) -> None:
     plugin.config.csl_file = str(csl_path)
 
 
-def read_blocks(files, config, root: Path, pandoc_cache: Path) -> None:
+def read_blocks(files, config, root: Path, pandoc_cache: Path) -> dict[str, int]:
     """Every page's citation blocks checked (no unknown key, none broken across lines) and handed to pandoc
-    at once, with one block per entry; pandoc formats them in a thread while the build goes on."""
+    at once, with one block per entry; pandoc formats them in a thread while the build goes on. Returns the
+    count of citations, and of those citing public evidence (a work whose text the primer does not keep)."""
     registry = bibtex.registry(config)
     known = bibtex.known_keys(registry)
     all_blocks, errors = [], []
@@ -73,3 +74,5 @@ def read_blocks(files, config, root: Path, pandoc_cache: Path) -> None:
     bibtex.use_bib_as_written(registry, root / bibtex.plugin(config).config.bib_file)
     bibtex.cache_pandoc(registry, pandoc_cache)
     bibtex.format_blocks_soon(registry, all_blocks + [bibtex.entry_block(key) for key in known])
+    cited = [c.key for block in all_blocks for c in block.citations]
+    return {"citations": len(cited), "public": sum("file" not in known[key].fields for key in cited)}

@@ -43,6 +43,7 @@ class CiteRecords:
         except cite.MetadataError as err:
             raise PluginError(str(err)) from None
         self.dates, self.unknown = cite.git_dates(config.docs_dir)
+        self.project_dates, _ = cite.git_dates(Path(config.config_file_path).resolve().parent)
         self.csl_memo, self.csl_cache = csl_memo, csl_cache
         self.records: list[dict] = []
         self.tokens: dict[str, tuple[str, str]] = {}
@@ -67,7 +68,7 @@ class CiteRecords:
         if page.meta.get("gathers_every_page"):  # the print edition
             dates = cite.whole_dates(self.dates, self.unknown)
         elif file.generated_by:
-            dates = cite.Dates(None, None, cite.GENERATED)
+            dates = self._generated_dates(file.src_uri)
         else:
             dates = self.dates.get(file.src_uri, cite.Dates(None, None, self.unknown))
         description = page.meta.get("description") or ""
@@ -85,6 +86,14 @@ class CiteRecords:
         page.meta["description"] = html.escape(description, quote=True)
         footnotes = re.search(r"^\[\^[^\]]+\]:", markdown, re.MULTILINE) is not None
         return markdown + "\n" + cite.render_block(self.site, info, citation, footnotes)
+
+    def _generated_dates(self, src_uri: str) -> cite.Dates:
+        """A generated page's dates: those of what it is made from (GENERATED_FROM), from git."""
+        inputs = next((made for prefix, made in GENERATED_FROM if src_uri.startswith(prefix)), None)
+        if inputs is None:
+            return cite.Dates(None, None, cite.GENERATED)
+        dates = {path: d for path, d in self.project_dates.items() if any(path.startswith(i) for i in inputs)}
+        return cite.whole_dates(dates, self.unknown) if dates else cite.Dates(None, None, self.unknown)
 
     def number_sections(self, content, page) -> str:
         info = self.pages.get(page.file.src_uri)
@@ -124,6 +133,14 @@ class CiteRecords:
         return _TOKEN.sub(lambda m: html.escape(value(m.group(0)), quote=False), text)
 
 
+# What each generated page is made from (paths from the project's root, matched as prefixes): its dates are theirs.
+GENERATED_FROM = (
+    ("reference/glossary", ("glossary.yaml",)),
+    ("reference/bibliography", ("references.bib",)),
+    ("reference/figure-ledger", ("docs/", "sources/")),
+    ("reference/claims-ledger", ("docs/", "sources/")),
+    ("sources/", ("sources/",)),   # a source's text page
+)
 _TOKEN = re.compile(r"PRIMERCITE\d+[A-Z]+X")
 _DATA_ATTRIBUTE = re.compile(r'(data-cite-(?:templates|sections)=")([^"]*)(")')
 

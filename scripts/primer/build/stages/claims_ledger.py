@@ -33,8 +33,9 @@ class ClaimsLedger:
     def __init__(self):
         self.tables: dict[str, str] = {}   # ledger page: its cards, put in place of its marker
 
-    def add_pages(self, files, config, root: Path, result) -> None:
-        """The claims ledger's pages and downloads, from the check's RESULT."""
+    def add_pages(self, files, config, root: Path, result, excerpts, label=None) -> None:
+        """The claims ledger's pages and downloads, from the check's RESULT; of a source whose licence is unknown,
+        each passage as EXCERPTS allows (primer.site.excerpts)."""
         here = {}
 
         def page_url(target: str, from_page: str) -> str:
@@ -47,7 +48,7 @@ class ClaimsLedger:
 
         by_file = {str(e["file"]): e for e in passages.read_manifest(root)}
         titles = claims_pages.chapter_titles(Path(config.docs_dir), {c.page for c in result.claims})
-        pages, self.tables = claims_pages.render(result.claims, by_file, titles, page_url)
+        pages, self.tables = claims_pages.render(result.claims, by_file, titles, page_url, excerpts.for_claim, label)
         for path, content in pages.items():
             files.append(File.generated(config, path, content=content))
         files.append(File.generated(config, "claims.json",

@@ -19,6 +19,8 @@ from mkdocs.exceptions import PluginError
 
 from primer.site import changelog, redirects
 
+REPORT_MARKER = "<!-- primer:report-error -->"   # where a page says how to report an error (the landing page)
+
 
 def _docs_prefix(config, root: Path) -> str:
     try:
@@ -37,6 +39,7 @@ class Corrections:
         if problems:
             raise PluginError("\n".join(problems))
         self.editions = editions
+        self.report = config.extra.get("report_error_url") or changelog.issues_url(config.repo_url)
         self.redirects = redirects.in_config(config)
         self.prefix = _docs_prefix(config, root)
 
@@ -53,4 +56,17 @@ class Corrections:
         title = page.meta.get("title") or page.title or page.file.src_uri
         return markdown + "\n" + changelog.note(log, page_path=page.url, title=title,
                                                 version=str(changelog.edition_of(config.extra)),
-                                                report=config.extra.get("report_error_url"))
+                                                report=self.report)
+
+    def report_line(self, markdown: str, page, config) -> str:
+        """The landing page's REPORT_MARKER: how to report an error, as every page's corrections note says it."""
+        if REPORT_MARKER not in markdown:
+            return markdown
+        title = page.meta.get("title") or page.title or page.file.src_uri
+        if self.report:
+            url = changelog.report_url(self.report, page.url, title, str(changelog.edition_of(config.extra)))
+            line = f"To report an error, [write to the editors]({url}), quoting the page, section and passage."
+        else:
+            line = ("The primer has no address for reports yet; to report an error, quote the page, section and "
+                    "passage.")
+        return markdown.replace(REPORT_MARKER, line)

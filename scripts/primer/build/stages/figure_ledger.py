@@ -35,6 +35,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from primer.checks import figures
+from primer.checks.figures import claims as claims_mod
 from primer.site import claims_pages, passages
 
 log = logging.getLogger("mkdocs.plugins.primer.ledger")
@@ -45,12 +46,17 @@ SUBDIR = "reference/figure-ledger"  # one page per chapter; listed under not_in_
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 EXPLICIT_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
-COLUMNS = ("Figure", "Used at", "Value", "Unit", "Kind", "Cited", "Source line", "Source sentence", "Match")
+COLUMNS = ("Figure", "Used in", "Kind", "Cited", "In the source", "Match")
 TABLE_MARKER = "<!-- figure-ledger: the table of figures (primer.build.stages.figure_ledger) -->"
 
 
 def heading_anchors(markdown: str) -> list[tuple[int, str]]:
     """(line, id) of each ATX heading, with the ids Python-Markdown's toc gives them."""
+    return [(line, anchor) for line, anchor, _ in headings(markdown)]
+
+
+def headings(markdown: str) -> list[tuple[int, str, str]]:
+    """(line, id, text) of each ATX heading, with the ids Python-Markdown's toc gives them."""
     anchors, used, fenced = [], set(), False
     for number, line in enumerate(markdown.split("\n"), start=1):
         if FENCE_RE.match(line):
@@ -61,13 +67,13 @@ def heading_anchors(markdown: str) -> list[tuple[int, str]]:
             continue
         text = match.group(2)
         explicit = EXPLICIT_ID_RE.search(text)
+        plain = re.sub(r"<[^>]+>|[`*_]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", EXPLICIT_ID_RE.sub("", text))
         if explicit:
             anchor = explicit.group(1)
             used.add(anchor)
         else:
-            plain = re.sub(r"<[^>]+>|[`*_]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", text)
             anchor = unique(slugify(plain, "-"), used)
-        anchors.append((number, anchor))
+        anchors.append((number, anchor, " ".join(plain.split())))
     return anchors
 
 
@@ -94,12 +100,16 @@ def _table(header, rows) -> str:
     return "\n".join(lines + ["</tbody>", "</table>"])
 
 
-INTRO = ("*Derived* figures are computed by the primer from the source figures in their formula, and "
-         "recomputed by the check; *editorial* numbers are the primer's own and are not checked against a "
-         "source; *external* figures come from public evidence outside the sources and are cited to it, not "
-         "checked against a source text. Source sentences are quoted verbatim from the source text, with its "
-         "extraction artefacts (such as `US \\$`). *Match* says where the figure was found: in the very "
-         "sentence its claim rests on (*sentence*), or only elsewhere in the cited section (*section*, weaker).")
+WITHHELD = "Not shown here: the licence of this source is unknown, and this page has shown its share of it."
+INTRO = ("This ledger lists each figure with where it is used, the source it is cited to and the source's "
+         "own words around it. *Sourced* figures are checked against the passage their citation names (the "
+         "section, paragraph or table it points to); *derived* figures are computed by the primer from source "
+         "figures, and recomputed by the check; *editorial* numbers are the primer's own and are not checked "
+         "against a source; *external* figures come from public evidence outside the sources and are cited to "
+         "it, not checked against a source text. The source's words are quoted as the source text has them; of a "
+         "source whose licence is unknown, only the words around the figure are shown, and only up to a quarter "
+         "of the source on any page. *Match* says where the figure was found: in the very sentence its claim "
+         "rests on (*sentence*), or only elsewhere in the cited section (*section*, weaker).")
 
 
 def ledger_page(page: str) -> str:
@@ -113,7 +123,8 @@ def _title(path: Path, fallback: str) -> str:
     return match.group(1).strip().strip("\"'") if match else fallback
 
 
-def render(result, docs_dir: Path, files, config, entries: dict | None = None) -> tuple[dict[str, str], dict[str, tuple[str, list]]]:
+def render(result, docs_dir: Path, files, config, entries: dict | None = None,
+           excerpts=None, label=None) -> tuple[dict[str, str], dict[str, tuple[str, list]]]:
     """The ledger as pages: an overview (PAGE) and one page per chapter, so no page grows too heavy;
     and each chapter page's table, as HTML with its links to sections (page, anchor, link as the
     Markdown link would be written)."""
@@ -132,7 +143,8 @@ def render(result, docs_dir: Path, files, config, entries: dict | None = None) -
         rows = [row for row in result.rows if row.page == page]
         path = docs_dir / page
         title = _title(path, page)
-        anchors = heading_anchors(path.read_text(encoding="utf-8")) if path.is_file() else []
+        anchors = headings(path.read_text(encoding="utf-8")) if path.is_file() else []
+        title_line = _h1_line(path)
         sub = ledger_page(page)
         target_file, here = files.get_file_from_path(page), File(sub, None, config.site_dir, config.use_directory_urls)
         if target_file is None:
@@ -151,34 +163,47 @@ def render(result, docs_dir: Path, files, config, entries: dict | None = None) -
         ]
         cells, links = [], []
         for row in rows:
-            anchor = ""
-            for line, candidate in anchors:
+            anchor, section = "", "the opening"
+            for line, candidate, heading in anchors:
                 if line <= row.line:
-                    anchor = candidate
-            used_at = f"line {row.line}"
+                    anchor, section = candidate, ("the opening" if line == title_line else heading)
+            used_in = _html(section)
             if target_file is not None:  # the URL MkDocs would write for the Markdown link ../../{page}#{anchor}
                 href = target_file.url_relative_to(here) + (f"#{anchor}" if anchor else "")
-                used_at = f'<a href="{html.escape(href)}">{used_at}</a>'
+                used_in = f'<a class="ledger-used-in" href="{html.escape(href)}">{used_in}</a>'
                 if anchor:
                     links.append((page, anchor, f"../../{page}#{anchor}"))
-            cited = f"{row.key}, {row.locator}" if row.locator else row.key
-            source = f"line {row.source_line}" if row.source_line else ""  # of the cited source's text
+            cited = label(row.key, row.locator) if label and row.key else (
+                f"{row.key}, {row.locator}" if row.locator else row.key)
             entry = (entries or {}).get(row.source_file)
+            sentence = row.source_sentence or (f"= {row.formula}" if row.formula else "")
+            if excerpts is not None and row.source_sentence:
+                sentence = excerpts.for_row(row, sub)
+            source = WITHHELD if sentence is None else f'<span class="source-verbatim">{_html(sentence)}</span>'
             if entry and row.source_line:
                 href = _source_href(entry, row, config, here)
                 if href:
-                    source = f'<a class="ledger-source-link" href="{html.escape(href)}">{source}</a>'
-            else:
-                source = _html(source)
-            sentence = row.source_sentence or (f"= {row.formula}" if row.formula else "")
-            cells.append([_html(row.figure), used_at, _html(row.value), _html(row.unit), _html(row.kind),
-                          _html(cited), source, f'<span class="source-verbatim">{_html(sentence)}</span>',
-                          _html(row.match)])
+                    where = (f"line {row.source_line} in the source text" if entry.get("republish") == "whole"
+                             else "read it at the original")
+                    source += f' <a class="ledger-source-link" href="{html.escape(href)}">({where})</a>'
+            value = f'<span class="ledger-where">{_html(row.value)} ({_html(row.unit)})</span>' if row.value else ""
+            cells.append([_html(row.figure) + (f"<br>{value}" if value else ""), used_in, _html(row.kind),
+                          _html(cited), source, _html(row.match)])
         lines.append(TABLE_MARKER)
         tables[sub] = (claims_pages.card_table(COLUMNS, cells), links)
         pages[sub] = "\n".join(lines) + "\n"
     pages[PAGE] = "\n".join(overview) + "\n"
     return pages, tables
+
+
+def _h1_line(path: Path) -> int | None:
+    """The line of the page's title heading (`# …`), whose section is the page's opening."""
+    if not path.is_file():
+        return None
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if line.startswith("# "):
+            return number
+    return None
 
 
 class _Line:
@@ -247,6 +272,30 @@ def check(files, config, root: Path, check_cache, stop_on_problems: bool):
     return result
 
 
+SUMMARY_MARKER = "<!-- primer:check-summary -->"   # where a page gives the check's own numbers (the landing page)
+
+
+def check_summary(result, citations: dict[str, int]) -> str:
+    """What this build's check found, in numbers (Markdown): the claims by how their passage was found, the weak
+    share, the quotations verified, and what rests on public evidence and is not checked. CITATIONS: the
+    citations stage's counts."""
+    s = claims_mod.summary(result.claims)
+    q = result.quotations
+    weak = round(100 * s["weak"] / s["claims"]) if s["claims"] else 0
+    return (f"In numbers, counted by this build: {s['claims']:,} cited statements were each matched to their source "
+            f"passage, {s['quotation']:,} by a quotation, {s['figure']:,} by a figure and {s['wording']:,} by wording "
+            f"alone; {s['weak']:,} ({weak}%) are weak matches, marked in the [claims ledger](reference/claims-ledger.md). "
+            f"{q.get('checked', 0):,} quotations were verified word for word. {result.count('external'):,} figures "
+            f"and {citations.get('public', 0):,} citations rest on public evidence: cited, not checked.")
+
+
+def with_summary(markdown: str, result, citations: dict[str, int]) -> str:
+    """MARKDOWN with its SUMMARY_MARKER replaced by the check's numbers (check_summary)."""
+    if SUMMARY_MARKER not in markdown or result is None:
+        return markdown
+    return markdown.replace(SUMMARY_MARKER, check_summary(result, citations))
+
+
 class FigureLedger:
     """The ledger's pages and downloads from the check's result; each chapter page's table put in place of its
     marker once the page is HTML."""
@@ -254,9 +303,11 @@ class FigureLedger:
     def __init__(self):
         self.tables: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}  # page: (table HTML, its links)
 
-    def add_pages(self, files, config, root: Path, result) -> None:
+    def add_pages(self, files, config, root: Path, result, excerpts=None, label=None) -> None:
+        """The ledger's pages and downloads; of a source whose licence is unknown, the words around each figure as
+        EXCERPTS allows; each citation by its LABEL(key, locator)."""
         entries = {str(e["file"]): e for e in passages.read_manifest(root)}
-        pages, self.tables = render(result, Path(config.docs_dir), files, config, entries)
+        pages, self.tables = render(result, Path(config.docs_dir), files, config, entries, excerpts, label)
         for path, content in pages.items():
             files.append(File.generated(config, path, content=content))
         files.append(File.generated(config, "figures.json", content=figures.to_json(result)))

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import logging
 import os
 import time
@@ -41,6 +42,10 @@ PAGES_MARKER = "<!-- print-edition:pages -->"
 TOP_ID = "print-edition"
 SKIP_ENV = "PRIMER_PDF"  # PRIMER_PDF=0: no PDF (the tests' throw-away builds, which need none), whatever mkdocs.yml says
 TITLE = "Print edition"
+# The pages printed, in the order of the navigation: the landing page, the thematic chapters, the source
+# chapters, and the reference pages a reader of paper needs (the ledgers and downloads are online only).
+PRINTED = ("index.md", "primer/*.md", "sources/*.md", "reference/glossary.md", "reference/timeline.md",
+           "reference/source-notes.md", "reference/bibliography.md")
 DESCRIPTION = ("The whole primer on one page, in reading order, for printing or saving as PDF; "
                "links between its pages lead within this page.")
 
@@ -164,12 +169,20 @@ def _page_markdown(config, weasyprint) -> str:
     ])
 
 
+def printed(src_uri: str) -> bool:
+    """Whether a page is in the print edition: the primer itself (PRINTED), not its tools (ledgers, downloads,
+    how to cite, charts) nor the sections' own contents pages."""
+    return any(fnmatch.fnmatch(src_uri, pattern) for pattern in PRINTED) and not src_uri.endswith("/index.md")
+
+
 def _tree(items, with_notes) -> list:
     nodes = []
     for item in items:
         if isinstance(item, Section):
-            nodes.append(edition.Part(item.title, _tree(item.children, with_notes)))
-        elif isinstance(item, Page):
+            children = _tree(item.children, with_notes)
+            if children:
+                nodes.append(edition.Part(item.title, children))
+        elif isinstance(item, Page) and printed(item.file.src_uri):
             nodes.append(edition.Chapter(item.url, item.title or item.file.src_uri, with_notes(item)))
     return nodes
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from primer.site import reading
 
+PROSE_GENERATED = {"reference/glossary.md"}
+
 
 class ReadingTime:
     def __init__(self, words_per_minute: int, kept: dict):
@@ -17,6 +19,10 @@ class ReadingTime:
         self.kept = kept
 
     def add_line(self, html: str, page) -> str:
+        """The page's reading time under its title: a page of prose only (written in docs/, or the glossary), not
+        a generated list or ledger, whose tables are put in later and are looked up, not read."""
+        if page.file.generated_by and page.file.src_uri not in PROSE_GENERATED:
+            return html
         kept = self.kept.get(page.file.src_uri)
         if kept and kept[0] == html:
             line = kept[1]
