@@ -377,3 +377,42 @@ def test_serve_never_makes_the_pdf():
     from primer.build.stages.print_edition import PrintEdition
     stage = PrintEdition("serve", "auto", {})
     assert stage.weasyprint is None and "mkdocs serve" in stage.why_not
+
+
+# --------------------------------------------------------------------------- a print edition people print
+
+def _pdf_text(pdf: Path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not found (Debian package poppler-utils): the PDF's text cannot be read")
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_pdf_is_at_most_80_pages_with_one_line_endnotes_and_no_screen_words(pdf, built_site):
+    facts = edition.pdf_facts(pdf)
+    assert facts.pages <= edition.MAX_PAGES, f"the PDF has {facts.pages} pages; at most {edition.MAX_PAGES}"
+    text = _pdf_text(pdf)
+    assert edition.screen_words(text) == [], f"screen-only words in the PDF: {edition.screen_words(text)}"
+    # each endnote of the print edition (the PDF's pages) is its labels and locators: no passage, no reference
+    html_text = built(built_site, PRINT_SRC).read_text(encoding="utf-8")
+    notes = re.findall(r'<li id="[\w-]+--fn:cite-\d+">(.*?)</li>', html_text, re.S)
+    assert len(notes) > 300, "the endnotes were not found: the test would pass vacuously"
+    long = [n for n in notes if re.search(r"<q\b|cite-reference|<details|cite-passage|<a ", n)]
+    assert not long, long[:3]
+
+
+def test_the_screen_word_check_catches_a_planted_control():
+    assert edition.screen_words("Li 2025, §4.2. Cite this source") == ["Cite this source"]
+    assert edition.screen_words("6 min read · 1,342 words") == ["min read"]
+    assert edition.screen_words("Li 2025, §4.2; Zhao, ¶9") == []
+
+
+def test_print_keeps_each_notes_line_and_drops_its_passages_and_controls():
+    page = ('<div class="footnote"><ol><li id="fn:cite-1"><details class="cite-note"><summary><span class="cite-item">'
+            '<span class="cite-label">Li 2025, §4.2</span></span></summary><p class="cite-passage-item" id="cite-1-1">'
+            '<q>A passage.</q></p></details>&#160;<a class="footnote-backref" href="#fnref:cite-1">↩</a></li></ol>'
+            '<div class="works-cited"><p><strong>Works cited</strong></p><ul><li>Li. <a class="cite-source-link" '
+            'href="x">Cite this source</a></li></ul></div></div><p class="reading-time">6 min read</p>')
+    printed_page = edition.for_print(page)
+    assert '<p><span class="cite-item"><span class="cite-label">Li 2025, §4.2</span></span></p>' in printed_page
+    for gone in ("A passage", "Works cited", "Cite this source", "footnote-backref", "min read", "<details"):
+        assert gone not in printed_page, gone

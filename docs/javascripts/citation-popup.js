@@ -81,28 +81,36 @@
   }
 
   function popupBody(note) {
+    // Each citation of the note in turn: its passage (with "Cite this source" at that passage's locator), or,
+    // where the primer keeps none (public evidence), its label and the work's full reference from Works cited.
     var body = document.createElement("div");
     body.className = "cite-popup__note";
-    var items = note.querySelectorAll(".cite-passage-item");
-    if (items.length) {
-      Array.prototype.forEach.call(items, function (item) {
-        var copy = item.cloneNode(true);
-        copy.removeAttribute("id");
-        copy.className = "cite-popup__item";
-        var link = citeLink(item);
+    var name = note.id.replace(/^fn:/, "");
+    var line = note.querySelector("summary, p");
+    Array.prototype.forEach.call(line ? line.querySelectorAll(".cite-item") : [], function (item, i) {
+      var passage = document.getElementById(name + "-" + (i + 1));
+      var copy;
+      if (passage) {
+        copy = passage.cloneNode(true);
+        var link = citeLink(passage);
         if (link) { copy.appendChild(document.createTextNode(" ")); copy.appendChild(link); }
-        body.appendChild(copy);
-      });
-    } else {
-      // no passage kept: the labels, then each work's full reference from Works cited
-      var line = document.createElement("p");
-      var labels = note.querySelector("summary, p");
-      Array.prototype.forEach.call(labels ? labels.querySelectorAll(".cite-item") : [], function (item, i) {
-        if (i) line.appendChild(document.createTextNode("; "));
-        line.appendChild(item.cloneNode(true));
-      });
-      body.appendChild(line);
-    }
+      } else {
+        copy = document.createElement("p");
+        copy.appendChild(item.cloneNode(true));
+        var work = document.getElementById("work-" + item.getAttribute("data-cite-key"));
+        if (work) {
+          var reference = work.cloneNode(true);
+          Array.prototype.forEach.call(reference.querySelectorAll("a.cite-source-link"), function (a) { a.remove(); });
+          var span = document.createElement("span");
+          span.className = "cite-reference";
+          span.innerHTML = reference.innerHTML;
+          copy.appendChild(document.createTextNode(" "));
+          copy.appendChild(span);
+        }
+      }
+      copy.className = "cite-popup__item";
+      body.appendChild(copy);
+    });
     Array.prototype.forEach.call(body.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
     return body;
   }

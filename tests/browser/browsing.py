@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from primer.bench.apparatus import MEASURE_JS
 from primer.bench.browser_parts import NO_CHROMIUM as _NO_CHROMIUM
 from primer.bench.browser_parts import SEARCH_INDEX, find_chromium, launch_chromium
 
@@ -164,6 +165,7 @@ class PageVisit:
     search_index_seen: bool  # the search worker's on-demand fetch was waited for and seen
     overflow: dict | None  # OVERFLOW_JS's answer: None when the page does not scroll sideways
     violations: list[dict]  # axe-core's violations
+    apparatus: dict | None = None  # primer.bench.apparatus.MEASURE_JS's answer: words, height, tables, marks
 
 
 @dataclass
@@ -190,13 +192,14 @@ def survey_site(browser, site_url: str, paths: list[str], setting: str) -> Surve
             assert response is not None and response.ok, f"/{path}: HTTP {response.status if response else '-'}"
             scheme = page.get_attribute("body", "data-md-color-scheme")
             overflow = page.evaluate(OVERFLOW_JS)
+            apparatus = page.evaluate(MEASURE_JS)
             if path in AXE_FIRST_SETTING_ONLY and setting != next(iter(SETTINGS)):
                 violations = []
             else:
                 violations = axe.run(page, options=AXE_OPTIONS[setting]).response["violations"]
             traffic.wait_quiet(page)
             visits.append(PageVisit(path, scheme, site_url + SEARCH_INDEX in traffic.requests[seen:],
-                                    overflow, violations))
+                                    overflow, violations, apparatus))
     finally:
         context.close()
     return Survey(setting, traffic, visits)

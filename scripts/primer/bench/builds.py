@@ -161,8 +161,16 @@ def bench_build(runs: int, tmp: Path) -> tuple[dict, Path]:
     pdf_file = full_site / PDF_NAME
     out["with_pdf"] = {"wall_s": wall, "mkdocs_built_in_s": built_in, "pdf_made": pdf_file.is_file(),
                        "pdf_bytes": pdf_file.stat().st_size if pdf_file.is_file() else None,
+                       "pdf_pages": _pdf_pages(pdf_file),
                        "extra_s": wall - out["strict"]["median_s"], "hook_reported_s": hook_s}
     return out, full_site
+
+
+def _pdf_pages(pdf: Path) -> int | None:
+    if not pdf.is_file():
+        return None
+    from primer.site.print_assembly import pdf_facts
+    return pdf_facts(pdf).pages
 
 
 # -- 2. Figure check ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from primer import ROOT
 from primer.bench.builds import bench_build, bench_figures
-from primer.bench.pages import bench_pages, bench_search_index
+from primer.bench.pages import bench_apparatus, bench_pages, bench_search_index
 from primer.bench.reload import bench_reload
 from primer.bench.report import budgets, git_commit, report
 from primer.site.reading import site_readings
@@ -48,6 +48,7 @@ def main(argv=None) -> int:
         else:
             print("loading every page in Chromium…", file=sys.stderr)
             results["pages"] = bench_pages(site, args.page_runs)
+            results["apparatus"] = bench_apparatus(site)
         results["search_index"] = bench_search_index(site, results["pages"])
     if args.no_reload:
         results["reload"] = {"available": False, "why": "--no-reload"}

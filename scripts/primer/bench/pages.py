@@ -207,6 +207,34 @@ def bench_pages(site: Path, page_runs: int) -> dict:
             "external_requests": external, "size_mismatches": mismatches}
 
 
+def bench_apparatus(site: Path) -> dict:
+    """Each chapter's article words, the words around it (notes, works cited, cite block) and its height, at
+    1280 px and 390 px, with JavaScript on and every disclosure closed (primer.bench.apparatus)."""
+    from primer.bench.apparatus import MEASURE_JS
+    chromium = find_chromium()
+    if chromium is None:
+        return {"available": False, "why": NO_CHROMIUM}
+    from playwright.sync_api import sync_playwright
+
+    chapters = [p for p in page_paths(site) if len(p.strip("/").split("/")) == 2
+                and p.split("/")[0] in ("primer", "sources")]
+    rows = {p: {"page": "/" + p} for p in chapters}
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium)
+        for width, height in ((1280, 800), (390, 844)):
+            context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 600,
+                                          has_touch=width < 600)
+            page = context.new_page()
+            for path in chapters:
+                page.goto(base + path, wait_until="load")
+                measure = page.evaluate(MEASURE_JS) or {}
+                rows[path].update({"article_words": measure.get("article"), f"outside_words_{width}": measure.get("outside"),
+                                   f"height_{width}": measure.get("height")})
+            context.close()
+        browser.close()
+    return {"available": True, "chapters": list(rows.values())}
+
+
 # -- 4. Search index ---------------------------------------------------------------------------
 
 def bench_search_index(site: Path, pages: dict | None = None) -> dict:

@@ -57,6 +57,23 @@ def reading_section(rows: list[dict], pages: dict) -> list[str]:
     return lines + [""]
 
 
+def apparatus_section(apparatus: dict | None, build: dict) -> list[str]:
+    """Each chapter's article against what surrounds it, and the PDF's pages (issue #21's budgets)."""
+    lines = ["## The apparatus around each chapter", ""]
+    pdf = (build or {}).get("with_pdf", {}).get("pdf_pages")
+    lines += [f"The PDF of the print edition: {pdf if pdf is not None else 'not made'} pages (budget 80).", ""]
+    if not apparatus or not apparatus.get("available"):
+        return lines + [f"Not measured: {(apparatus or {}).get('why', 'no browser')}.", ""]
+    lines += ["Visible words with JavaScript on and every disclosure closed: the article's own, and those around it "
+              "(notes, works cited, cite block, corrections; budget: no more than the article's); the page's height.",
+              "", "| Chapter | Article words | Around it, 1280 px | Around it, 390 px | Height 1280 px | Height 390 px |",
+              "|---|---|---|---|---|---|"]
+    for row in apparatus["chapters"]:
+        lines.append(f"| {row['page']} | {row.get('article_words')} | {row.get('outside_words_1280')} | "
+                     f"{row.get('outside_words_390')} | {row.get('height_1280')} px | {row.get('height_390')} px |")
+    return lines + [""]
+
+
 def report(results: dict, previous: dict | None) -> str:
     """The Markdown report; also what is printed."""
     prev = previous or {}
@@ -197,6 +214,7 @@ def report(results: dict, previous: dict | None) -> str:
         lines += [f"Not measured: {p.get('why')}.", ""]
 
     lines += reading_section(results.get("reading") or [], p if p.get("available") else {})
+    lines += apparatus_section(results.get("apparatus"), results.get("build") or {})
     lines += ["## Search index", ""]
     if s.get("available"):
         how = ("as the search worker fetched it in Chromium" if s["measured"]

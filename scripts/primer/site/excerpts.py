@@ -21,7 +21,7 @@ PDF's text. No MkDocs import.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 MAX_WORDS = 25        # an excerpt: the claim's own words, a few words either side
 FIGURE_CONTEXT = 6    # words either side of a figure in the figure ledger
@@ -216,6 +216,18 @@ class Excerpts:
                              claim.sentence)
             self.decided[key] = excerpt if self.allowance.grant(claim.page, claim.source_file, excerpt) else None
         return self.decided[key]
+
+    def published_claims(self, claims) -> list:
+        """CLAIMS as the downloads publish them: of a source whose licence is unknown, each passage its excerpt
+        (empty where none may be shown), as the pages show it."""
+        return [replace(c, passage=self.for_claim(c) or "") if c.source_file in self.allowance.sources else c
+                for c in claims]
+
+    def published_rows(self, rows, page_of) -> list:
+        """ROWS as the downloads publish them: of a source whose licence is unknown, each source sentence the words
+        around its figure that its ledger page (PAGE_OF(row)) shows (empty where none may be shown)."""
+        return [replace(r, source_sentence=self.for_row(r, page_of(r)) or "")
+                if r.source_file in self.allowance.sources and r.source_sentence else r for r in rows]
 
     def for_row(self, row, page: str) -> str | None:
         """The words around a figure in its source sentence, as the figure ledger's PAGE shows them (whole for an

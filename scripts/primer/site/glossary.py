@@ -94,8 +94,9 @@ def render(terms: list[dict], docs_dir: Path) -> str:
         "---\ntitle: Glossary\ndescription: The Chinese policy terms and acronyms the sources use, with "
         "characters, pinyin, English and a cited definition.\n---\n",
         "# Glossary\n",
-        "The Chinese policy terms and the acronyms the sources use. Wherever a term appears in the primer, "
-        "hovering over it shows its definition. Where a source gives only the English, the characters are "
+        "The Chinese policy terms and the acronyms the sources use. "
+        '<span class="screen-only">Wherever a term appears in the primer, hovering over it shows its definition.</span> '
+        "Where a source gives only the English, the characters are "
         "the standard Chinese term and the entry says the sources do not use them.\n",
     ]
     for term in terms:

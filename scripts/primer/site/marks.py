@@ -153,7 +153,8 @@ WORKS_TITLE = "Works cited"
 def fill_notes(html_text: str, notes: list[tuple[str, str]]) -> str:
     """HTML_TEXT with each note slot's paragraph replaced by its note (NOTES, by slot number: its one line and its
     passages). A note with passages is a disclosure whose summary is its line: a tap on the line opens the
-    passages in place."""
+    passages in place. The ways back to the text follow the disclosure, not inside its summary: a link inside a
+    summary is a control inside a control (axe-core: nested-interactive)."""
     if not notes:
         return html_text
 
@@ -161,7 +162,7 @@ def fill_notes(html_text: str, notes: list[tuple[str, str]]) -> str:
         line, passages = notes[int(match.group(1))]
         if not passages:
             return f"<p>{line}{match.group(2)}</p>"
-        return f'<details class="cite-note"><summary>{line}{match.group(2)}</summary>{passages}</details>'
+        return f'<details class="cite-note"><summary>{line}</summary>{passages}</details>{match.group(2)}'
     return _NOTE_SLOT.sub(fill, html_text)
 
 
@@ -175,7 +176,8 @@ def note_parts(name: str, citations: list[Cited], labels: dict[Cited, str], pass
     items, shown = [], []
     for i, cited in enumerate(citations, start=1):
         label = html.escape(labels[cited], quote=False)
-        items.append(f'<span class="cite-item"><span class="cite-label">{label}</span></span>')
+        items.append(f'<span class="cite-item" data-cite-key="{html.escape(cited.key)}"><span class="cite-label">'
+                     f'{label}</span></span>')
         passage = passages[i - 1] if i - 1 < len(passages) else ""
         if passage:
             shown.append(f'<p class="cite-passage-item" id="{name}-{i}" data-cite-key="{html.escape(cited.key)}" '

@@ -71,13 +71,27 @@ _HEADERLINK_RE = re.compile(r"<a class=\"headerlink\"[^>]*>.*?</a>", re.S)
 # What a page shows on a screen only: its notes' passages (a disclosure), the works it cites with their "Cite
 # this source" (the bibliography at the end lists every work), the notes' ways back to the text, the reading
 # time, and the bibliography's boxes for citing a source. Print keeps each note's one line: label and locator.
-_NOTE_RE = re.compile(r'<details class="cite-note"><summary>(.*?)</summary>.*?</details>', re.S)
+_NOTE_RE = re.compile(r'<details class="cite-note"><summary>(.*?)</summary>.*?</details>(?:&#160;)?', re.S)
 _SCREEN_ONLY_RE = re.compile(
     r'<div class="works-cited">.*?</ul></div>'
+    r'|<div class="screen-only">.*?</div>|<span class="screen-only">.*?</span>'
     r'|<a class="footnote-backref"[^>]*>.*?</a>'
     r'|<p class="reading-time">.*?</p>'
     r'|<div class="source-cite"(?:[^>"]|"[^"]*")*>\s*<details>.*?</details>\s*</div>'
     r'|<a class="cite-source-link"[^>]*>.*?</a>', re.S)
+
+
+# Words of a screen's controls that a printed page must not carry (tests/test_print.py reads the PDF's text).
+SCREEN_ONLY = ("Cite this source", "Cite this page", "Jump back", "passage ▸", "min read", "Copy APA",
+               "Copy Chicago", "Copy BibTeX", "in the source text", "read it at the original", "tap ", "hover",
+               "click ", "Works cited")
+MAX_PAGES = 80   # A4 pages of the PDF, at most (issue #21: a CRS In Focus prints in 2-4; the whole primer in 80)
+
+
+def screen_words(text: str) -> list[str]:
+    """The SCREEN_ONLY words in TEXT (a printed page's text), each once."""
+    flat = " ".join(text.split())
+    return [word for word in SCREEN_ONLY if word.strip().lower() in flat.lower()]
 
 
 def for_print(content: str) -> str:

@@ -51,9 +51,10 @@ class ClaimsLedger:
         pages, self.tables = claims_pages.render(result.claims, by_file, titles, page_url, excerpts.for_claim, label)
         for path, content in pages.items():
             files.append(File.generated(config, path, content=content))
+        published = excerpts.published_claims(result.claims)   # the downloads show what the pages show of each source
         files.append(File.generated(config, "claims.json",
-                                    content=claims_mod.to_json(result.claims, {"quotations": result.quotations})))
-        files.append(File.generated(config, "claims.csv", content=claims_mod.to_csv(result.claims)))
+                                    content=claims_mod.to_json(published, {"quotations": result.quotations})))
+        files.append(File.generated(config, "claims.csv", content=claims_mod.to_csv(published)))
 
     def put_cards(self, output: str, page) -> str:
         """The claims' cards in place of their marker in the finished page: after the search plugin and the

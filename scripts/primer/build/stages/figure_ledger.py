@@ -24,6 +24,7 @@ page's text (the glossary's) are marked in the table here.
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import re
@@ -310,6 +311,8 @@ class FigureLedger:
         pages, self.tables = render(result, Path(config.docs_dir), files, config, entries, excerpts, label)
         for path, content in pages.items():
             files.append(File.generated(config, path, content=content))
+        if excerpts is not None:   # the downloads show what the pages show of each source
+            result = dataclasses.replace(result, rows=excerpts.published_rows(result.rows, lambda r: ledger_page(r.page)))
         files.append(File.generated(config, "figures.json", content=figures.to_json(result)))
         files.append(File.generated(config, "figures.csv", content=figures.to_csv(result)))
 

@@ -10,15 +10,29 @@
 """
 from __future__ import annotations
 
+import re
+
 from primer.site import html_validity
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 NAMED_DIALOG = '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
 
 
+_DERIVED = re.compile(r'<span class="derived" data-formula="([^"<>]*)">')
+_FORMULA = re.compile(r"^[0-9.,\s+\-*/()×÷−–]+$")
+
+
 def content(html: str) -> str:
-    """A page's content, before any other stage reads it."""
-    return html_validity.escape_stray_ampersands(html)
+    """A page's content, before any other stage reads it: stray ampersands escaped, and each figure the primer
+    derives says so on hover (its formula, when it is only numbers and operators: Material's tooltips parse a
+    title as HTML, so nothing else from a page goes into one)."""
+    html = html_validity.escape_stray_ampersands(html)
+
+    def explain(match):
+        formula = match.group(1).replace("&#39;", "'")
+        said = f": {formula}" if _FORMULA.match(formula) else ""
+        return match.group(0)[:-1] + f' title="Computed by the primer from the sources\' figures{said}">'
+    return _DERIVED.sub(explain, html)
 
 
 def name_search_dialog(output: str) -> str:
