@@ -2,8 +2,10 @@
 throw-away copies of the project in which a test plants a defect."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -47,20 +49,100 @@ def mkdocs_build(project: Path, site_dir: Path, *, pdf: bool = False, own_code: 
     )
 
 
+def _shared_folder(tmp_path_factory) -> Path:
+    """A folder every worker of this test run shares (pytest-xdist gives each worker a base folder of its own,
+    inside the run's)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def once_per_run(tmp_path_factory, name: str, make, holding=None, quiet: bool = False):
+    """MAKE() once per test run, whatever the number of workers (make test: pytest-xdist, -n 2): the first worker
+    to ask makes it, under a lock, and keeps it (pickled) for the others. A failure is kept too: every worker
+    that asks fails the same way, at once. HOLDING (a threading.Event) is set once the lock is held; QUIET:
+    make it if need be, give nothing back (a background thread)."""
+    import pickle
+
+    from filelock import FileLock
+
+    shared = _shared_folder(tmp_path_factory)
+    kept, failed = shared / f"{name}.pickle", shared / f"{name}.failed"
+    with FileLock(str(shared / f"{name}.lock"), thread_local=False):
+        if holding is not None:
+            holding.set()
+        if not kept.exists() and not failed.exists():
+            try:
+                kept.write_bytes(pickle.dumps(make()))
+            except BaseException as err:
+                failed.write_text(f"{err.__class__.__name__}: {err}", encoding="utf-8")
+                raise
+    if quiet:
+        return None
+    if failed.exists():
+        pytest.fail(f"{name}: " + failed.read_text(encoding="utf-8"), pytrace=False)
+    return pickle.loads(kept.read_bytes())
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The real site, built once with --strict from the working tree."""
-    site = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(ROOT, site, pdf=True)
-    if result.returncode != 0:
-        pytest.fail("strict build failed:\n" + result.stdout + result.stderr, pytrace=False)
-    return site
+    """The real site, built once per test run with --strict from the working tree (the PDF included). Once it is
+    built, the survey of every page in Chromium starts in the background (survey_soon): it is the longest task
+    of the suite, and runs while the other tests do."""
+    def build() -> Path:
+        site = _shared_folder(tmp_path_factory) / "built-site"
+        result = mkdocs_build(ROOT, site, pdf=True)
+        if result.returncode != 0:
+            raise RuntimeError("strict build failed:\n" + result.stdout + result.stderr)
+        survey_soon(tmp_path_factory, site)
+        return site
+    return once_per_run(tmp_path_factory, "built-site", build)
+
+
+def survey_soon(tmp_path_factory, site: Path) -> None:
+    """The survey of every page (tests/browser/conftest.py, `survey`) made in a thread of this worker, kept as
+    once_per_run keeps it: the thread holds the survey's lock from its start, so any test that asks for the
+    survey waits for it instead of making another. Nothing without Chromium (the browser tests skip)."""
+    import threading
+
+    from browser.browsing import CHROMIUM, survey_all
+
+    from primer.bench.browser_parts import page_paths, serve
+    if CHROMIUM is None:
+        return
+    holding = threading.Event()
+
+    def run():
+        def make():
+            with serve(site) as url:
+                return survey_all(url, page_paths(site))
+        once_per_run(tmp_path_factory, "survey", make, holding=holding, quiet=True)
+    threading.Thread(target=run, name="survey").start()
+    holding.wait()
 
 
 @pytest.fixture
-def project_copy(tmp_path) -> Path:
-    """A copy of the project to break on purpose."""
+def cold_project_copy(tmp_path) -> Path:
+    """A copy of the project to break on purpose, with nothing cached: what a fresh clone builds from."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def project_copy(cold_project_copy, built_site) -> Path:
+    """A copy of the project to break on purpose, with the caches the session's build left (.cache/: every one
+    keyed by all of its inputs, so a planted defect is checked again and the rest is reused, as in any build
+    after the first)."""
+    warm(cold_project_copy)
+    return cold_project_copy
+
+
+def warm(project: Path) -> None:
+    """ROOT's caches copied into PROJECT's .cache/, as far as they can be: a file another test's build prunes
+    meanwhile is left out (each cache gives any missing entry by doing the work again)."""
+    cache = ROOT / ".cache"
+    if cache.is_dir():
+        with contextlib.suppress(shutil.Error):
+            shutil.copytree(cache, project / ".cache", ignore=shutil.ignore_patterns("*.lock", "*.tmp"),
+                            dirs_exist_ok=True)
 
 
 def built_pages(site: Path) -> dict[str, Path]:
@@ -121,8 +203,13 @@ def release_edition(repo: Path, version: str | None = None, date: str = "2026-01
 @pytest.fixture(scope="session")
 def published_editions(tmp_path_factory) -> Editions:
     """The current edition published, then a later one beside it, then the later one again
-    (refused) and again with --force: what `make publish` does over a primer's life."""
-    base = tmp_path_factory.mktemp("editions")
+    (refused) and again with --force: what `make publish` does over a primer's life. Once per test run."""
+    return once_per_run(tmp_path_factory, "published-editions", lambda: _publish_editions(tmp_path_factory))
+
+
+def _publish_editions(tmp_path_factory) -> Editions:
+    base = _shared_folder(tmp_path_factory) / "editions"
+    base.mkdir()
     repo = copy_project(base / "project", ("CITATION.cff", ".gitignore"))
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")

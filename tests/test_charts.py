@@ -533,13 +533,13 @@ def _tree(folder) -> dict:
     return {f.relative_to(folder).as_posix(): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
 
 
-def test_a_warm_build_is_the_cold_build_without_matplotlib_or_pandoc(project_copy, tmp_path):
+def test_a_warm_build_is_the_cold_build_without_matplotlib_or_pandoc(cold_project_copy, tmp_path):
     """The caches (.cache/: charts, pandoc, figures) change nothing in the site: a build with an empty cache
     passes and fills it; the next build, from the cache, writes the same site, drawing nothing (matplotlib
     is not imported) and running no pandoc (a new run would be kept beside the first)."""
-    cache = project_copy / ".cache"
+    cache = cold_project_copy / ".cache"
     assert not cache.exists()
-    cold = mkdocs_build(project_copy, tmp_path / "cold")
+    cold = mkdocs_build(cold_project_copy, tmp_path / "cold")
     assert cold.returncode == 0, cold.stdout + cold.stderr
     kept = _tree(cache)
     # Each entry is written afresh (os.replace: a new inode) when redone, even with the same bytes.
@@ -548,7 +548,7 @@ def test_a_warm_build_is_the_cold_build_without_matplotlib_or_pandoc(project_cop
     assert sum(name.startswith("pandoc/") for name in kept) == 1
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0")
     warm = subprocess.run([sys.executable, "-X", "importtime", "-m", "mkdocs", "build", "--strict", "-d",
-                           str(tmp_path / "warm")], cwd=project_copy, env=env, capture_output=True, text=True,
+                           str(tmp_path / "warm")], cwd=cold_project_copy, env=env, capture_output=True, text=True,
                           timeout=600)
     assert warm.returncode == 0, warm.stdout + warm.stderr
     assert not re.search(r"\|\s*matplotlib$", warm.stderr, re.M), "a warm build imported matplotlib"

@@ -22,10 +22,14 @@ def _build(project, site, *flags):
 
 
 @pytest.fixture(scope="module")
-def defective(tmp_path_factory):
-    """A copy of the project with the three planted defects; the page:line of each."""
+def defective(tmp_path_factory, built_site):
+    """A copy of the project with the three planted defects; the page:line of each. With the caches the session's
+    build left (every one keyed by its inputs: the planted pages are checked again)."""
+    from conftest import warm
+
     from primer.build.project_parts import copy_project
     project = copy_project(tmp_path_factory.mktemp("defects") / "project")
+    warm(project)
     places = []
     for page, written, planted, _ in DEFECTS:
         path = project / "docs" / page

@@ -152,8 +152,8 @@ def test_ledger_pages_stay_out_of_the_search_index(built_site):
 # ---------------------------------------------------------------------------
 # The check's results kept between builds (primer.build.stages.figure_ledger, primer.build.stages.glossary: .cache/figures/)
 # ---------------------------------------------------------------------------
-def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(project_copy, tmp_path, monkeypatch):
-    root, folder = project_copy, tmp_path / "cache"
+def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(cold_project_copy, tmp_path, monkeypatch):
+    root, folder = cold_project_copy, tmp_path / "cache"
 
     def cached():
         return figures.check([root / "docs"], root=root, cache=figures.ResultCache(folder, root))
@@ -208,11 +208,11 @@ def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(project_c
     assert any(row.page == "sources/copy-of-index.md" for row in result.rows)
 
 
-def test_the_check_cache_key_holds_the_checks_own_code(project_copy, tmp_path, monkeypatch):
-    cache = figures.ResultCache(tmp_path, project_copy)
+def test_the_check_cache_key_holds_the_checks_own_code(cold_project_copy, tmp_path, monkeypatch):
+    cache = figures.ResultCache(tmp_path, cold_project_copy)
     key = cache.project_key()
     code = figures_cache._code_state()
     for module in sorted((ROOT / "scripts" / "primer" / "checks" / "figures").glob("*.py")):
         assert module.read_bytes() in code[1], module                    # every module of the check
     monkeypatch.setattr(figures_cache, "_code_state", lambda: code + ["another version"])
-    assert figures.ResultCache(tmp_path, project_copy).project_key() != key
+    assert figures.ResultCache(tmp_path, cold_project_copy).project_key() != key

@@ -21,19 +21,34 @@ VIEWPORTS = {"mobile": MOBILE, "desktop": DESKTOP}
 # Every page is surveyed in each of these: (viewport, the colour scheme the reader prefers).
 SETTINGS = {"desktop-light": (DESKTOP, "light"), "desktop-dark": (DESKTOP, "dark"), "mobile-light": (MOBILE, "light")}
 # axe-core's rules per setting. Every page gets every rule on the desktop in light; the other
-# settings run what can differ there (and axe's contrast rules are most of its time on a long
+# settings run what can differ there (and axe's colour rules are most of its time on a long
 # page): the dark scheme changes only colours; the phone changes the layout, not the colours
-# or the type sizes (Material sets the same root size below 100em).
+# or the type sizes (Material sets the same root size below 100em), so neither colour rule runs there.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 AXE_OPTIONS = {
     "desktop-light": {"resultTypes": ["violations"]},
     "desktop-dark": {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": COLOUR_RULES}},
-    "mobile-light": {"resultTypes": ["violations"], "rules": {"color-contrast": {"enabled": False}}},
+    "mobile-light": {"resultTypes": ["violations"], "rules": {rule: {"enabled": False} for rule in COLOUR_RULES}},
 }
-# Pages that repeat other pages whole get axe in the first setting only: the print edition is
-# every chapter on one page (17,000 elements, axe's slowest page by far), each chapter being
-# checked on its own page in every setting. Their loading and layout are still checked in all.
+# Pages that repeat other pages get axe in the first setting only: the print edition is every printed
+# page on one page, each checked on its own page in every setting. The ledgers' pages, one per chapter,
+# are one template filled from the same rows: in the other settings axe checks the largest of each
+# kind (AXE_LEDGER_SAMPLES), whose every style the others share. Every page is still loaded and its
+# layout, apparatus and traffic checked in every setting.
 AXE_FIRST_SETTING_ONLY = {"reference/print-edition/"}
+AXE_LEDGER_PAGES = ("reference/figure-ledger/", "reference/claims-ledger/")
+AXE_LEDGER_SAMPLES = {"reference/figure-ledger/sources-guangdong-technological-brief/",
+                      "reference/claims-ledger/primer-agreement-and-disagreement/"}
+
+
+def axe_in(path: str, setting: str) -> bool:
+    """Whether axe runs on PATH in SETTING (see AXE_FIRST_SETTING_ONLY)."""
+    if setting == next(iter(SETTINGS)):
+        return True
+    if path in AXE_FIRST_SETTING_ONLY:
+        return False
+    ledger = any(path.startswith(prefix) and path != prefix for prefix in AXE_LEDGER_PAGES)
+    return not ledger or path in AXE_LEDGER_SAMPLES
 MATERIAL_SCHEME = {"light": "default", "dark": "slate"}
 # Material shows "Initializing search" (theme.language: en) until its search worker has loaded
 # the index and the lunr languages, then "Type to start searching". A page without search is ready.
@@ -193,16 +208,26 @@ def survey_site(browser, site_url: str, paths: list[str], setting: str) -> Surve
             scheme = page.get_attribute("body", "data-md-color-scheme")
             overflow = page.evaluate(OVERFLOW_JS)
             apparatus = page.evaluate(MEASURE_JS)
-            if path in AXE_FIRST_SETTING_ONLY and setting != next(iter(SETTINGS)):
-                violations = []
-            else:
-                violations = axe.run(page, options=AXE_OPTIONS[setting]).response["violations"]
+            violations = axe.run(page, options=AXE_OPTIONS[setting]).response["violations"] if axe_in(path, setting) else []
             traffic.wait_quiet(page)
             visits.append(PageVisit(path, scheme, site_url + SEARCH_INDEX in traffic.requests[seen:],
                                     overflow, violations, apparatus))
     finally:
         context.close()
-    return Survey(setting, traffic, visits)
+    # what was recorded, without the browser's objects Playwright attached to the recorder: a survey is kept
+    # (pickled) for the other workers of a test run
+    kept = Traffic(requests=list(traffic.requests), external=list(traffic.external), failed=list(traffic.failed),
+                   console_errors=list(traffic.console_errors))
+    return Survey(setting, kept, visits)
+
+
+def survey_all(site_url: str, paths: list[str]) -> dict:
+    """{setting: Survey} for every setting, each in a Chromium of its own in a thread of its own: the surveys
+    are most of the browser tests' time, and they overlap well."""
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=len(SETTINGS), thread_name_prefix="survey") as executor:
+        futures = {name: executor.submit(survey_in_own_browser, site_url, paths, name) for name in SETTINGS}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def survey_in_own_browser(site_url: str, paths: list[str], setting: str) -> Survey:

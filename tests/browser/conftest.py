@@ -9,14 +9,14 @@ Fixtures: `site_url` (the session's strict build from tests/conftest.py, served 
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import once_per_run
 
 from primer.bench.browser_parts import launch_chromium, page_paths, serve
 
-from .browsing import CHROMIUM, DESKTOP, NO_CHROMIUM, SETTINGS, open_context, survey_in_own_browser
+from .browsing import CHROMIUM, DESKTOP, NO_CHROMIUM, open_context, survey_all
 
 HERE = Path(__file__).resolve().parent
 
@@ -86,21 +86,22 @@ def open_page(browser):
 
 
 @pytest.fixture(scope="session")
-def survey(site_url, site_pages):
-    """survey(setting) -> Survey: every page visited once in that setting (see browsing.SETTINGS),
-    its traffic, sideways overflow and axe-core's findings recorded. On first use every setting
-    is surveyed at once, each in its own Chromium in a thread of its own: the surveys are most
-    of the suite's time, and they overlap well (1.8x faster than one after the other here)."""
+def survey(built_site, site_pages, tmp_path_factory):
+    """survey(setting) -> Survey: every page visited once in that setting (see browsing.SETTINGS), its traffic,
+    sideways overflow, apparatus and axe-core's findings recorded. Made once per test run, in the background as
+    soon as the site is built (tests/conftest.py, survey_soon), each setting in its own Chromium."""
     if CHROMIUM is None:
         pytest.skip(NO_CHROMIUM)
-    executor = ThreadPoolExecutor(max_workers=len(SETTINGS), thread_name_prefix="survey")
-    futures = {}
+
+    def make() -> dict:   # only when the background survey could not be started
+        with serve(built_site) as url:
+            return survey_all(url, site_pages)
+
+    results = {}
 
     def _survey(setting: str):
-        if not futures:
-            futures.update({name: executor.submit(survey_in_own_browser, site_url, site_pages, name)
-                            for name in SETTINGS})
-        return futures[setting].result()
+        if not results:
+            results.update(once_per_run(tmp_path_factory, "survey", make))
+        return results[setting]
 
     yield _survey
-    executor.shutdown(wait=True, cancel_futures=True)

@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from .browsing import MATERIAL_SCHEME, SETTINGS
+from .browsing import AXE_LEDGER_SAMPLES, MATERIAL_SCHEME, SETTINGS, axe_in
 
 BLOCKING = {"serious", "critical"}
 
@@ -19,6 +19,10 @@ THEME_ISSUES: dict[tuple[str, str], str] = {}
 @pytest.mark.parametrize("setting", SETTINGS)
 def test_no_serious_accessibility_violation(survey, setting):
     result = survey(setting)
+    paths = {visit.path for visit in result.visits}
+    assert AXE_LEDGER_SAMPLES <= paths, f"a ledger page axe checks in every setting is gone: {AXE_LEDGER_SAMPLES - paths}"
+    checked = sum(axe_in(path, setting) for path in paths)
+    assert checked >= (len(paths) if setting == next(iter(SETTINGS)) else 25), f"axe ran on {checked} pages only"
     expected = MATERIAL_SCHEME[SETTINGS[setting][1]]
     wrong = [f"/{visit.path}" for visit in result.visits if visit.scheme != expected]
     assert not wrong, f"not in Material's {expected!r} scheme ({setting}): {wrong}"

@@ -185,7 +185,7 @@ def test_cite_this_page_copies_a_citation(open_page, site_url, built_site, site_
 
 def test_palette_toggle_switches_and_persists(open_page, site_url):
     page, traffic = open_page(color_scheme="light")
-    goto(page, site_url)
+    goto(page, site_url, traffic)   # search ready: a reload must not cut its loading short (an aborted request)
     scheme = lambda: page.get_attribute("body", "data-md-color-scheme")  # noqa: E731
     assert scheme() == "default", "a reader who prefers light does not get the light scheme"
 
@@ -193,11 +193,13 @@ def test_palette_toggle_switches_and_persists(open_page, site_url):
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     stored = page.evaluate("Object.keys(localStorage).filter(k => k.endsWith('.__palette'))")
     assert stored, "Material did not store the reader's choice in localStorage"
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="load")
+    traffic.wait_quiet(page)
     assert scheme() == "slate", "the dark scheme did not persist across a reload"
 
     page.locator("label.md-header__button[for=__palette_0]").click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
-    page.reload(wait_until="networkidle")
+    page.reload(wait_until="load")
+    traffic.wait_quiet(page)
     assert scheme() == "default", "the light scheme did not persist across a reload"
     traffic.assert_clean()
