@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint build figures bench linkcheck-external test-browser published publish lock clean
+.PHONY: serve test lint build figures bench linkcheck-external test-browser published publish add-source lock clean
 
 serve: $(VENV)/.installed  ## live-reloading site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -36,6 +36,9 @@ published: $(VENV)/.installed  ## record the site's page URLs and section anchor
 
 publish: $(VENV)/.installed  ## publish the edition with mike onto gh-pages (PUSH=1 pushes; FORCE=1 replaces a published edition)
 	$(BIN)/python -m primer.publish $(if $(PUSH),--push) $(if $(FORCE),--force) $(if $(TAG),--tag $(TAG))
+
+add-source: $(VENV)/.installed  ## add a source: FILE= KEY= TITLE= LICENCE= RECEIVED= [AUTHOR= DATE= URL= TYPE= EXCERPT=1] (CONTRIBUTING.md)
+	$(BIN)/python -m primer.add_source --file "$(FILE)" --key "$(KEY)" --title "$(TITLE)" --licence "$(LICENCE)" --received "$(RECEIVED)" $(if $(AUTHOR),--author "$(AUTHOR)") $(if $(DATE),--date "$(DATE)") $(if $(URL),--url "$(URL)") $(if $(TYPE),--type "$(TYPE)") $(if $(EXCERPT),--excerpt)
 
 $(VENV)/.installed: requirements-pip.txt requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -83,8 +83,16 @@ def once_per_run(tmp_path_factory, name: str, make, holding=None, quiet: bool = 
     return pickle.loads(kept.read_bytes())
 
 
+def pytest_collection_modifyitems(config, items):
+    """Whether this run has tests that read the survey of every page (then built_site starts it early)."""
+    config.stash[SURVEY_WANTED] = any("survey" in getattr(item, "fixturenames", ()) for item in items)
+
+
+SURVEY_WANTED = pytest.StashKey[bool]()
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
+def built_site(tmp_path_factory, request) -> Path:
     """The real site, built once per test run with --strict from the working tree (the PDF included). Once it is
     built, the survey of every page in Chromium starts in the background (survey_soon): it is the longest task
     of the suite, and runs while the other tests do."""
@@ -93,7 +101,8 @@ def built_site(tmp_path_factory) -> Path:
         result = mkdocs_build(ROOT, site, pdf=True)
         if result.returncode != 0:
             raise RuntimeError("strict build failed:\n" + result.stdout + result.stderr)
-        survey_soon(tmp_path_factory, site)
+        if request.config.stash.get(SURVEY_WANTED, False):
+            survey_soon(tmp_path_factory, site)
         return site
     return once_per_run(tmp_path_factory, "built-site", build)
 

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from primer import ROOT
 from primer.bench import budgets, builds, cli, pages, reload, report
 from primer.bench.browser_parts import page_paths
 from primer.build import mkdocs_yml
@@ -583,3 +584,41 @@ def test_reading_section_gives_words_and_reading_time_beside_the_weight():
     row = next(line for line in lines if line.startswith("| primer/x/"))
     assert row.startswith("| primer/x/ | 1,414 | 7 min | 2.0% | ") and "not measured" not in row
     assert reading_section([], {}) == []
+
+
+def test_the_tenfold_budgets_and_their_report():
+    results = _results(chapter_kb=390, index_kb=400)
+    tenfold = {"sources": 40, "chapters": 120, "citation_blocks": 6420, "pages": 150, "cold_s": 260.0,
+               "warm_median_s": 130.0, "per_page_ms": 866.7, "per_citation_ms": 20.2, "ratio_to_today": 12.5,
+               "reload": {"available": True, "median_s": 2.5}}
+    results["tenfold"] = tenfold
+    verdicts = report.budgets(results)
+    assert verdicts["tenfold_ratio"] == "OVER" and verdicts["tenfold_reload"] == "OVER"
+    tenfold["ratio_to_today"], tenfold["reload"]["median_s"] = 11.9, 1.9
+    verdicts = report.budgets(results)
+    assert verdicts["tenfold_ratio"] == "PASS" and verdicts["tenfold_reload"] == "PASS"
+    results["budgets"] = verdicts
+    text = report.report(results, None)
+    assert "40 sources, 120 chapters, 6,420 citation blocks, 150 pages" in text
+    assert "| The tenfold primer's warm build < 12× today's | 11.9× | PASS |" in text
+    results["tenfold"] = {"available": False, "why": "--no-tenfold"}
+    assert "Not measured: --no-tenfold." in report.report(results, None)
+
+
+def test_the_tenfold_primer_has_ten_times_the_sources_and_chapters(tmp_path):
+    import yaml
+
+    from primer.bench.tenfold import make_tenfold
+    counts = make_tenfold(tmp_path / "p", factor=3)
+    manifest = yaml.safe_load((tmp_path / "p" / "sources" / "manifest.yaml").read_text(encoding="utf-8"))
+    today = yaml.safe_load((ROOT / "sources" / "manifest.yaml").read_text(encoding="utf-8"))
+    assert counts["sources"] == 3 * len(today["sources"]) == len(manifest["sources"])
+    keys = [s["key"] for s in manifest["sources"]]
+    assert len(set(keys)) == len(keys)
+    bib = (tmp_path / "p" / "references.bib").read_text(encoding="utf-8")
+    assert all(f"{{{key}," in bib for key in keys)
+    copy = next(s for s in manifest["sources"] if s["key"].endswith("x2"))
+    assert (tmp_path / "p" / copy["file"]).read_bytes() == (ROOT / copy["file"].replace("-x2", "")).read_bytes()
+    chapter = (tmp_path / "p" / "docs" / "primer" / "external-risks-x2.md").read_text(encoding="utf-8")
+    assert "@zhao" in chapter and all(f"@{s['key']}" not in chapter.replace(f"@{s['key']}x2", "")
+                                      for s in today["sources"])

@@ -68,7 +68,7 @@ def site_texts(built_site) -> dict[str, str]:
 
 def test_no_page_and_not_the_site_reproduces_too_much_of_a_source_of_unknown_licence(site_texts):
     sources = _unknown_licence_sources()
-    assert len(sources) == 3
+    assert sources, "no source of unknown licence: this test would pass vacuously"
     per_page, union = shares(site_texts, sources)
     assert max(per_page.values()) > 0.05, "no sentence found anywhere: the measure would pass vacuously"
     assert not _over(per_page, union), "\n".join(_over(per_page, union))

@@ -8,7 +8,7 @@
 - ``primer.build``: the MkDocs plugin (``primer.build.plugin``), whose events run the stages in the order the
   data flows, and the build's caches.
 - The tools, one ``python -m primer.NAME`` each, the Makefile's verbs calling them: ``primer.bench``,
-  ``primer.publish``, ``primer.published``, ``primer.linkcheck_external``.
+  ``primer.publish``, ``primer.published``, ``primer.linkcheck_external``, ``primer.add_source``.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The command line: python -m primer.bench [--runs N] [--page-runs N] [--no-browser] [--no-reload] [--out DIR]."""
+"""The command line: python -m primer.bench [--runs N] [--page-runs N] [--no-browser] [--no-reload] [--no-tenfold] [--out DIR]."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +16,7 @@ from primer.bench.builds import bench_build, bench_figures
 from primer.bench.pages import bench_apparatus, bench_pages, bench_search_index
 from primer.bench.reload import bench_reload
 from primer.bench.report import budgets, git_commit, report
+from primer.bench.tenfold import bench_tenfold
 from primer.site.reading import site_readings
 
 # scripts/primer/bench/browser_parts.py: Chromium, the site's pages and the server, as the browser tests have them
@@ -29,6 +30,7 @@ def main(argv=None) -> int:
     parser.add_argument("--page-runs", type=int, default=3, help="cold loads of each page (median load time)")
     parser.add_argument("--no-browser", action="store_true", help="skip the page measurements")
     parser.add_argument("--no-reload", action="store_true", help="skip the live-reload measurement")
+    parser.add_argument("--no-tenfold", action="store_true", help="skip the primer ten times today's size")
     parser.add_argument("--out", type=Path, default=ROOT / "reports", help="folder for bench.json and bench.md")
     args = parser.parse_args(argv)
 
@@ -55,6 +57,14 @@ def main(argv=None) -> int:
     else:
         print(f"timing the live reload under `mkdocs serve`, {args.runs} edits…", file=sys.stderr)
         results["reload"] = bench_reload(args.runs)
+
+    if args.no_tenfold:
+        results["tenfold"] = {"available": False, "why": "--no-tenfold"}
+    else:
+        print("building a primer ten times today's size (40 sources), cold then warm, and a live reload…",
+              file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="bench-tenfold-") as tmp:
+            results["tenfold"] = bench_tenfold(Path(tmp), max(1, args.runs // 3), results["build"]["strict"])
 
     results["budgets"] = budgets(results)
 

@@ -74,6 +74,24 @@ def apparatus_section(apparatus: dict | None, build: dict) -> list[str]:
     return lines + [""]
 
 
+def tenfold_section(t: dict | None) -> list[str]:
+    """The primer ten times today's size: build time per page and per citation, and the live reload."""
+    lines = ["## A primer ten times today's size", ""]
+    if not t or not t.get("available", True):
+        return lines + [f"Not measured: {(t or {}).get('why', 'not run')}.", ""]
+    ratio = f"{t['ratio_to_today']:.1f}× today's warm build" if t.get("ratio_to_today") else "no ratio"
+    lines += [f"{t['sources']} sources, {t['chapters']} chapters, {t['citation_blocks']:,} citation blocks, "
+              f"{t['pages']} pages. Strict build: cold {t['cold_s']:.1f} s, warm median {t['warm_median_s']:.1f} s "
+              f"({ratio}, budget {BUDGETS['tenfold_ratio']:g}×): {t['per_page_ms']:.0f} ms a page, "
+              f"{t['per_citation_ms']:.1f} ms a citation block."]
+    r = t.get("reload") or {}
+    if r.get("available"):
+        lines.append(f"Live reload after one edit: median {r['median_s']:.2f} s (budget {BUDGETS['tenfold_reload_s']:g} s).")
+    else:
+        lines.append(f"Live reload not measured: {r.get('why', 'unknown')}.")
+    return lines + [""]
+
+
 def report(results: dict, previous: dict | None) -> str:
     """The Markdown report; also what is printed."""
     prev = previous or {}
@@ -215,6 +233,7 @@ def report(results: dict, previous: dict | None) -> str:
 
     lines += reading_section(results.get("reading") or [], p if p.get("available") else {})
     lines += apparatus_section(results.get("apparatus"), results.get("build") or {})
+    lines += tenfold_section(results.get("tenfold"))
     lines += ["## Search index", ""]
     if s.get("available"):
         how = ("as the search worker fetched it in Chromium" if s["measured"]
@@ -249,6 +268,13 @@ def report(results: dict, previous: dict | None) -> str:
     if s.get("available"):
         lines.append(f"| Search index < {BUDGETS['search_index_kb']} KB transferred | {_kb(s['transferred'])} "
                      f"({_kb(s['uncompressed'])} uncompressed) | {v['search_index']} |")
+    t = results.get("tenfold") or {}
+    if t.get("ratio_to_today"):
+        lines.append(f"| The tenfold primer's warm build < {BUDGETS['tenfold_ratio']:g}× today's | "
+                     f"{t['ratio_to_today']:.1f}× | {v['tenfold_ratio']} |")
+    if (t.get("reload") or {}).get("available"):
+        lines.append(f"| Its live reload after one edit < {BUDGETS['tenfold_reload_s']:g} s | "
+                     f"{t['reload']['median_s']:.2f} s | {v['tenfold_reload']} |")
     lines += ["| No serious accessibility violation | asserted by `make test-browser` (axe-core) | — |", ""]
     return "\n".join(lines)
 
@@ -257,6 +283,7 @@ def budgets(results: dict) -> dict:
     """PASS or OVER for each budget; the page and search-index budgets on transferred bytes."""
     pages, index = results["pages"], results["search_index"]
     reload = results.get("reload") or {}
+    tenfold = results.get("tenfold") or {}
 
     def every(rows):
         return pass_or_over(all(size_verdict(r["transferred"], BUDGETS["page_kb"]) == "PASS" for r in rows))
@@ -271,4 +298,8 @@ def budgets(results: dict) -> dict:
         if pages.get("available") else None,
         "pages": every(pages["pages"]) if pages.get("available") else None,
         "search_index": size_verdict(index["transferred"], BUDGETS["search_index_kb"]) if index.get("available") else None,
+        "tenfold_ratio": pass_or_over(tenfold["ratio_to_today"] <= BUDGETS["tenfold_ratio"])
+        if tenfold.get("ratio_to_today") else None,
+        "tenfold_reload": pass_or_over(tenfold["reload"]["median_s"] <= BUDGETS["tenfold_reload_s"])
+        if (tenfold.get("reload") or {}).get("available") else None,
     }

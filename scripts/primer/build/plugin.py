@@ -52,7 +52,7 @@ from primer.build.stages.marks import Marks
 from primer.build.stages.print_edition import PrintEdition
 from primer.build.stages.reading_time import ReadingTime
 from primer.checks import figures
-from primer.site import tables
+from primer.site import counts, tables
 from primer.site.excerpts import Excerpts
 
 
@@ -84,6 +84,7 @@ class Build:
     excerpts: Excerpts | None = None   # what each citation may show of a source whose licence is unknown
     check: figures.Result | None = None   # the figure check's result (None: it could not run)
     citations: dict = field(default_factory=dict)   # how many citations, and of public evidence
+    sources: int = 0          # how many source documents the manifest lists
     files_key: str = ""       # the build's files and their URLs, for the render cache
     settings_key: str = ""    # the build's settings, for the render cache
     trace: list = field(default_factory=list)   # each stage as it ran: (stage, what), for the tests
@@ -148,7 +149,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         b.marks = Marks(config, b.root, b.check_cache, b.excerpts)                   # 3 cite: waits for pandoc
         if b.check is not None:
             b.figure_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for)    # 4 derive
-        claims_ledger.add_source_texts(files, config, b.root)                        # 4 derive
+        b.sources = claims_ledger.add_source_texts(files, config, b.root)            # 4 derive
         if b.check is not None:
             b.claims_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for)  # 4 derive
         bibliography.add_page(files, config, b.root)                                 # 3 cite
@@ -182,6 +183,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
     def _markdown_after_bibtex(self, markdown, *, page, config, files):
         b = self.build
         markdown = b.glossary.with_abbreviations(markdown)                           # 4 derive: tooltips
+        markdown = counts.with_source_count(markdown, b.sources)                     # 1 read: the manifest's count
         markdown = b.print_edition.list_downloads(markdown, page, config)            # 6 print: the downloads rows
         markdown = b.corrections.add_note(markdown, page, config)                    # 5 pages
         markdown = b.corrections.report_line(markdown, page, config)                 # 5 pages: how to report

@@ -21,24 +21,28 @@ from urllib.parse import quote
 
 import yaml
 
+from primer.site import licences
+
 MANIFEST = "sources/manifest.yaml"
-OPEN_LICENCE_RE = re.compile(r"^\s*(?:CC[ -]BY(?:[ -]SA)?[ -][0-9.]+|CC0|public domain)\b", re.I)
 POLICIES = ("whole", "passages")
 _SECTION_ID_RE = re.compile(r"[^a-z0-9.]+")
 
 
 def is_open(licence) -> bool:
-    return bool(OPEN_LICENCE_RE.match(str(licence or "")))
+    """Whether LICENCE (as written in the manifest, in any spelling primer.site.licences reads) lets the site
+    republish the whole text."""
+    try:
+        return licences.read(licence).open
+    except licences.LicenceError:
+        return False
 
 
 def licence_url(licence) -> str:
     """Creative Commons' deed for a CC licence ("CC BY 4.0" -> https://creativecommons.org/licenses/by/4.0/)."""
-    m = re.match(r"\s*CC[ -](BY(?:[ -]SA)?)[ -]([0-9.]+)", str(licence or ""), re.I)
-    if m:
-        return f"https://creativecommons.org/licenses/{m.group(1).lower().replace(' ', '-')}/{m.group(2)}/"
-    if re.match(r"\s*CC0", str(licence or ""), re.I):
-        return "https://creativecommons.org/publicdomain/zero/1.0/"
-    return ""
+    try:
+        return licences.read(licence).url
+    except licences.LicenceError:
+        return ""
 
 
 def policy(entry: dict) -> str:
@@ -50,6 +54,11 @@ def manifest_problems(entries: list[dict]) -> list[str]:
     """Each source's `republish` must be set and allowed by its licence: never `whole` without an open one."""
     out = []
     for entry in entries:
+        try:
+            licences.read(entry.get("licence"))
+        except licences.LicenceError as err:
+            out.append(f"{MANIFEST}: {entry.get('file')}: {err}")
+            continue
         wanted = entry.get("republish")
         if wanted not in POLICIES:
             out.append(f"{MANIFEST}: {entry.get('file')} needs `republish: {policy(entry)}` (whole or passages, "
@@ -82,20 +91,37 @@ def section_anchor(section_id: str) -> str:
 
 
 def render_text_page(entry: dict, text: str) -> str:
-    """A `whole` source as a page: licence and attribution first, then every line of the file, unchanged, each
-    a paragraph with its number (id line-N); a section's first line also carries the section's anchor."""
+    """A `whole` source as a page: its attribution first (title, author, where it appeared, its original address,
+    its licence with a link to it, whether it is the whole text or an excerpt, and when the copy was taken), then
+    every line of the file, unchanged, each a paragraph with its number (id line-N); a section's first line also
+    carries the section's anchor."""
     starts: dict[int, list[str]] = {}
     for section in (entry.get("locators") or {}).get("sections") or []:
         starts.setdefault(int(section["start"]), []).append(section_anchor(section["id"]))
-    title = " ".join(str(entry.get("title", "")).split())
-    author = entry.get("author", "unknown")
-    outlet = " ".join(str(entry.get("outlet", "")).split())
-    published = (entry.get("dates") or {}).get("published", "unknown")
-    licence = entry.get("licence", "")
     esc = html.escape
-    url = licence_url(licence)
-    shown_licence = f'<a href="{esc(url)}">{esc(str(licence))}</a>' if url else esc(str(licence))
-    description = f"The full text of {title}, republished under its licence, with a number per line for the primer’s citations."
+    title = " ".join(str(entry.get("title", "")).split())
+    author = " ".join(str(entry.get("author") or "unknown").split())
+    outlet = " ".join(str(entry.get("outlet") or "").split())
+    dates = entry.get("dates") or {}
+    published = dates.get("published") or "unknown"
+    taken = dates.get("retrieved") or "unknown"
+    excerpt = str(entry.get("extent") or "whole") == "excerpt"
+    try:
+        licence = licences.read(entry.get("licence"))
+        shown_licence = f'<a href="{esc(licence.url)}">{esc(licence.name)}</a>' if licence.url else esc(licence.name)
+    except licences.LicenceError:
+        shown_licence = esc(str(entry.get("licence", "")))
+    url = str(entry.get("url") or "")
+    original = (f'Original: <a href="{esc(url, quote=True)}">{esc(url)}</a>.' if url.startswith("http")
+                else "Its original address is unknown.")
+    what = "An excerpt of" if excerpt else "The full text of"
+    description = f"{what} {title}, republished under its licence, with a number per line for the primer’s citations."
+    notes = ["This is the plain-text copy the primer checks its citations against, word for word: its line "
+             "breaks and hyphenation are the copy’s, not the author’s."]
+    if "\\$" in text:
+        notes.append("A backslash the extraction put before each dollar sign is left out here.")
+    notes.append("Line numbers are the file’s, as the figure and claims ledgers show them; a citation’s link opens its "
+                 "passage here, highlighted.")
     out = [
         "---",
         f"title: {yaml.safe_dump('Source text: ' + title, width=10**6).strip()}",
@@ -106,13 +132,14 @@ def render_text_page(entry: dict, text: str) -> str:
         f"# Source text: {esc(title)}",
         "",
         '<div class="source-licence">',
-        f"<p><strong>{esc(str(author))}</strong>, “{esc(title)}”, {esc(outlet)}, published {esc(str(published))}. "
-        f"Licensed {shown_licence}: "
-        "republished here unchanged, with attribution, under that licence.</p>",
-        "<p>This is the plain-text extraction the primer checks its citations against, word for word: its line "
-        "breaks and hyphenation are the extraction’s, not the author’s, and so was a backslash before each dollar "
-        "sign, left out here. Line numbers are the file’s, as the figure and claims ledgers show them; a "
-        "citation’s link opens its passage here, highlighted.</p>",
+        f"<p><strong>{esc(author) if author != 'unknown' else 'Author unknown'}</strong>, “{esc(title)}”"
+        + (f", {esc(outlet)}" if outlet and outlet != "unknown" else "")
+        + (f", published {esc(str(published))}" if published != "unknown" else ", date of publication unknown")
+        + f". {original}</p>",
+        f"<p>Licensed {shown_licence}: {'an excerpt' if excerpt else 'the whole text'}, republished here unchanged, "
+        "with attribution, under that licence. "
+        + (f"The copy was taken on {esc(str(taken))}.</p>" if taken != "unknown" else "When the copy was taken is not recorded.</p>"),
+        f"<p>{' '.join(notes)}</p>",
         "</div>",
         "",
         '<div class="source-text">',

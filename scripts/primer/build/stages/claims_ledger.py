@@ -18,8 +18,9 @@ from primer.checks.figures import claims as claims_mod
 from primer.site import claims_pages, passages
 
 
-def add_source_texts(files, config, root: Path) -> None:
-    """The manifest checked; the source-text page of each source republished whole."""
+def add_source_texts(files, config, root: Path) -> int:
+    """The manifest checked; the source-text page of each source republished whole. Returns how many sources
+    the manifest lists."""
     entries = passages.read_manifest(root)
     for problem in passages.manifest_problems(entries):
         raise PluginError(problem)
@@ -27,6 +28,7 @@ def add_source_texts(files, config, root: Path) -> None:
         if entry.get("republish") == "whole":
             text = (root / entry["file"]).read_text(encoding="utf-8").replace("\r\n", "\n")
             files.append(File.generated(config, passages.text_page(entry), content=passages.render_text_page(entry, text)))
+    return len(entries)
 
 
 class ClaimsLedger:
