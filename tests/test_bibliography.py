@@ -175,3 +175,9 @@ def test_pandoc_is_given_each_distinct_citation_block_once(tmp_path):
     assert set(inline) == {str(block) for block in blocks}
     registry._process_with_pandoc(blocks + _blocks("[@smith2020dual]"))
     assert len(registry.runs) == 1
+
+
+def test_a_problem_is_on_its_entrys_line_when_blank_lines_come_before_it(tmp_path):
+    text = "% the references\n\n\n" + GOOD.replace("  journal = {J},\n", "")
+    problems = _lint(tmp_path, text)
+    assert len(problems) == 1 and problems[0].split(":")[1] == "4", problems   # the `@article{` line

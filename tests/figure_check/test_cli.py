@@ -59,3 +59,10 @@ def test_cli_as_a_module(tree):
                           cwd=tree, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.startswith("docs/page.md:1:19: ") and "Traceback" not in proc.stderr
+
+
+def test_cli_stops_at_an_input_it_cannot_read(tree, capsys):
+    (tree / "docs" / "page.md").write_bytes(GOOD.encode("utf-8") + b"\n\nA caf\xe9.\n")
+    assert cf.main(["--root", str(tree)]) == 2
+    err = capsys.readouterr().err
+    assert "figures: error: docs/page.md:" in err and "not UTF-8 (byte 0xe9" in err and "Traceback" not in err

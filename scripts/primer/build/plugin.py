@@ -3,7 +3,8 @@
 MkDocs calls the events below in this order; each event calls the stages (primer.build.stages) in the order
 they run. A page goes through:
 
-  1 read     the bibliography and the CSL style checked; the edition; the sources' manifest; every page's
+  1 read     every input read once (UTF-8, YAML, front matter, glossary and manifest shapes: the input
+             gate); the bibliography and the CSL style checked; the edition; the sources' manifest; every page's
              citation blocks read, pandoc started on them; glossary.yaml read into its page
   2 check    the figure check: every figure, quotation and claim of docs/ against its passage
   3 cite     each citation block a numbered mark with a one-line note and its passage; each page's and
@@ -13,7 +14,8 @@ they run. A page goes through:
   6 print    the print edition and its PDF
 
 The build's state lives on `self.build`, made fresh in `on_config` for every build and every rebuild of
-`mkdocs serve`; what a stage needs from an earlier one is passed in its arguments. `self.memory` alone is
+`mkdocs serve` (with `self.strict`, the count of warnings that makes --strict strict under -q and -v, made
+first so that it counts the other plugins' warnings too); what a stage needs from an earlier one is passed in its arguments. `self.memory` alone is
 kept across `mkdocs serve`'s rebuilds (MkDocs keeps a plugin instance that has `on_startup`): pages' renders,
 reading times, print sections, CSL renderings and charts already made, each keyed by what it was made from.
 
@@ -40,6 +42,7 @@ from primer.build.stages import (
     claims_ledger,
     editions,
     figure_ledger,
+    inputs,
     repairs,
 )
 from primer.build.stages.charts import Charts
@@ -51,6 +54,7 @@ from primer.build.stages.glossary import Glossary
 from primer.build.stages.marks import Marks
 from primer.build.stages.print_edition import PrintEdition
 from primer.build.stages.reading_time import ReadingTime
+from primer.build.strict import Strict
 from primer.checks import figures
 from primer.site import counts, tables
 from primer.site.excerpts import Excerpts
@@ -98,6 +102,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         self.command: str | None = None
         self.memory = Memory()
         self.build: Build | None = None
+        self.strict: Strict | None = None
 
     def on_startup(self, *, command, dirty):
         self.command = command
@@ -106,7 +111,12 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
     def _config_before_bibtex(self, config):
         if self.build is not None:
             self.build.charts.finish()   # an earlier build that failed may have left a drawing running
-        citations.check_bibliography(config, Path(config.config_file_path).resolve().parent)   # 1 read
+        if self.strict is not None:
+            self.strict.stop()
+        self.strict = Strict(config.strict)                                          # every warning counted
+        root = Path(config.config_file_path).resolve().parent
+        inputs.check(root, config.docs_dir)                                          # 1 read: the input gate
+        citations.check_bibliography(config, root)                                   # 1 read
         return config
 
     @event_priority(-100)  # after mike's plugin (0) has put the edition into site_url, in the builds mike makes
@@ -229,6 +239,14 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         return repairs.drop_empty_tabindex(output_content)                           # 5 pages: 404.html
 
     def on_post_build(self, *, config):
+        self.strict.check()                                                          # --strict: any warning stops
         self.build.charts.finish()                                                   # 4 derive: drawings kept
         self.build.print_edition.write_pdf(config)                                   # 6 print: the PDF
         self.build.ran(6, "post_build")
+        self.strict.stop()
+
+    def on_build_error(self, *, error):
+        if self.build is not None:
+            self.build.charts.finish()
+        if self.strict is not None:
+            self.strict.stop()

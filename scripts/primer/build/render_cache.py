@@ -73,7 +73,9 @@ def settings_key(config) -> str:
         (name, repr(options)) for name, options in (config.mdx_configs or {}).items()))]
     for ext in config.markdown_extensions:
         parts += _extension(ext)
-    return cache_files.key(*parts, logging.getLogger("mkdocs").getEffectiveLevel())
+    # what a render records depends on the levels: warnings kept (mkdocs), links to anchors kept (pages)
+    return cache_files.key(*parts, logging.getLogger("mkdocs").getEffectiveLevel(),
+                           logging.getLogger("mkdocs.structure.pages").getEffectiveLevel())
 
 
 def _toc_data(items) -> list:

@@ -70,7 +70,7 @@ def lint(bib_path: str | Path, root: str | Path | None = None) -> list[Problem]:
         kind, key = match.group(1).lower(), match.group(2)
         if kind in ("comment", "preamble", "string"):
             continue
-        line = _line_of(text, match.start())
+        line = _line_of(text, match.start(1))   # the line of the `@`, not of a blank line before it
         lines_of.setdefault(key.lower(), []).append(line)
         if not KEY_RE.match(key):
             problems.append(Problem(shown, line, f'key "{key}" breaks the house style authorYEARword '

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from primer.checks import inputs
 from primer.checks.figures import claims as claims_mod
 from primer.checks.figures.checker import check
 from primer.checks.figures.ledger import write_csv, write_json
@@ -30,6 +31,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         sys.stdout.reconfigure(errors="backslashreplace")
     except (AttributeError, ValueError):
         pass
+    unreadable = inputs.problems(Path(args.root))   # the input gate, as the build runs it first
+    if unreadable:
+        for problem in unreadable:
+            print(f"figures: error: {problem}", file=sys.stderr)
+        return 2
     try:
         result = check(args.paths or None, args.root)
         if args.json:
