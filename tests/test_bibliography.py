@@ -181,3 +181,8 @@ def test_a_problem_is_on_its_entrys_line_when_blank_lines_come_before_it(tmp_pat
     text = "% the references\n\n\n" + GOOD.replace("  journal = {J},\n", "")
     problems = _lint(tmp_path, text)
     assert len(problems) == 1 and problems[0].split(":")[1] == "4", problems   # the `@article{` line
+
+
+def test_a_date_without_a_year(tmp_path):
+    problems = _lint(tmp_path, GOOD.replace("  year", "  date = {2020-03-01},\n  yearx"))
+    assert any('has `date` but no `year`; add `year = {2020}`' in p for p in problems), problems

@@ -121,6 +121,10 @@ def lint(bib_path: str | Path, root: str | Path | None = None) -> list[Problem]:
         if "--" in pages or re.search(r"\d-\d", pages):
             problems.append(Problem(shown, line, f'"{key}": page range "{pages}" should use an en dash (–): '
                                     "CSL prints -- literally"))
+        date = fields.get("date", "")
+        if date and "year" not in fields:
+            problems.append(Problem(shown, line, f'"{key}": has `date` but no `year`; add `year = {{{date[:4]}}}` '
+                                    "(plain BibTeX and some importers read no `date`)"))
         file_field = fields.get("file")
         if file_field is not None and not (root / file_field).is_file():
             problems.append(Problem(shown, line, f'"{key}": file "{file_field}" does not exist '
