@@ -34,6 +34,7 @@ from mkdocs.structure.pages import Page
 
 from primer.build import footnotes, render_cache, templates
 from primer.build.config import PrimerConfig
+from primer.build.live_server import LiveSite
 from primer.build.stages import (
     bibliography,
     citations,
@@ -64,6 +65,7 @@ class Memory:
     print_pages: dict = field(default_factory=dict)
     csl: dict = field(default_factory=dict)
     charts: dict = field(default_factory=dict)
+    live: LiveSite | None = None   # under `mkdocs serve`, once its server is attached: where rebuilds write
 
 
 @dataclass
@@ -113,6 +115,8 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
     def _config(self, config):
         root = Path(config.config_file_path).resolve().parent
         cache = root / self.config.cache_dir
+        if self.memory.live is not None:
+            config.site_dir = self.memory.live.staging   # serve: made the served site only if the build succeeds
         self.memory.render.folder = cache / "render"
         editions.check(config)                                                       # 1 read
         footnotes.use_fast_footnotes(config)                                         # 3 cite: marks are footnotes
@@ -129,6 +133,16 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         return config
 
     on_config = CombinedEvent(_config_before_bibtex, _config)
+
+    def on_serve(self, server, *, config, builder):
+        # `mkdocs serve` (after its first build): every input watched, and a failed rebuild keeps the last good
+        # site served, with its errors shown (primer.build.live_server)
+        self.memory.live = LiveSite.attach(server, config, self.build.root)
+        return server
+
+    def on_shutdown(self):
+        if self.memory.live is not None:
+            self.memory.live.close()
 
     def on_pre_build(self, *, config):
         self.build.charts.start()   # 4 derive: with no drawing cached, matplotlib is imported meanwhile
