@@ -106,8 +106,8 @@ class LiveSite:
             if shown not in self.errors:
                 self.errors.append(shown)
             self.failed_at = time.strftime("%H:%M:%S")
-            log.error(f"the rebuild failed ({shown}): still serving the last good site, with the "
-                      f"{len(self.errors)} error(s) above shown at the top of every page; fix them and save")
+            log.error(f"the rebuild failed ({shown}): still serving the last good site, with the problems above "
+                      "at the top of every page; fix them and save to rebuild")
             return
         finally:
             logger.removeHandler(errors)

@@ -17,6 +17,10 @@ The build's state lives on `self.build`, made fresh in `on_config` for every bui
 kept across `mkdocs serve`'s rebuilds (MkDocs keeps a plugin instance that has `on_startup`): pages' renders,
 reading times, print sections, CSL renderings and charts already made, each keyed by what it was made from.
 
+Under `mkdocs serve`, `on_serve` (after the first build) has every input of the build watched and each rebuild
+made into a folder of its own, served only when it succeeds: a failed rebuild keeps the last good site served, its
+errors in the terminal and at the top of every page (primer.build.live_server).
+
 Priorities are set only where MkDocs' own plugins require an order: mkdocs-bibtex reads the .bib and the
 CSL style in its on_config (0) and would replace citation blocks in its on_page_markdown (0); mike's plugin,
 in the builds mike makes, puts the edition into site_url in its on_config (0);
