@@ -116,6 +116,44 @@ def _get(url: str, timeout: float) -> tuple[int, str]:
         return 0, ""
 
 
+@contextlib.contextmanager
+def serving(project: Path, env: dict | None = None, timeout_s: float = 600.0):
+    """`mkdocs serve` (as `make serve`) in PROJECT on a free port, with ENV added to the environment; yields
+    (the site's base URL, the server's output lines, a list that grows as it prints) once the first build is
+    served. The server is stopped, its whole process group, whatever happens. RuntimeError, with the server's
+    last lines, when it exits or is not serving within TIMEOUT_S."""
+    tmpdir = project / ".serve-tmp"  # mkdocs serve's own site folders, removed with the project if it is killed
+    tmpdir.mkdir(exist_ok=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmpdir), **(env or {})}
+    lines: list[str] = []
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{_free_port()}"],
+                            cwd=project, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
+                            start_new_session=True)
+    reader = threading.Thread(target=lambda: [lines.append(line.rstrip("\n")) for line in proc.stdout], daemon=True)
+    reader.start()
+    try:
+        deadline = time.perf_counter() + timeout_s
+        while True:  # "Serving on" is printed once the first build is done
+            match = next((m for line in list(lines) for m in [re.search(r"Serving on (http://\S+)", line)] if m), None)
+            if match:
+                break
+            if proc.poll() is not None or time.perf_counter() > deadline:
+                raise RuntimeError("`mkdocs serve` " + (f"exited with code {proc.returncode}" if proc.poll() is not None
+                                   else f"was not serving after {timeout_s:.0f} s") + "; its last output:\n"
+                                   + "\n".join(lines[-15:]))
+            time.sleep(RELOAD_POLL_S)
+        yield match.group(1).rstrip("/") + "/", lines
+    finally:
+        stop_process_group(proc)
+        reader.join(timeout=5)
+
+
+def get(url: str, timeout: float) -> tuple[int, str]:
+    """(HTTP status, body) of a GET of URL; 0 when nothing answered within TIMEOUT seconds."""
+    return _get(url, timeout)
+
+
 def reload_summary(walls: list[float], inner: list[float | None], logged: list[float | None]) -> dict:
     """The statistics of the edits: for each, the wall time until the page had the edit (`walls`),
     MkDocs' "built in" (`inner`) and the logged rebuild (`logged`), None where not printed. Medians

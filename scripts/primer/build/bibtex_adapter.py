@@ -14,6 +14,7 @@ The build uses only the functions below:
 ``blocks_in(markdown)``               the citation blocks of a snippet (a chart's caption)
 ``entry_block(key)``                  a block citing one key alone (the bibliography's entries)
 ``plugin(config)`` / ``registry(config)``   the bibtex plugin of a MkDocs config, and its registry
+``renew_registry_when_changed(plugin, bib, csl)``   a new registry when the .bib or the CSL style changed
 ``known_keys(registry)``              the .bib's entries, by key
 ``use_bib_as_written(registry, path)``      pandoc is given the .bib file's own text
 ``cache_pandoc(registry, folder)``    pandoc's runs served from FOLDER when its input is unchanged
@@ -94,6 +95,18 @@ def plugin(config):
 def registry(config):
     """The registry mkdocs-bibtex formats citations with (a PandocRegistry, since csl_file is set)."""
     return plugin(config).registry
+
+
+def renew_registry_when_changed(plugin, *paths: Path) -> None:
+    """Before mkdocs-bibtex's on_config: have it build its registry anew when the content of PATHS (the .bib
+    and the CSL style) is not what its registry was built from. It keeps its registry while every .bib file
+    is older than its own last on_config (`last_configured`), so under `mkdocs serve` a changed CSL style, or
+    a .bib given back an older mtime, kept the old registry and its formatted citations, and one site mixed
+    two styles. The content's key is kept on the plugin instance, beside the registry it describes."""
+    key = cache_files.key("primer-bibtex-inputs 1", *(Path(path).read_bytes() for path in paths))
+    if plugin.__dict__.get("_primer_registry_inputs") != key:
+        plugin.last_configured = None   # its on_config, next, reads the .bib and makes a new registry
+        plugin.__dict__["_primer_registry_inputs"] = key
 
 
 def known_keys(registry) -> dict:

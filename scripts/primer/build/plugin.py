@@ -19,6 +19,10 @@ first so that it counts the other plugins' warnings too); what a stage needs fro
 kept across `mkdocs serve`'s rebuilds (MkDocs keeps a plugin instance that has `on_startup`): pages' renders,
 reading times, print sections, CSL renderings and charts already made, each keyed by what it was made from.
 
+Under `mkdocs serve`, `on_serve` (after the first build) has every input of the build watched and each rebuild
+made into a folder of its own, served only when it succeeds: a failed rebuild keeps the last good site served, its
+errors in the terminal and at the top of every page (primer.build.live_server).
+
 Priorities are set only where MkDocs' own plugins require an order: mkdocs-bibtex reads the .bib and the
 CSL style in its on_config (0) and would replace citation blocks in its on_page_markdown (0); mike's plugin,
 in the builds mike makes, puts the edition into site_url in its on_config (0);
@@ -36,6 +40,7 @@ from mkdocs.structure.pages import Page
 
 from primer.build import footnotes, render_cache, templates
 from primer.build.config import PrimerConfig
+from primer.build.live_server import LiveSite
 from primer.build.stages import (
     bibliography,
     citations,
@@ -68,6 +73,7 @@ class Memory:
     print_pages: dict = field(default_factory=dict)
     csl: dict = field(default_factory=dict)
     charts: dict = field(default_factory=dict)
+    live: LiveSite | None = None   # under `mkdocs serve`, once its server is attached: where rebuilds write
 
 
 @dataclass
@@ -123,6 +129,8 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
     def _config(self, config):
         root = Path(config.config_file_path).resolve().parent
         cache = root / self.config.cache_dir
+        if self.memory.live is not None:
+            config.site_dir = self.memory.live.staging   # serve: made the served site only if the build succeeds
         self.memory.render.folder = cache / "render"
         editions.check(config)                                                       # 1 read
         footnotes.use_fast_footnotes(config)                                         # 3 cite: marks are footnotes
@@ -139,6 +147,16 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         return config
 
     on_config = CombinedEvent(_config_before_bibtex, _config)
+
+    def on_serve(self, server, *, config, builder):
+        # `mkdocs serve` (after its first build): every input watched, and a failed rebuild keeps the last good
+        # site served, with its errors shown (primer.build.live_server)
+        self.memory.live = LiveSite.attach(server, config, self.build.root)
+        return server
+
+    def on_shutdown(self):
+        if self.memory.live is not None:
+            self.memory.live.close()
 
     def on_pre_build(self, *, config):
         self.build.charts.start()   # 4 derive: with no drawing cached, matplotlib is imported meanwhile

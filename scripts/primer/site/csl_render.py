@@ -54,12 +54,15 @@ def _key(record: dict) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False)
 
 
-def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str, cache_dir: Path = CACHE) -> dict:
+def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str, cache_dir: Path = CACHE,
+                texts: dict[str, str] | None = None) -> dict:
     """One pandoc run of the writer over MARKDOWN with BIBLIOGRAPHY (CSL-JSON or BibTeX text, as
-    SUFFIX says), cached in CACHE_DIR (.cache/csl/) by every input."""
+    SUFFIX says), cached in CACHE_DIR (.cache/csl/) by every input. TEXTS: the styles' text, as the
+    caller read them (style_text, by default)."""
+    texts = texts or {name: style_text(name) for name in STYLES}
     path, version = _pandoc()
     digest = cache_files.key("primer-csl 3", tag, version, WRITER.read_bytes(),
-                             *(style_text(name) for name in sorted(STYLES)), suffix, bibliography, markdown)
+                             *(texts[name] for name in sorted(STYLES)), suffix, bibliography, markdown)
     cached = cache_dir / f"{digest}.json"
     text = cache_files.read(cached)
     if text is not None:
@@ -73,7 +76,7 @@ def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str, cache_d
         styles = {}
         for name in STYLES:
             styles[name] = Path(folder) / f"{name}.csl"
-            styles[name].write_text(style_text(name), encoding="utf-8")
+            styles[name].write_text(texts[name], encoding="utf-8")
         meta = Path(folder) / "meta.yaml"
         meta.write_text(json.dumps({"styles": {n: str(p) for n, p in styles.items()}}), encoding="utf-8")
         result = subprocess.run([path, "-f", "markdown", "-t", str(WRITER), "--metadata-file", str(meta),
@@ -86,9 +89,9 @@ def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str, cache_d
     return by_style
 
 
-def _run(records: list[dict], cache_dir: Path) -> dict[str, dict[str, str]]:
+def _run(records: list[dict], cache_dir: Path, texts: dict[str, str]) -> dict[str, dict[str, str]]:
     by_style = _pandoc_run(json.dumps(records, ensure_ascii=False), "json", "---\nnocite: '@*'\n---\n", "records",
-                           cache_dir)
+                           cache_dir, texts)
     return {record["id"]: {name: by_style[name]["references"][record["id"]] for name in STYLES} for record in records}
 
 
@@ -107,14 +110,21 @@ def render_cited(bib_text: str, cites: dict[str, str]) -> tuple[dict[str, dict[s
 def render(records: list[dict], memo: dict | None = None, cache_dir: Path = CACHE) -> dict[str, dict[str, str]]:
     """{id: {"apa": …, "chicago": …}} for every record (ids must be distinct), in one pandoc run at most.
     MEMO (the caller's: the build plugin keeps one across `mkdocs serve`'s rebuilds) holds the renderings
-    already made, by the JSON of each record."""
+    already made, by the styles' text and the JSON of each record: an edited style renders every record
+    again, so one site never shows two versions of a style."""
     _memo = {} if memo is None else memo
     ids = [record["id"] for record in records]
     if len(set(ids)) != len(ids):
         raise RenderError("two records have the same id")
-    missing = [record for record in records if _key(record) not in _memo]
+    texts = {name: style_text(name) for name in STYLES}   # read once: every record rendered with the same
+    styles = cache_files.key(*(texts[name] for name in sorted(STYLES)))
+
+    def key(record):
+        return styles, _key(record)
+
+    missing = [record for record in records if key(record) not in _memo]
     if missing:
-        rendered = _run(missing, cache_dir)
+        rendered = _run(missing, cache_dir, texts)
         for record in missing:
-            _memo[_key(record)] = rendered[record["id"]]
-    return {record["id"]: _memo[_key(record)] for record in records}
+            _memo[key(record)] = rendered[record["id"]]
+    return {record["id"]: _memo[key(record)] for record in records}

@@ -3,7 +3,8 @@
 - `check_bibliography` (on_config, before mkdocs-bibtex loads anything): lint references.bib
   (primer.checks.bib_lint) and check the CSL file, so a malformed entry, a duplicate key, a missing `file`
   or a missing style fails the build with one line naming the problem, not a traceback. The CSL path is
-  made absolute (pandoc would otherwise resolve it against the working directory).
+  made absolute (pandoc would otherwise resolve it against the working directory). When the .bib or the
+  style is not what mkdocs-bibtex's registry was made from (an edit under `mkdocs serve`), it makes a new one.
 - `read_blocks` (on_files): read every page's citation blocks, fail on an unknown key with the page, line
   and key named, and hand all blocks (and one block per .bib entry, for the bibliography page) to
   mkdocs-bibtex's registry at once: a single pandoc run for the whole site instead of one per page, in a
@@ -44,6 +45,7 @@ def check_bibliography(config, root: Path) -> None:
         raise PluginError(f"{csl}: not an author-date CSL style; mkdocs-bibtex renders locators only with "
                           'citation-format="author-date"')
     plugin.config.csl_file = str(csl_path)
+    bibtex.renew_registry_when_changed(plugin, bib, csl_path)   # mkdocs serve: an edited .bib or style reloaded
 
 
 def read_blocks(files, config, root: Path, pandoc_cache: Path) -> dict[str, int]:
