@@ -41,6 +41,8 @@ class Result:
     claims: list = field(default_factory=list)     # primer.checks.figures.claims.Claim, one per cited unit and citation
     quotations: dict = field(default_factory=lambda: {"checked": 0, "short": 0, "translations": 0, "mentions": 0,
                                                                "unverifiable": 0})
+    evidence: dict = field(default_factory=lambda: {"kept": 0, "unkept": 0})   # citations of public evidence
+    unkept: list = field(default_factory=list)     # [page, line, col, key, unit]: public evidence, no kept passage
 
     @property
     def ok(self) -> bool:
@@ -68,6 +70,9 @@ class Result:
         self.claims.extend(other.claims)
         for k, v in other.quotations.items():
             self.quotations[k] = self.quotations.get(k, 0) + v
+        for k, v in other.evidence.items():
+            self.evidence[k] = self.evidence.get(k, 0) + v
+        self.unkept.extend(other.unkept)
 
     def to_dict(self) -> dict:
         return {

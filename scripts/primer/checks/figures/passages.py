@@ -411,6 +411,7 @@ class Project:
     sources: dict                  # file -> SourceIndex or None when unusable
     listed: set                    # files the manifest lists
     problems: list = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)   # key -> EvidenceIndex: public evidence's kept passages
 
     def source_for_key(self, key: str):
         file = self.bib.get(key)
@@ -523,4 +524,7 @@ def load_project(root=".") -> Project:
         for msg in idx.problems:
             project.problems.append(Problem(MANIFEST, None, None, f"{file}: {msg}"))
         project.sources[file] = idx
+    from primer.checks.figures import evidence  # evidence.py builds on this module's SourceIndex
+    project.evidence, problems = evidence.load(root, bib)
+    project.problems.extend(problems)
     return project
