@@ -107,6 +107,6 @@ def test_bad_yaml_fails_with_its_line(tree):
 
 
 def test_a_passage_longer_than_a_claim_needs_is_refused(tree):
-    write_evidence(tree, GAMMA.replace("to inspect", "to inspect " + "many " * 90))
+    write_evidence(tree, GAMMA.replace("to inspect", "to inspect " + "many " * 120))
     msgs = messages(run(tree, "No figures here.\n"))
-    assert any(m.startswith("sources/evidence.yaml:8:") and "more than 80" in m for m in msgs), msgs
+    assert any(m.startswith("sources/evidence.yaml:8:") and "more than 120" in m for m in msgs), msgs

@@ -290,6 +290,8 @@ class PageChecker:
         come from there: recorded as cited, not verified)."""
         for c in kept:
             hits = c.source.lookup(c.scope, f.unit, f.lo, f.hi)
+            if not hits and f.unit == "count" and f.hi is None:   # a bare number, its unit outside the span
+                hits = c.scope.numbers.get(f.numbers[0], []) if f.numbers else []
             if hits:
                 o = c.source.occ[hits[0]]
                 row.status, row.key, row.locator, row.match = "ok", c.key, c.locator, "sentence"

@@ -9,12 +9,14 @@ The file (documented in CONTRIBUTING.md, "Public evidence and its passages")::
         url: https://…                    # where the passage was read
         read: 2026-12-07                  # the date it was read (YYYY-MM-DD)
         archive: none                     # an archived copy's URL, or none
+        published: 2023-05-18             # optional: the date the copy read gives for the page (not in its text)
         passages:
           - locator: para. 1              # where the passage stands in the original (as a citation writes it)
             text: >-                      # the sentence(s) the claim rests on, verbatim, no more than it needs
               The National Administration of Financial Regulation (NAFR) was officially set up on Thursday …
 
-A citation ``[@key]`` rests on all of a work's kept passages, ``[@key, para. 1]`` on the one with that locator.
+``published`` is kept as a passage of its own, ``date`` ("18 May 2023"), so that a chapter may give the date of
+the page it cites. A citation ``[@key]`` rests on all of a work's kept passages, ``[@key, para. 1]`` on the one with that locator.
 Each passage is indexed at its own line of the file, so a problem's "line N" is the line of evidence.yaml that
 holds the passage's text. Every schema error is a Problem naming the file, its line and the fix.
 """
@@ -32,8 +34,8 @@ from primer.checks.figures.passages import Scope, SourceIndex, _norm_id
 from primer.checks.figures.problems import Problem
 
 EVIDENCE = "sources/evidence.yaml"
-MAX_WORDS = 80            # a kept passage quotes no more than a claim needs: a sentence or two
-FIELDS = {"key", "url", "read", "archive", "passages"}
+MAX_WORDS = 120           # a kept passage quotes no more than a claim needs: a sentence or two
+FIELDS = {"key", "url", "read", "archive", "published", "passages"}
 PASSAGE_FIELDS = {"locator", "text"}
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -103,6 +105,17 @@ def _text_line(node) -> int:
     return node.start_mark.line + (2 if node.style in (">", "|") else 1)
 
 
+def _date(problems: list, node, name: str, what: str) -> datetime.date | None:
+    value = _scalar(node) or ""
+    try:
+        if not _DATE_RE.fullmatch(value):
+            raise ValueError
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        _bad(problems, node, f'{name} "{value}" is not a date; write {what} as YYYY-MM-DD')
+        return None
+
+
 def _work(node, bib: dict, seen: dict, problems: list) -> Work | None:
     if not isinstance(node, yaml.MappingNode):
         _bad(problems, node, "an evidence entry must be a mapping with key, url, read, archive and passages")
@@ -135,13 +148,12 @@ def _work(node, bib: dict, seen: dict, problems: list) -> Work | None:
         _bad(problems, values["url"], f'url "{url}" is not a web address; give where the passage was read (https://…)')
         ok = False
     read = _scalar(values["read"]) or ""
-    try:
-        if not _DATE_RE.fullmatch(read):
-            raise ValueError
-        datetime.date.fromisoformat(read)
-    except ValueError:
-        _bad(problems, values["read"], f'read "{read}" is not a date; write the day the passage was read as YYYY-MM-DD')
+    if _date(problems, values["read"], "read", "the day the passage was read") is None:
         ok = False
+    published = None
+    if "published" in values:
+        published = _date(problems, values["published"], "published", "the date the copy gives for the page")
+        ok = ok and published is not None
     archive = _scalar(values["archive"]) or ""
     if archive != "none" and not re.match(r"https?://\S+$", archive):
         _bad(problems, values["archive"], f'archive "{archive}" is neither a web address nor none; give the archived '
@@ -187,6 +199,8 @@ def _work(node, bib: dict, seen: dict, problems: list) -> Work | None:
             continue
         locators.add(_norm_id(locator))
         work.passages.append((locator, text, _text_line(got["text"])))
+    if published is not None:
+        work.passages.append(("date", f"{published.day} {published:%B %Y}", values["published"].start_mark.line + 1))
     seen.setdefault(key, work.line)
     return work if ok and work.passages else None
 
