@@ -110,3 +110,14 @@ def test_a_passage_longer_than_a_claim_needs_is_refused(tree):
     write_evidence(tree, GAMMA.replace("to inspect", "to inspect " + "many " * 120))
     msgs = messages(run(tree, "No figures here.\n"))
     assert any(m.startswith("sources/evidence.yaml:8:") and "more than 120" in m for m in msgs), msgs
+
+
+def test_the_bench_counts_citations_with_and_without_a_kept_passage(tree):
+    from primer.bench.builds import public_evidence
+    write_evidence(tree)
+    r = run(tree, 'Set up in <span class="external">2023</span> [@gamma2019book].\n\n'
+                  "A claim [@gamma2019book; @gamma2019book, para. 2].\n")
+    assert public_evidence(r) == {"kept": 3, "unkept": 0, "share_kept": 100.0, "unkept_list": []}
+    (tree / "sources" / "evidence.yaml").unlink()
+    r = run(tree, 'Set up in <span class="external">2023</span> [@gamma2019book].\n')
+    assert public_evidence(r) == {"kept": 0, "unkept": 1, "share_kept": 0.0, "unkept_list": ["docs/page.md:1 [@gamma2019book]"]}

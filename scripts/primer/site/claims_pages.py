@@ -125,3 +125,21 @@ def chapter_titles(docs_dir: Path, pages) -> dict[str, str]:
         match = re.search(r"^title:\s*(.+)$", path.read_text(encoding="utf-8"), re.M) if path.is_file() else None
         out[page] = match.group(1).strip().strip("\"'") if match else page
     return out
+
+
+def unkept_section(unkept: list, titles: dict, label=None) -> str:
+    """The claims ledger's list of the citations of public evidence whose passage the primer does not keep (the
+    figure check's `Result.unkept`: page, line, col, key, the unit as read), to append to its overview page."""
+    if not unkept:
+        return ""
+    label = label or (lambda key, locator: key)
+    out = ["", "## Public evidence without a kept passage {#public-evidence-without-a-passage}", "",
+           f"{len(unkept)} citations rest on public evidence whose passage the primer does not keep, so no check "
+           "can compare them with what the work says: they are cited, not checked. Every other citation of public "
+           "evidence is checked against the sentences it rests on, which its popup shows.", "",
+           "| Page | Line | Cited | Statement |", "|---|---|---|---|"]
+    for page, line, _col, key, sentence in unkept:
+        said = sentence if len(sentence) <= 160 else sentence[:159].rstrip() + "…"
+        out.append(f"| [{_cell_md(titles.get(page, page))}](../{page}) | {line} | {_cell_md(label(key, ''))} | "
+                   f"{_cell_md(said)} |")
+    return "\n".join(out) + "\n"

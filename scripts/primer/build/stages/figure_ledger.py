@@ -287,7 +287,11 @@ def check_summary(result, citations: dict[str, int]) -> str:
             f"passage, {s['quotation']:,} by a quotation, {s['figure']:,} by a figure and {s['wording']:,} by wording "
             f"alone; {s['weak']:,} ({weak}%) are weak matches, marked in the [claims ledger](reference/claims-ledger.md). "
             f"{q.get('checked', 0):,} quotations were verified word for word. {result.count('external'):,} figures "
-            f"and {citations.get('public', 0):,} citations rest on public evidence: cited, not checked.")
+            f"and {citations.get('public', 0):,} citations rest on public evidence: "
+            f"{sum(r.kind == 'external' and r.status == 'ok' for r in result.rows):,} of those figures and "
+            f"{result.evidence.get('kept', 0):,} of those citations were checked against the passage the primer keeps "
+            f"of it; the other {result.evidence.get('unkept', 0):,} citations are cited, not checked (listed in the "
+            f"[claims ledger](reference/claims-ledger.md#public-evidence-without-a-passage)).")
 
 
 def with_summary(markdown: str, result, citations: dict[str, int]) -> str:
@@ -307,7 +311,7 @@ class FigureLedger:
     def add_pages(self, files, config, root: Path, result, excerpts=None, label=None) -> None:
         """The ledger's pages and downloads; of a source whose licence is unknown, the words around each figure as
         EXCERPTS allows; each citation by its LABEL(key, locator)."""
-        entries = {str(e["file"]): e for e in passages.read_manifest(root)}
+        entries = passages.by_file(root)
         pages, self.tables = render(result, Path(config.docs_dir), files, config, entries, excerpts, label)
         for path, content in pages.items():
             files.append(File.generated(config, path, content=content))
