@@ -14,7 +14,8 @@ PAGE = "reference/claims-ledger.md"
 SUBDIR = "reference/claims-ledger"
 MARKER = "<!-- claims-ledger: the claims (primer.build.stages.claims_ledger) -->"
 COLUMNS = ("Claim", "Cited", "Found by", "Source passage")
-FOUND_BY = {"quotation": "a quotation", "figure": "its figures", "wording": "its wording"}
+FOUND_BY = {"quotation": "a quotation", "figure": "its figures", "wording": "its wording",
+            "absence": "a search of the whole text"}
 
 
 def _esc(text) -> str:
@@ -49,6 +50,8 @@ def passage_cell(entry: dict | None, claim, href: str, shown: str | None = None)
     """A claim's passage as the ledger shows it: SHOWN (its excerpt, primer.site.excerpts; the passage itself by
     default), the quoted words or figures marked, where it stands and a link to read it in context; None: no
     excerpt may be shown on this page."""
+    if claim.method == "absence":   # an absence claim rests on no passage: the note says what was searched
+        return f'<span class="ledger-absence">{_esc(claim.passage)}</span>'
     whole = bool(entry) and entry.get("republish") == "whole"
     link = ""
     if href:

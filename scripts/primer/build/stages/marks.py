@@ -89,6 +89,8 @@ class Marks:
         MkDocs' own anchor validation, as a Markdown link's would be."""
         if claim is None:
             return ""
+        if claim.method == "absence":   # an absence claim: what the search of the whole text looked for
+            return f'<span class="cite-absence">{html.escape(claim.passage)}</span>'
         entry = self.entries.get(claim.source_file, {})
         whole = entry.get("republish") == "whole"
         shown = self.excerpts.for_claim(claim)

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from primer.checks.figures import quotations
+from primer.checks.figures import absence, quotations
 from primer.checks.figures.claim_check import check_quotations, find_claims, unit_text
 from primer.checks.figures.evidence import is_kept_evidence
 from primer.checks.figures.formulas import PERCENT_FACTOR, FormulaError, evaluate_formula, rounds_to
@@ -345,6 +345,7 @@ class PageChecker:
                     and not normalise_text(masked[s:e]).strip(" \t\n.;,") and not any(unit_of(span.start) == k for span in spans):
                 by_unit.setdefault(k - 1, []).extend(by_unit[k])
         exempt = quotations.exempt_spans(self.text)
+        absent = absence.spans(self.text)               # absence claims: proved by a search of the whole source
         self.result.quotations["translations"] += sum(kind == "translation" for _, _, kind in exempt)
         for k, (kind, s, e) in enumerate(units):
             unit_citations = by_unit.get(k, [])
@@ -354,11 +355,13 @@ class PageChecker:
             figs = [f for f in extract_figures(chunk, original=self.text[s:e]) if not f.word_ordinal]
             usable = [c for c in unit_citations if c.status == "ok"]
             passages: dict[int, set[int]] = {}
+            here = [span for span in absent if unit_of(span.start) == k]
+            whole = absence.check_unit(self, s, e, here, usable, unit_text(self.text[s:e])) if here and CLAIMS else []
             if usable and CLAIMS:
                 quotes = quotations.find_quotations(masked, self.text, s, e, exempt)
                 unverifiable = any(c.status == "unvendored" for c in unit_citations)
                 hits = check_quotations(self, quotes, usable, unverifiable)
-                passages = find_claims(self, s, e, usable, figs, hits)
+                passages = find_claims(self, s, e, [c for c in usable if not any(c is w for w in whole)], figs, hits)
             keys = {f.key for f in figs}
             for f in figs:
                 self.check_figure(f, s + f.start, unit_citations, kind, passages, keys)
