@@ -287,11 +287,9 @@ def check_summary(result, citations: dict[str, int]) -> str:
             f"passage, {s['quotation']:,} by a quotation, {s['figure']:,} by a figure and {s['wording']:,} by wording "
             f"alone; {s['weak']:,} ({weak}%) are weak matches, marked in the [claims ledger](reference/claims-ledger.md). "
             f"{q.get('checked', 0):,} quotations were verified word for word. {result.count('external'):,} figures "
-            f"and {citations.get('public', 0):,} citations rest on public evidence: "
-            f"{sum(r.kind == 'external' and r.status == 'ok' for r in result.rows):,} of those figures and "
-            f"{result.evidence.get('kept', 0):,} of those citations were checked against the passage the primer keeps "
-            f"of it; the other {result.evidence.get('unkept', 0):,} citations are cited, not checked (listed in the "
-            f"[claims ledger](reference/claims-ledger.md#public-evidence-without-a-passage)).")
+            f"and {citations.get('public', 0):,} citations rest on public evidence: {result.evidence.get('kept', 0):,} "
+            f"checked against its kept passage, {result.evidence.get('unkept', 0):,} "
+            "[not](reference/claims-ledger.md#public-evidence-without-a-passage).")
 
 
 def with_summary(markdown: str, result, citations: dict[str, int]) -> str:
