@@ -106,8 +106,9 @@ INTRO = ("This ledger lists each figure with where it is used, the source it is 
          "own words around it. *Sourced* figures are checked against the passage their citation names (the "
          "section, paragraph or table it points to); *derived* figures are computed by the primer from source "
          "figures, and recomputed by the check; *editorial* numbers are the primer's own and are not checked "
-         "against a source; *external* figures come from public evidence outside the sources and are cited to "
-         "it, not checked against a source text. The source's words are quoted as the source text has them; of a "
+         "against a source; *external* figures come from public evidence outside the sources and are checked "
+         "against the passage the primer keeps of it (status *ok*), or only cited to it where no passage is kept "
+         "(*cited*). The source's words are quoted as the source text has them; of a "
          "source whose licence is unknown, only the words around the figure are shown, and only up to a quarter "
          "of the source on any page. *Match* says where the figure was found: in the very sentence its claim "
          "rests on (*sentence*), or only elsewhere in the cited section (*section*, weaker).")

@@ -269,7 +269,9 @@ class PageChecker:
         after = [c for c in evidence if c.start >= span.start]
         evidence = after[:1] + [c for c in evidence if c not in after][-1:] if evidence else []
         kept = [c for c in unit_citations if is_kept_evidence(c)]
-        figs = [f for f in extract_figures(blank_matches(TAG_RE, span.inner), original=span.inner) if not f.word_ordinal]
+        inner = blank_matches(TAG_RE, span.inner)
+        figs = [f for f in extract_figures(inner, original=span.inner) if not f.word_ordinal] or \
+            extract_figures(inner, source=True, original=span.inner)    # an ordinal word alone ("fourth") is its figure
         for f in figs or [None]:
             line, col = self.pos(span.start + (f.start if f else 0))
             row = Row(self.page, line, col, f.text if f else collapse_space(span.inner), f.value if f else "",

@@ -59,9 +59,11 @@ class Result:
 
     def summary(self) -> str:
         n, k = self.figures, len(self.problems)
+        kept = sum(r.kind == "external" and r.status == "ok" for r in self.rows)
         return (f"{n} figure{'s' * (n != 1)} checked on {self.pages} page{'s' * (self.pages != 1)}: "
                 f"{k} problem{'s' * (k != 1)} ({self.count('derived')} derived, "
-                f"{self.count('editorial')} editorial and {self.count('external')} external not checked)")
+                f"{self.count('editorial')} editorial and {self.count('external') - kept} external not checked"
+                + (f"; {kept} external checked against the passage kept of their public evidence" if kept else "") + ")")
 
     def extend(self, other: Result) -> None:
         self.problems.extend(other.problems)
