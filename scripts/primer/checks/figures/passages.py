@@ -414,8 +414,9 @@ class Project:
     evidence: dict = field(default_factory=dict)   # key -> EvidenceIndex: public evidence's kept passages
 
     def source_for_key(self, key: str):
+        """The text a citation of KEY is checked against: its vendored source, or its kept public-evidence passages."""
         file = self.bib.get(key)
-        return self.sources.get(file) if file else None
+        return self.sources.get(file) if file else self.evidence.get(key)
 
 
 _INDEX_CACHE: dict = {}
