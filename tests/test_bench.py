@@ -622,3 +622,13 @@ def test_the_tenfold_primer_has_ten_times_the_sources_and_chapters(tmp_path):
     chapter = (tmp_path / "p" / "docs" / "primer" / "external-risks-x2.md").read_text(encoding="utf-8")
     assert "@zhao" in chapter and all(f"@{s['key']}" not in chapter.replace(f"@{s['key']}x2", "")
                                       for s in today["sources"])
+
+
+def test_report_gives_the_share_of_public_evidence_with_a_kept_passage_and_lists_the_rest():
+    results = _results(chapter_kb=100, index_kb=100)
+    results["figures"] = {"available": True, "median_s": 1.0, "runs_s": [1.0], "figures": 10, "pages": 2, "problems": 0,
+                          "per_figure_us": 100.0,
+                          "evidence": {"kept": 3, "unkept": 1, "share_kept": 75.0, "unkept_list": ["docs/index.md:37 [@yu2020decoding]"]}}
+    text = report.report(results, None)
+    assert ("Public evidence: 4 citations, **3** resting on a passage kept in `sources/evidence.yaml` (75.0%), checked "
+            "like a source's; **1** on none, cited and not checked: `docs/index.md:37 [@yu2020decoding]`.") in text

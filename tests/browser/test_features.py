@@ -57,8 +57,9 @@ def _popup_shows(page, path, mark, how):
     shown = _norm(popup.inner_text())
     assert labels and all(label in shown for label in labels), \
         f"{path}: after {how} the mark the popup shows {shown!r}; its note's labels are {labels!r}"
-    # each citation shows its passage, or (public evidence, no text kept) its work's reference
-    assert popup.locator("q.cite-passage, .cite-reference, .cite-withheld").count() >= 1, shown
+    # each citation shows its passage, or (public evidence, no text kept) its work's reference, or (an absence claim)
+    # what the search of the whole source looked for
+    assert popup.locator("q.cite-passage, .cite-reference, .cite-withheld, .cite-absence").count() >= 1, shown
     return popup
 
 

@@ -213,4 +213,14 @@ def bench_figures(runs: int) -> dict:
     return {"available": True, "median_s": median, "runs_s": [round(t, 4) for t in times], "claims": claims,
             "figures": figures, "pages": getattr(result, "pages", None),
             "problems": len(getattr(result, "problems", []) or []),
-            "per_figure_us": median / figures * 1e6 if figures else None}
+            "per_figure_us": median / figures * 1e6 if figures else None,
+            "evidence": public_evidence(result)}
+
+
+def public_evidence(result) -> dict:
+    """The citations of public evidence: how many rest on a passage kept in sources/evidence.yaml, how many on
+    none (each listed, with its page and line)."""
+    counts = dict(getattr(result, "evidence", {}) or {})
+    kept, unkept = counts.get("kept", 0), counts.get("unkept", 0)
+    return {"kept": kept, "unkept": unkept, "share_kept": round(100 * kept / (kept + unkept), 1) if kept + unkept else None,
+            "unkept_list": [f"docs/{page}:{line} [@{key}]" for page, line, _col, key, _said in getattr(result, "unkept", [])]}

@@ -191,6 +191,12 @@ def report(results: dict, previous: dict | None) -> str:
                       f"exempt: {q.get('translations', 0)} translations, {q.get('mentions', 0)} mentions. The claims "
                       f"check's cost: {(f['median_s'] - c['without_claims_s']) * 1000:,.0f} ms of the "
                       f"{f['median_s'] * 1000:,.0f} ms (the check without it: {c['without_claims_s'] * 1000:,.0f} ms).", ""]
+        e = f.get("evidence")
+        if e:
+            lines += [f"Public evidence: {e['kept'] + e['unkept']} citations, **{e['kept']}** resting on a passage kept in "
+                      f"`sources/evidence.yaml` ({e['share_kept']}%), checked like a source's; **{e['unkept']}** on none, "
+                      "cited and not checked" + (": " + ", ".join(f"`{u}`" for u in e["unkept_list"]) if e["unkept_list"] else "")
+                      + ".", ""]
     else:
         lines += [f"Figure check not available: {f.get('why')}.", ""]
 

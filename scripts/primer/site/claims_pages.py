@@ -14,7 +14,8 @@ PAGE = "reference/claims-ledger.md"
 SUBDIR = "reference/claims-ledger"
 MARKER = "<!-- claims-ledger: the claims (primer.build.stages.claims_ledger) -->"
 COLUMNS = ("Claim", "Cited", "Found by", "Source passage")
-FOUND_BY = {"quotation": "a quotation", "figure": "its figures", "wording": "its wording"}
+FOUND_BY = {"quotation": "a quotation", "figure": "its figures", "wording": "its wording",
+            "absence": "a search of the whole text"}
 
 
 def _esc(text) -> str:
@@ -49,6 +50,8 @@ def passage_cell(entry: dict | None, claim, href: str, shown: str | None = None)
     """A claim's passage as the ledger shows it: SHOWN (its excerpt, primer.site.excerpts; the passage itself by
     default), the quoted words or figures marked, where it stands and a link to read it in context; None: no
     excerpt may be shown on this page."""
+    if claim.method == "absence":   # an absence claim rests on no passage: the note says what was searched
+        return f'<span class="ledger-absence">{_esc(claim.passage)}</span>'
     whole = bool(entry) and entry.get("republish") == "whole"
     link = ""
     if href:
@@ -125,3 +128,21 @@ def chapter_titles(docs_dir: Path, pages) -> dict[str, str]:
         match = re.search(r"^title:\s*(.+)$", path.read_text(encoding="utf-8"), re.M) if path.is_file() else None
         out[page] = match.group(1).strip().strip("\"'") if match else page
     return out
+
+
+def unkept_section(unkept: list, titles: dict, label=None) -> str:
+    """The claims ledger's list of the citations of public evidence whose passage the primer does not keep (the
+    figure check's `Result.unkept`: page, line, col, key, the unit as read), to append to its overview page."""
+    if not unkept:
+        return ""
+    label = label or (lambda key, locator: key)
+    out = ["", "## Public evidence without a kept passage {#public-evidence-without-a-passage}", "",
+           f"{len(unkept)} citations rest on public evidence whose passage the primer does not keep, so no check "
+           "can compare them with what the work says: they are cited, not checked. Every other citation of public "
+           "evidence is checked against the sentences it rests on, which its popup shows.", "",
+           "| Page | Line | Cited | Statement |", "|---|---|---|---|"]
+    for page, line, _col, key, sentence in unkept:
+        said = sentence if len(sentence) <= 160 else sentence[:159].rstrip() + "…"
+        out.append(f"| [{_cell_md(titles.get(page, page))}](../{page}) | {line} | {_cell_md(label(key, ''))} | "
+                   f"{_cell_md(said)} |")
+    return "\n".join(out) + "\n"

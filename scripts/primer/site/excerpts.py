@@ -207,8 +207,9 @@ class Excerpts:
                 self.for_claim(claim)
 
     def for_claim(self, claim) -> str | None:
-        """The passage to show for CLAIM (whole for an open source), or None: none may be shown."""
-        if claim.source_file not in self.allowance.sources:
+        """The passage to show for CLAIM (whole for an open source), or None: none may be shown. An absence claim's
+        passage is the primer's note of what was searched, not the source's words."""
+        if claim.source_file not in self.allowance.sources or claim.method == "absence":
             return claim.passage
         key = ("claim", claim.page, claim.line, claim.col, claim.key, claim.locator, claim.sentences)
         if key not in self.decided:

@@ -74,6 +74,13 @@ def read_manifest(root) -> list[dict]:
     return load_yaml((Path(root) / MANIFEST).read_text(encoding="utf-8")).get("sources") or []
 
 
+def by_file(root) -> dict[str, dict]:
+    """Every text a claim can rest on, by the name its claims give (`source_file`): the manifest's sources, and
+    each public-evidence work whose passages sources/evidence.yaml keeps (its URL, `republish: passages`)."""
+    from primer.checks.figures import evidence
+    return {**{str(e["file"]): e for e in read_manifest(root)}, **evidence.site_entries(root)}
+
+
 def text_page(entry: dict) -> str:
     """The docs path of a `whole` source's text page: sources/<chapter's name>/text.md."""
     chapter = str(entry.get("chapter") or entry["file"])

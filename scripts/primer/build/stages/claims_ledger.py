@@ -48,9 +48,11 @@ class ClaimsLedger:
                 here[from_page] = File(from_page, None, config.site_dir, config.use_directory_urls)
             return target_file.url_relative_to(here[from_page])
 
-        by_file = {str(e["file"]): e for e in passages.read_manifest(root)}
+        by_file = passages.by_file(root)
         titles = claims_pages.chapter_titles(Path(config.docs_dir), {c.page for c in result.claims})
         pages, self.tables = claims_pages.render(result.claims, by_file, titles, page_url, excerpts.for_claim, label)
+        unkept_titles = claims_pages.chapter_titles(Path(config.docs_dir), {u[0] for u in result.unkept})
+        pages[claims_pages.PAGE] += claims_pages.unkept_section(result.unkept, unkept_titles, label)
         for path, content in pages.items():
             files.append(File.generated(config, path, content=content))
         published = excerpts.published_claims(result.claims)   # the downloads show what the pages show of each source

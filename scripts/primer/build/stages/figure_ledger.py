@@ -106,8 +106,9 @@ INTRO = ("This ledger lists each figure with where it is used, the source it is 
          "own words around it. *Sourced* figures are checked against the passage their citation names (the "
          "section, paragraph or table it points to); *derived* figures are computed by the primer from source "
          "figures, and recomputed by the check; *editorial* numbers are the primer's own and are not checked "
-         "against a source; *external* figures come from public evidence outside the sources and are cited to "
-         "it, not checked against a source text. The source's words are quoted as the source text has them; of a "
+         "against a source; *external* figures come from public evidence outside the sources and are checked "
+         "against the passage the primer keeps of it (status *ok*), or only cited to it where no passage is kept "
+         "(*cited*). The source's words are quoted as the source text has them; of a "
          "source whose licence is unknown, only the words around the figure are shown, and only up to a quarter "
          "of the source on any page. *Match* says where the figure was found: in the very sentence its claim "
          "rests on (*sentence*), or only elsewhere in the cited section (*section*, weaker).")
@@ -287,7 +288,9 @@ def check_summary(result, citations: dict[str, int]) -> str:
             f"passage, {s['quotation']:,} by a quotation, {s['figure']:,} by a figure and {s['wording']:,} by wording "
             f"alone; {s['weak']:,} ({weak}%) are weak matches, marked in the [claims ledger](reference/claims-ledger.md). "
             f"{q.get('checked', 0):,} quotations were verified word for word. {result.count('external'):,} figures "
-            f"and {citations.get('public', 0):,} citations rest on public evidence: cited, not checked.")
+            f"and {citations.get('public', 0):,} citations rest on public evidence: {result.evidence.get('kept', 0):,} "
+            f"checked against its kept passage, {result.evidence.get('unkept', 0):,} "
+            "[not](reference/claims-ledger.md#public-evidence-without-a-passage).")
 
 
 def with_summary(markdown: str, result, citations: dict[str, int]) -> str:
@@ -307,7 +310,7 @@ class FigureLedger:
     def add_pages(self, files, config, root: Path, result, excerpts=None, label=None) -> None:
         """The ledger's pages and downloads; of a source whose licence is unknown, the words around each figure as
         EXCERPTS allows; each citation by its LABEL(key, locator)."""
-        entries = {str(e["file"]): e for e in passages.read_manifest(root)}
+        entries = passages.by_file(root)
         pages, self.tables = render(result, Path(config.docs_dir), files, config, entries, excerpts, label)
         for path, content in pages.items():
             files.append(File.generated(config, path, content=content))

@@ -38,7 +38,7 @@ class Marks:
         self.sections = citation_marks.section_labels(root)
         docs = Path(config.docs_dir).resolve()
         self.docs = docs.relative_to(root).as_posix() if docs.is_relative_to(root) else "docs"
-        self.entries = {str(e["file"]): e for e in passages.read_manifest(root)}
+        self.entries = passages.by_file(root)   # the sources and the public evidence whose passages are kept
         self.registry = bibtex_adapter.registry(config)
         known = bibtex_adapter.known_keys(self.registry)
         self.works = {key: citation_marks.work_label(entry, bibtex_adapter.style_citation(self.registry, key))
@@ -89,6 +89,8 @@ class Marks:
         MkDocs' own anchor validation, as a Markdown link's would be."""
         if claim is None:
             return ""
+        if claim.method == "absence":   # an absence claim: what the search of the whole text looked for
+            return f'<span class="cite-absence">{html.escape(claim.passage)}</span>'
         entry = self.entries.get(claim.source_file, {})
         whole = entry.get("republish") == "whole"
         shown = self.excerpts.for_claim(claim)

@@ -49,6 +49,11 @@ claim rests on; ``section``: only elsewhere in the cited section, weaker).
 
 Claims and quotations (``claims``, ``claim_check``, ``quotations``)
 --------------------------------------------------------------------
+A work of public evidence whose passages sources/evidence.yaml keeps (``evidence``) is a source with a text for
+every check below: its external figures too are looked for in its passages; a citation of public evidence with
+no kept passage is counted and listed (``Result.evidence``, ``Result.unkept``). An absence claim (``absence``)
+rests on a search of the whole source instead of a passage (claim method ``absence``).
+
 Each unit citing a source with a text is matched, per citation, to the source sentence(s) it rests on
 inside the cited passage: the sentence holding its quotation, else its figures, else the closest in
 wording (rapidfuzz). ``Result.claims`` holds one ``Claim`` per unit and citation (page, line, col,
@@ -111,6 +116,8 @@ Modules (each named for what it holds; the command line is ``python -m primer.ch
 ``quotations``      quotations: found in a unit, matched verbatim with the allowed differences
 ``claims``          how a claim's passage is found, ``Claim``, the claims ledger and review report
 ``claim_check``     one unit's quotations verified and its claims found (called by the checker)
+``evidence``        public evidence's kept passages (sources/evidence.yaml), indexed like a source; schema problems
+``absence``         absence claims: ``<span class="absent" data-searched="…">``, a search of the whole source
 ``cache``           ``ResultCache``: results kept between runs, keyed by every input and the code
 ``problems``        ``Problem`` and ``BadInput``
 ``cli``             the command line

@@ -10,6 +10,7 @@ import yaml
 from primer.build import cache_files
 from primer.checks.figures.checker import check_markdown
 from primer.checks.figures.claims import CLAIM_FIELDS, Claim
+from primer.checks.figures.evidence import EVIDENCE
 from primer.checks.figures.ledger import ROW_FIELDS, Result, Row
 from primer.checks.figures.passages import BIBFILE, MANIFEST, Project, load_project, read_manifest
 from primer.checks.figures.problems import Problem
@@ -40,7 +41,7 @@ def _code_state() -> list:
         pybtex = metadata.version("pybtex")
     except metadata.PackageNotFoundError:
         pybtex = None
-    return ["primer.checks.figures results 3", _SOURCE, sys.version, yaml.__version__, pybtex]
+    return ["primer.checks.figures results 4", _SOURCE, sys.version, yaml.__version__, pybtex]
 
 
 class ResultCache:
@@ -79,7 +80,7 @@ class ResultCache:
         if self._key is None:
             code = _code_state()
             manifest = _file_state(self.root / MANIFEST)
-            parts = [*code, manifest, _file_state(self.root / BIBFILE)]
+            parts = [*code, manifest, _file_state(self.root / BIBFILE), _file_state(self.root / EVIDENCE)]
             for file in (str(s["file"]) for s in read_manifest(self.root)):
                 parts += [file, _file_state(self.root / file)]
             self._key = _digest(*parts)
@@ -105,7 +106,8 @@ class ResultCache:
         try:
             return Result(problems=[Problem(*p) for p in data["problems"]],
                           rows=[Row(*r) for r in data["rows"]], pages=data["pages"],
-                          claims=[Claim(*c) for c in data["claims"]], quotations=data["quotations"])
+                          claims=[Claim(*c) for c in data["claims"]], quotations=data["quotations"],
+                          evidence=data["evidence"], unkept=data["unkept"])
         except (TypeError, KeyError):
             pass
         result = check_markdown(text, page, self.project(), display)
@@ -113,5 +115,6 @@ class ResultCache:
             self._put(name, {"problems": [[p.path, p.line, p.col, p.message] for p in result.problems],
                              "rows": [[getattr(r, k) for k in ROW_FIELDS] for r in result.rows],
                              "claims": [[getattr(c, k) for k in CLAIM_FIELDS] for c in result.claims],
-                             "quotations": result.quotations, "pages": result.pages})
+                             "quotations": result.quotations, "pages": result.pages,
+                             "evidence": result.evidence, "unkept": result.unkept})
         return result

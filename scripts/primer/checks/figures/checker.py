@@ -8,8 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from primer.checks.figures import quotations
-from primer.checks.figures.claim_check import check_quotations, find_claims
+from primer.checks.figures import absence, quotations
+from primer.checks.figures.claim_check import check_quotations, find_claims, unit_text
+from primer.checks.figures.evidence import is_kept_evidence
 from primer.checks.figures.formulas import PERCENT_FACTOR, FormulaError, evaluate_formula, rounds_to
 from primer.checks.figures.ledger import Result, Row
 from primer.checks.figures.markdown_units import (
@@ -60,13 +61,18 @@ class PageChecker:
             return
         file = p.bib[c.key]
         if not file:
-            c.status = "unvendored"
-            return
-        if file not in p.listed:
+            kept = p.evidence.get(c.key)             # public evidence: its kept passages, if any
+            if kept is None:
+                c.status = "unvendored"
+                return
+            file, src = kept.file, kept
+        else:
+            src = None
+        if src is None and file not in p.listed:
             self.problem(c.start, f"[@{c.key}] names {file}, which {MANIFEST} does not list")
             c.status = "broken"
             return
-        src = p.sources.get(file)
+        src = src or p.sources.get(file)
         if src is None:
             c.status = "broken"                        # missing or undecodable: reported once for the run
             return
@@ -254,14 +260,18 @@ class PageChecker:
                                  f"(at the written precision), not {written_num}")
 
     def record_external(self, span: MarkedSpan, unit_citations: list, kind: str) -> None:
-        """A figure from public evidence that is not vendored: it must cite that evidence
-        (a references.bib entry without a `file`); it is recorded, not verified. The ledger names
-        the first such citation after the figure in its unit (where a citation follows what it
-        supports), else the last one before it."""
-        evidence = [c for c in unit_citations if c.status == "unvendored"]
+        """A figure from public evidence: it must cite that evidence (a references.bib entry without a `file`).
+        Cited to a work whose passage is kept (sources/evidence.yaml), it is checked against that passage
+        (status ok, or a problem when the passage does not hold it); else it is recorded, not verified
+        (cited). The ledger names the first such citation after the figure in its unit (where a citation
+        follows what it supports), else the last one before it."""
+        evidence = [c for c in unit_citations if c.status == "unvendored" or c.key in self.project.evidence]
         after = [c for c in evidence if c.start >= span.start]
         evidence = after[:1] + [c for c in evidence if c not in after][-1:] if evidence else []
-        figs = [f for f in extract_figures(blank_matches(TAG_RE, span.inner), original=span.inner) if not f.word_ordinal]
+        kept = [c for c in unit_citations if is_kept_evidence(c)]
+        inner = blank_matches(TAG_RE, span.inner)
+        figs = [f for f in extract_figures(inner, original=span.inner) if not f.word_ordinal] or \
+            extract_figures(inner, source=True, original=span.inner)    # an ordinal word alone ("fourth") is its figure
         for f in figs or [None]:
             line, col = self.pos(span.start + (f.start if f else 0))
             row = Row(self.page, line, col, f.text if f else collapse_space(span.inner), f.value if f else "",
@@ -272,7 +282,40 @@ class PageChecker:
                 self.problem(span.start, f'external figure "{collapse_space(span.inner)}" has no citation to the public '
                                        f"evidence it comes from in its {unit_kind_name(kind)}; cite a "
                                        f"{BIBFILE} entry (one without a vendored file) in the same {unit_kind_name(kind)}")
+            if f is not None and kept:
+                self.check_external(f, span.start + f.start, row, kept, unit_citations)
             self.result.rows.append(row)
+
+    def check_external(self, f: Figure, offset: int, row: Row, kept: list[CitationRef], unit_citations: list) -> None:
+        """An external figure against the kept passages its unit cites: found, the row is ok and points at the
+        passage; not found, a problem, unless the unit also cites public evidence with no kept passage (it may
+        come from there: recorded as cited, not verified)."""
+        for c in kept:
+            hits = c.source.lookup(c.scope, f.unit, f.lo, f.hi)
+            if not hits and f.unit == "count" and f.hi is None:   # a bare number, its unit outside the span
+                hits = c.scope.numbers.get(f.numbers[0], []) if f.numbers else []
+            if hits:
+                o = c.source.occ[hits[0]]
+                row.status, row.key, row.locator, row.match = "ok", c.key, c.locator, "sentence"
+                row.source_file, row.source_line, row.source_sentence = c.source.file, o.line, o.sentence
+                return
+        if any(c.status == "unvendored" for c in unit_citations):
+            return
+        row.status = "problem"
+        unique = list({(c.key, c.locator.lower()): c for c in kept}.values())
+        self.problem(offset, f'external figure "{f.text}" is not in the passage kept for '
+                             + self.not_found_detail(f, unique, unit_citations))
+
+    def list_unkept(self, citations: list[CitationRef], unit_text_at) -> None:
+        """Each citation of public evidence: counted as kept (its passage in sources/evidence.yaml) or listed
+        as resting on no kept passage (the claims review and the bench report them)."""
+        for c in citations:
+            if is_kept_evidence(c) or (c.status == "broken" and c.key in self.project.evidence):
+                self.result.evidence["kept"] += 1
+            elif c.status == "unvendored":
+                self.result.evidence["unkept"] += 1
+                line, col = self.pos(c.start)
+                self.result.unkept.append([self.page, line, col, c.key, unit_text_at(c.start)])
 
     # -- page -------------------------------------------------------------
     def run(self) -> Result:
@@ -282,12 +325,17 @@ class PageChecker:
             self.resolve(c)
         unit_starts = [u[1] for u in units]
 
+        def text_of_unit(offset: int) -> str:
+            k = unit_of(offset)
+            return unit_text(self.text[units[k][1]:units[k][2]]) if k is not None else ""
+
         def unit_of(offset: int):
             k = bisect.bisect_right(unit_starts, offset) - 1
             if k >= 0 and units[k][1] <= offset < units[k][2] + 1:
                 return k
             return None
 
+        self.list_unkept(citations, text_of_unit)
         by_unit: dict[int, list[CitationRef]] = {}
         for c in citations:
             k = unit_of(c.start)
@@ -299,6 +347,7 @@ class PageChecker:
                     and not normalise_text(masked[s:e]).strip(" \t\n.;,") and not any(unit_of(span.start) == k for span in spans):
                 by_unit.setdefault(k - 1, []).extend(by_unit[k])
         exempt = quotations.exempt_spans(self.text)
+        absent = absence.spans(self.text)               # absence claims: proved by a search of the whole source
         self.result.quotations["translations"] += sum(kind == "translation" for _, _, kind in exempt)
         for k, (kind, s, e) in enumerate(units):
             unit_citations = by_unit.get(k, [])
@@ -308,11 +357,13 @@ class PageChecker:
             figs = [f for f in extract_figures(chunk, original=self.text[s:e]) if not f.word_ordinal]
             usable = [c for c in unit_citations if c.status == "ok"]
             passages: dict[int, set[int]] = {}
+            here = [span for span in absent if unit_of(span.start) == k]
+            whole = absence.check_unit(self, s, e, here, usable, unit_text(self.text[s:e])) if here and CLAIMS else []
             if usable and CLAIMS:
                 quotes = quotations.find_quotations(masked, self.text, s, e, exempt)
                 unverifiable = any(c.status == "unvendored" for c in unit_citations)
                 hits = check_quotations(self, quotes, usable, unverifiable)
-                passages = find_claims(self, s, e, usable, figs, hits)
+                passages = find_claims(self, s, e, [c for c in usable if not any(c is w for w in whole)], figs, hits)
             keys = {f.key for f in figs}
             for f in figs:
                 self.check_figure(f, s + f.start, unit_citations, kind, passages, keys)

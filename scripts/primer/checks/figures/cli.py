@@ -9,6 +9,7 @@ from pathlib import Path
 
 from primer.checks import inputs
 from primer.checks.figures import claims as claims_mod
+from primer.checks.figures import evidence
 from primer.checks.figures.checker import check
 from primer.checks.figures.ledger import write_csv, write_json
 from primer.checks.figures.problems import BadInput
@@ -44,7 +45,8 @@ def main(argv: Iterable[str] | None = None) -> int:
             write_csv(result, args.csv)
         for path, text in ((args.claims_json, lambda: claims_mod.to_json(result.claims, {"quotations": result.quotations})),
                            (args.claims_csv, lambda: claims_mod.to_csv(result.claims)),
-                           (args.review, lambda: claims_mod.review_report(result.claims))):
+                           (args.review, lambda: claims_mod.review_report(result.claims)
+                            + evidence.unkept_report(result.unkept))):
             if path:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
                 Path(path).write_text(text(), encoding="utf-8")
@@ -69,6 +71,10 @@ def main(argv: Iterable[str] | None = None) -> int:
           f"wording; {s['weak']} weak (to review); {q['checked']} quotations verified ({q['short']} of one or two "
           f"words), {q['translations']} translations and {q['mentions']} mentions exempt, {q['unverifiable']} "
           "in units that also cite a work without a text")
+    e = result.evidence
+    if e["kept"] + e["unkept"]:
+        print(f"{e['kept'] + e['unkept']} citations of public evidence: {e['kept']} rest on a passage kept in "
+              f"{evidence.EVIDENCE}, {e['unkept']} on none (listed by --review)")
     return 0 if result.ok else 1
 
 

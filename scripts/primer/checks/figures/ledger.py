@@ -41,6 +41,8 @@ class Result:
     claims: list = field(default_factory=list)     # primer.checks.figures.claims.Claim, one per cited unit and citation
     quotations: dict = field(default_factory=lambda: {"checked": 0, "short": 0, "translations": 0, "mentions": 0,
                                                                "unverifiable": 0})
+    evidence: dict = field(default_factory=lambda: {"kept": 0, "unkept": 0})   # citations of public evidence
+    unkept: list = field(default_factory=list)     # [page, line, col, key, unit]: public evidence, no kept passage
 
     @property
     def ok(self) -> bool:
@@ -57,9 +59,11 @@ class Result:
 
     def summary(self) -> str:
         n, k = self.figures, len(self.problems)
+        kept = sum(r.kind == "external" and r.status == "ok" for r in self.rows)
         return (f"{n} figure{'s' * (n != 1)} checked on {self.pages} page{'s' * (self.pages != 1)}: "
                 f"{k} problem{'s' * (k != 1)} ({self.count('derived')} derived, "
-                f"{self.count('editorial')} editorial and {self.count('external')} external not checked)")
+                f"{self.count('editorial')} editorial and {self.count('external') - kept} external not checked"
+                + (f"; {kept} external checked against the passage kept of their public evidence" if kept else "") + ")")
 
     def extend(self, other: Result) -> None:
         self.problems.extend(other.problems)
@@ -68,6 +72,9 @@ class Result:
         self.claims.extend(other.claims)
         for k, v in other.quotations.items():
             self.quotations[k] = self.quotations.get(k, 0) + v
+        for k, v in other.evidence.items():
+            self.evidence[k] = self.evidence.get(k, 0) + v
+        self.unkept.extend(other.unkept)
 
     def to_dict(self) -> dict:
         return {

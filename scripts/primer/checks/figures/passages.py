@@ -411,10 +411,12 @@ class Project:
     sources: dict                  # file -> SourceIndex or None when unusable
     listed: set                    # files the manifest lists
     problems: list = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)   # key -> EvidenceIndex: public evidence's kept passages
 
     def source_for_key(self, key: str):
+        """The text a citation of KEY is checked against: its vendored source, or its kept public-evidence passages."""
         file = self.bib.get(key)
-        return self.sources.get(file) if file else None
+        return self.sources.get(file) if file else self.evidence.get(key)
 
 
 _INDEX_CACHE: dict = {}
@@ -523,4 +525,7 @@ def load_project(root=".") -> Project:
         for msg in idx.problems:
             project.problems.append(Problem(MANIFEST, None, None, f"{file}: {msg}"))
         project.sources[file] = idx
+    from primer.checks.figures import evidence  # evidence.py builds on this module's SourceIndex
+    project.evidence, problems = evidence.load(root, bib)
+    project.problems.extend(problems)
     return project
