@@ -93,3 +93,28 @@ def test_the_measure_catches_a_planted_paragraph_of_the_op_ed(site_texts):
     planted[chapter] = planted[chapter] + " " + " ".join(paragraphs[:6])
     per_page, union = shares(planted, sources)
     assert any(chapter in line and zhao in line for line in _over(per_page, union)), _over(per_page, union)
+
+
+def test_a_kept_passage_of_public_evidence_is_shown_as_the_words_the_claim_needs():
+    """Another's work, kept in sources/evidence.yaml: shown as at most MAX_WORDS words around what the claim
+    quotes or counts, never the whole kept passage."""
+    from types import SimpleNamespace
+    passage = " ".join(f"word{i}" for i in range(60)) + " the figure 26,769 appears here " + \
+        " ".join(f"tail{i}" for i in range(40))
+    claim = SimpleNamespace(source_file="sources/evidence.yaml#shine2024china", method="figure", page="primer/x.md",
+                            line=1, col=1, key="shine2024china", locator="", sentences=(1,), passage=passage,
+                            highlight="26,769", sentence="It counted 26,769.", status="ok")
+    shown = excerpts.Excerpts({}, {}, evidence={"sources/evidence.yaml#shine2024china"}).for_claim(claim)
+    assert "26,769" in shown and len(shown.replace("…", " ").split()) <= excerpts.MAX_WORDS
+    assert excerpts.Excerpts({}, {}).for_claim(claim) == passage   # not kept evidence: as it is
+
+
+def test_the_downloads_hold_no_more_of_a_kept_passage_than_the_pages(built_site):
+    import json
+    claims = json.loads((built_site / "claims.json").read_text(encoding="utf-8"))
+    rows = claims["claims"] if isinstance(claims, dict) else claims
+    kept = [c for c in rows if str(c.get("source_file", "")).startswith("sources/evidence.yaml")]
+    assert kept, "no claim rests on a kept passage of public evidence"
+    longer = [(c["page"], c["passage"]) for c in kept if c.get("method") != "absence"
+              and len(c["passage"].replace("…", " ").split()) > excerpts.MAX_WORDS]
+    assert not longer, longer[:3]

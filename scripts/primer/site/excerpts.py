@@ -175,9 +175,15 @@ class Excerpts:
     """What each citation and each figure-ledger row shows of its source. ENTRIES: the manifest's entries by
     file; TEXTS: each source's text by file. A source republished whole is shown as it is (its passage)."""
 
-    def __init__(self, entries: dict[str, dict], texts: dict[str, str]):
+    def __init__(self, entries: dict[str, dict], texts: dict[str, str], evidence=()):
         self.allowance = Allowance({f: texts[f] for f, e in entries.items() if e.get("republish") != "whole" and f in texts})
+        self.evidence = set(evidence)   # the public-evidence passages kept in sources/evidence.yaml, by name
         self.decided: dict = {}
+
+    def _cut(self, file: str) -> bool:
+        """Whether what is shown of FILE is an excerpt: a source whose licence is unknown, or a kept passage of public
+        evidence (another's work: shown as no more than the words the claim needs, MAX_WORDS, with its link)."""
+        return file in self.allowance.sources or file in self.evidence
 
     @classmethod
     def of_project(cls, root) -> Excerpts:
@@ -185,6 +191,7 @@ class Excerpts:
         from pathlib import Path
 
         from primer.site.passages import read_manifest
+        from primer.checks.figures import BadInput, evidence
         entries = {str(e["file"]): e for e in read_manifest(root)}
         texts = {}
         for file in entries:
@@ -192,7 +199,11 @@ class Excerpts:
                 texts[file] = (Path(root) / file).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-        return cls(entries, texts)
+        try:
+            kept = evidence.site_entries(root)
+        except BadInput:   # the figure check has said why
+            kept = {}
+        return cls(entries, texts, kept)
 
     def plan(self, claims) -> None:
         """Decide every claim's excerpt, page by page, the claims that most need their passage first."""
@@ -209,36 +220,37 @@ class Excerpts:
     def for_claim(self, claim) -> str | None:
         """The passage to show for CLAIM (whole for an open source), or None: none may be shown. An absence claim's
         passage is the primer's note of what was searched, not the source's words."""
-        if claim.source_file not in self.allowance.sources or claim.method == "absence":
+        if not self._cut(claim.source_file) or claim.method == "absence":
             return claim.passage
         key = ("claim", claim.page, claim.line, claim.col, claim.key, claim.locator, claim.sentences)
         if key not in self.decided:
             excerpt = window(normal(claim.passage), [normal(m) for m in claim.highlight.split("\t") if m.strip()],
                              claim.sentence)
-            self.decided[key] = excerpt if self.allowance.grant(claim.page, claim.source_file, excerpt) else None
+            self.decided[key] = excerpt if claim.source_file in self.evidence \
+                or self.allowance.grant(claim.page, claim.source_file, excerpt) else None
         return self.decided[key]
 
     def published_claims(self, claims) -> list:
         """CLAIMS as the downloads publish them: of a source whose licence is unknown, each passage its excerpt
         (empty where none may be shown), as the pages show it."""
-        return [replace(c, passage=self.for_claim(c) or "") if c.source_file in self.allowance.sources else c
-                for c in claims]
+        return [replace(c, passage=self.for_claim(c) or "") if self._cut(c.source_file) else c for c in claims]
 
     def published_rows(self, rows, page_of) -> list:
         """ROWS as the downloads publish them: of a source whose licence is unknown, each source sentence the words
         around its figure that its ledger page (PAGE_OF(row)) shows (empty where none may be shown)."""
         return [replace(r, source_sentence=self.for_row(r, page_of(r)) or "")
-                if r.source_file in self.allowance.sources and r.source_sentence else r for r in rows]
+                if self._cut(r.source_file) and r.source_sentence else r for r in rows]
 
     def for_row(self, row, page: str) -> str | None:
         """The words around a figure in its source sentence, as the figure ledger's PAGE shows them (whole for an
         open source), or None."""
-        if row.source_file not in self.allowance.sources:
+        if not self._cut(row.source_file):
             return row.source_sentence
         key = ("row", page, row.line, row.col, row.figure)
         if key not in self.decided:
             size = 2 * FIGURE_CONTEXT + len(str(row.figure).split())
             excerpt = window(normal(row.source_sentence.replace("… ", "").replace(" …", "")), [str(row.figure)],
                              max_words=size)
-            self.decided[key] = excerpt if self.allowance.grant(page, row.source_file, excerpt) else None
+            self.decided[key] = excerpt if row.source_file in self.evidence \
+                or self.allowance.grant(page, row.source_file, excerpt) else None
         return self.decided[key]
