@@ -32,6 +32,13 @@ if TYPE_CHECKING:  # primer.checks.figures.cache imports this module
 CLAIMS = True  # the claims check (passages, quotations) on; the benchmark turns it off once to time it
 
 
+# what is left of a citation after the blocks are read: "[@key, locator" never closed, or "@key" in prose
+LEFTOVER_CITATION_RE = re.compile(r"(?P<open>\[[ \t]*-?)?(?<![\w.@])@(?P<key>[A-Za-z0-9_][\w:.#$%&+?~/-]*)"
+                                  r"(?(open)[^\[\]\n]*)")
+
+NUMBERED_LOCATOR_RE = re.compile(r"\[\s*-?@[^\s,\]]+,\s*(?:[A-Za-z]+\.?\s*|[§¶]\s*)?[0-9]+(?:\.[0-9]+)*[a-z]?")
+
+
 class PageChecker:
     def __init__(self, text: str, page: str, display: str, project: Project):
         self.text = text
@@ -40,6 +47,8 @@ class PageChecker:
         self.project = project
         self.result = Result(pages=1)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.verified: list[str] = []      # the words of each quotation found in its cited passage
+        self.unattributed: list[tuple[quotations.Quotation, str]] = []   # quotations in units citing nothing
 
     def pos(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.line_starts, offset)
@@ -274,9 +283,50 @@ class PageChecker:
                                        f"{BIBFILE} entry (one without a vendored file) in the same {unit_kind_name(kind)}")
             self.result.rows.append(row)
 
+    def uncited_quotations(self, masked: str, start: int, end: int, kind: str, exempt) -> None:
+        """A quotation in a unit that cites nothing is attributed to nobody: a problem, as an uncited figure is
+        (reported by `attribute`, once the page's cited quotations are verified)."""
+        for q in quotations.find_quotations(masked, self.text, start, end, exempt):
+            if q.exempt:
+                self.result.quotations[q.exempt + "s"] = self.result.quotations.get(q.exempt + "s", 0) + 1
+            else:
+                self.unattributed.append((q, kind))
+
+    def attribute(self) -> None:
+        """Each quotation of a unit that cites nothing fails, except in a heading or an admonition title (which
+        carry no citation mark) when the page quotes and cites the same words in its text."""
+        said = [quotations.comparable(v) for v in self.verified]
+        for q, kind in self.unattributed:
+            if kind in ("heading", "title") and any(quotations.comparable(q.text) in v for v in said):
+                continue
+            if kind in ("heading", "title"):
+                hint = ("quote and cite the same words in the text it heads, or mark words the primer mentions "
+                        'rather than quotes <span class="mention">"…"</span>')
+            else:
+                hint = (f"cite the passage it quotes with a locator in the same {unit_kind_name(kind)}, or mark "
+                        f'words the primer mentions rather than quotes <span class="mention">"…"</span>')
+            self.problem(q.start, f'quotation "{q.text}" has no citation in its {unit_kind_name(kind)}; {hint}')
+
+    def leftover_citations(self, masked: str) -> None:
+        """What is left of a citation once the citation blocks are read: an unclosed "[@key, sec. 1" or a bare
+        "@key" would be published as typed (mkdocs-bibtex reads only closed blocks; inline citations are off)."""
+        for m in LEFTOVER_CITATION_RE.finditer(masked):
+            key = m.group("key").rstrip(".:")
+            if m.group("open"):
+                typed = collapse_space(self.text[m.start():m.end()].rstrip())
+                short = NUMBERED_LOCATOR_RE.match(typed)
+                example = f' ("{short.group()}]")' if short and short.group() != typed else ""
+                self.problem(m.start(), f'citation "{typed}" is not closed, so it would be published as typed; close '
+                                        f'it with "]" right after its locator{example}')
+            else:
+                self.problem(m.start(), f'"@{key}" is not a citation (no square brackets), so it would be published '
+                                        f"as typed; cite with a locator at the end of the sentence, [@{key}, sec. …], "
+                                        f"or put the word in backticks")
+
     # -- page -------------------------------------------------------------
     def run(self) -> Result:
         masked, citations, spans = mask_markdown(self.text)
+        self.leftover_citations(masked)
         units, masked = split_units(masked)
         for c in citations:
             self.resolve(c)
@@ -313,6 +363,8 @@ class PageChecker:
                 unverifiable = any(c.status == "unvendored" for c in unit_citations)
                 hits = check_quotations(self, quotes, usable, unverifiable)
                 passages = find_claims(self, s, e, usable, figs, hits)
+            if not unit_citations and CLAIMS:
+                self.uncited_quotations(masked, s, e, kind, exempt)
             keys = {f.key for f in figs}
             for f in figs:
                 self.check_figure(f, s + f.start, unit_citations, kind, passages, keys)
@@ -333,6 +385,7 @@ class PageChecker:
                 self.record_external(span, unit_citations, kind)
             else:
                 self.check_derived(span, unit_citations, kind)
+        self.attribute()
         self.result.rows.sort(key=lambda r: (r.line, r.col))
         self.result.problems.sort(key=lambda p: (p.line or 0, p.col or 0))
         return self.result
