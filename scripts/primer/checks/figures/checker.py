@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from primer.checks.figures import quotations
+from primer.checks.figures import front_matter, quotations
 from primer.checks.figures.claim_check import check_quotations, find_claims
 from primer.checks.figures.formulas import PERCENT_FACTOR, FormulaError, evaluate_formula, rounds_to
 from primer.checks.figures.ledger import Result, Row
@@ -49,6 +49,7 @@ class PageChecker:
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.verified: list[str] = []      # the words of each quotation found in its cited passage
         self.unattributed: list[tuple[quotations.Quotation, str]] = []   # quotations in units citing nothing
+        self.mentions: list[str] = []      # the words the page marks as its own mentions
 
     def pos(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.line_starts, offset)
@@ -349,6 +350,7 @@ class PageChecker:
                     and not normalise_text(masked[s:e]).strip(" \t\n.;,") and not any(unit_of(span.start) == k for span in spans):
                 by_unit.setdefault(k - 1, []).extend(by_unit[k])
         exempt = quotations.exempt_spans(self.text)
+        self.mentions = [quotations.clean(self.text[a:b]) for a, b, kind in exempt if kind == "mention"]
         self.result.quotations["translations"] += sum(kind == "translation" for _, _, kind in exempt)
         for k, (kind, s, e) in enumerate(units):
             unit_citations = by_unit.get(k, [])
@@ -386,6 +388,7 @@ class PageChecker:
             else:
                 self.check_derived(span, unit_citations, kind)
         self.attribute()
+        front_matter.check(self)
         self.result.rows.sort(key=lambda r: (r.line, r.col))
         self.result.problems.sort(key=lambda p: (p.line or 0, p.col or 0))
         return self.result
