@@ -8,7 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from primer.checks.figures import front_matter, quotations
+from primer.checks.figures import data_files as data_pages
+from primer.checks.figures import front_matter, quotations, roles
 from primer.checks.figures.claim_check import check_quotations, find_claims
 from primer.checks.figures.formulas import PERCENT_FACTOR, FormulaError, evaluate_formula, rounds_to
 from primer.checks.figures.ledger import Result, Row
@@ -40,8 +41,10 @@ NUMBERED_LOCATOR_RE = re.compile(r"\[\s*-?@[^\s,\]]+,\s*(?:[A-Za-z]+\.?\s*|[§¶
 
 
 class PageChecker:
-    def __init__(self, text: str, page: str, display: str, project: Project):
+    def __init__(self, text: str, page: str, display: str, project: Project, groups=(), figures: bool = True):
         self.text = text
+        self.groups = groups               # spans cited together: [((start, end), ...)] (a data file's term or chart)
+        self.figures = figures             # False: the page's figures are not checked (charts.yaml has its own rule)
         self.page = page
         self.display = display
         self.project = project
@@ -123,6 +126,12 @@ class PageChecker:
         for c in usable:
             hits = c.source.lookup(c.scope, f.unit, f.lo, f.hi)
             own = passages.get(id(c))
+            if hits:
+                hits = self.in_role(f, offset, c, hits, own, unit_kind)
+                if hits is None:
+                    row.status = "problem"
+                    self.result.rows.append(row)
+                    return
             inside = [i for i in hits if own is not None and c.source.occ[i].sent in own]
             if inside or (hits and own is None):
                 o = c.source.occ[(inside or hits)[0]]
@@ -156,6 +165,53 @@ class PageChecker:
         self.result.rows.append(row)
         unique = list({(c.key, c.locator.lower()): c for c in usable}.values())
         self.problem(offset, f'figure "{f.text}" is not in ' + self.not_found_detail(f, unique, unit_citations))
+
+    def in_role(self, f: Figure, offset: int, c: CitationRef, hits: list[int], own: set[int] | None,
+                unit_kind: str) -> list[int] | None:
+        """HITS (the cited section's occurrences of F's value) in F's role (roles.py): those whose role agrees
+        with F's, else all of them; None when F is out of its role, reported: a day that is not that month's in
+        the section, or a figure the section gives only in other roles while the passage gives another value
+        in F's (a swapped figure)."""
+        src, sr = c.source, self.roles_of(c.source)
+        end = offset + (f.end - f.start)
+        month = roles.day_of(self.masked, offset, end)
+        if month:
+            same = [i for i in hits if sr.day(i).lower() == month.lower()]
+            if same:
+                return same
+            dates = [i for i in hits if sr.day(i)]
+            o = src.occ[(dates or hits)[0]]
+            what = f"{o.fig.text} {sr.day((dates or hits)[0])}" if dates else f"{o.fig.text} only as another number"
+            self.problem(offset, f'date "{f.text} {month}": {c.label} ({src.file}) has no {f.text} {month}; it has '
+                                 f'{what}, at line {o.line}: "{o.sentence}" — a date\'s day is matched with its month')
+            return None
+        role = roles.role(self.masked, offset, end)
+        if not role:
+            return hits
+        same = [i for i in hits if roles.agree(role, sr.near(i))]
+        if same:
+            return same
+        if any(not sr.near(i) and (own is None or src.occ[i].sent in own) for i in hits):
+            return hits                    # "down from 90.1 percent in 2021": in the passage, its role left unsaid
+        pool = sorted({i for k in own for i in src.occurrences_in(k)}) if own else \
+            sorted({i for idxs in c.scope.keys.values() for i in idxs})
+        rivals = [i for i in pool if src.occ[i].fig.unit == f.unit and src.occ[i].fig.key != f.key
+                  and roles.agree(role, sr.role(i))]
+        if not rivals:
+            return hits
+        w, o = src.occ[rivals[0]], src.occ[hits[0]]
+        self.problem(offset, f'figure "{f.text}" counts "{" ".join(role)}" here, but {c.label} ({src.file}) gives '
+                             f'{w.fig.text} for that at line {w.line} ("{" ".join(sr.role(rivals[0]))}"), and its '
+                             f'{o.fig.text} counts "{" ".join(sr.role(hits[0])) or "something else"}" (line {o.line}) — '
+                             f"a figure swapped for another? Each figure is matched with what it counts")
+        return None
+
+    def roles_of(self, source) -> roles.SourceRoles:
+        """The roles of a source's figures, worked out once per source (kept on the project)."""
+        memo = self.project.roles
+        if memo.get(source.file) is None or memo[source.file].source is not source:
+            memo[source.file] = roles.SourceRoles(source)
+        return memo[source.file]
 
     def not_found_detail(self, f: Figure, usable: list[CitationRef], unit_citations: list[CitationRef]) -> str:
         where = " or ".join(f"{c.label} ({c.source.file})" for c in usable)
@@ -329,6 +385,7 @@ class PageChecker:
         masked, citations, spans = mask_markdown(self.text)
         self.leftover_citations(masked)
         units, masked = split_units(masked)
+        self.masked = masked
         for c in citations:
             self.resolve(c)
         unit_starts = [u[1] for u in units]
@@ -349,6 +406,11 @@ class PageChecker:
             if kind == "para" and k in by_unit and k > 0 and units[k - 1][0] == "para" \
                     and not normalise_text(masked[s:e]).strip(" \t\n.;,") and not any(unit_of(span.start) == k for span in spans):
                 by_unit.setdefault(k - 1, []).extend(by_unit[k])
+        for group in self.groups:          # a citation of a group applies to every unit in it
+            cites = [c for c in citations if any(a <= c.start < b for a, b in group)]
+            for k, (_, s, e) in enumerate(units):
+                if any(s < b and a < e for a, b in group):
+                    by_unit.setdefault(k, []).extend(c for c in cites if c not in by_unit[k])
         exempt = quotations.exempt_spans(self.text)
         self.mentions = [quotations.clean(self.text[a:b]) for a, b, kind in exempt if kind == "mention"]
         self.result.quotations["translations"] += sum(kind == "translation" for _, _, kind in exempt)
@@ -357,7 +419,7 @@ class PageChecker:
             chunk = masked[s:e]
             if not any(ch.isdigit() or ch.isalpha() for ch in chunk):
                 continue
-            figs = [f for f in extract_figures(chunk, original=self.text[s:e]) if not f.word_ordinal]
+            figs = [f for f in extract_figures(chunk, original=self.text[s:e]) if not f.word_ordinal] if self.figures else []
             usable = [c for c in unit_citations if c.status == "ok"]
             passages: dict[int, set[int]] = {}
             if usable and CLAIMS:
@@ -394,12 +456,14 @@ class PageChecker:
         return self.result
 
 
-def check_markdown(text: str, page: str, project: Project, display_path: str | None = None) -> Result:
-    """Check one page given as text. ``page`` is its docs-relative path (for the ledger)."""
+def check_markdown(text: str, page: str, project: Project, display_path: str | None = None, groups=(),
+                   figures: bool = True) -> Result:
+    """Check one page given as text. ``page`` is its docs-relative path (for the ledger); ``groups`` and ``figures``
+    are a data file's (data_files.DataPage)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = " " + text[1:]
-    return PageChecker(text, page, display_path or page, project).run()
+    return PageChecker(text, page, display_path or page, project, groups, figures).run()
 
 
 def _collect(paths, root: Path) -> list[Path]:
@@ -431,9 +495,12 @@ def _rel(path: Path, base: Path) -> str | None:
         return None
 
 
-def check(paths=None, root=".", project: Project | None = None, cache: ResultCache | None = None) -> Result:
+def check(paths=None, root=".", project: Project | None = None, cache: ResultCache | None = None,
+          data_files: bool | None = None) -> Result:
     """Check pages (files or folders; default ROOT/docs/**/*.md). Raises BadInput. With a `cache` (and no
-    `project`), a page whose result it holds is not checked again (see ResultCache)."""
+    `project`), a page whose result it holds is not checked again (see ResultCache). With `data_files` (by
+    default when no paths are given: the whole site) the words of glossary.yaml and charts.yaml are checked too
+    (data_files.py); their problems join the result, their figures and claims do not (they are no page's)."""
     root = Path(root).resolve()
     if cache is not None and project is None:
         if cache.root != root:
@@ -444,8 +511,8 @@ def check(paths=None, root=".", project: Project | None = None, cache: ResultCac
             project = load_project(root)
         problems = list(project.problems)
 
-        def run(text, page, display):
-            return check_markdown(text, page, project, display)
+        def run(text, page, display, groups=(), figures=True):
+            return check_markdown(text, page, project, display, groups, figures)
     files = _collect(paths, root)
     result = Result(problems=problems)
     for f in files:
@@ -461,4 +528,11 @@ def check(paths=None, root=".", project: Project | None = None, cache: ResultCac
                                            f"the page cannot be checked"))
             continue
         result.extend(run(text, page, display))
+    if data_files or (data_files is None and paths is None):
+        for data in (data_pages.glossary_page(root), data_pages.charts_page(root, result.rows)):
+            if data is not None:
+                checked = run(data.text, data.display, data.display, data.groups, data.figures)
+                result.problems.extend(checked.problems)
+                for k, v in checked.quotations.items():
+                    result.quotations[k] = result.quotations.get(k, 0) + v
     return result

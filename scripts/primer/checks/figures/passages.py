@@ -411,6 +411,7 @@ class Project:
     sources: dict                  # file -> SourceIndex or None when unusable
     listed: set                    # files the manifest lists
     problems: list = field(default_factory=list)
+    roles: dict = field(default_factory=dict)      # source file -> roles.SourceRoles, made when first needed
 
     def source_for_key(self, key: str):
         file = self.bib.get(key)
