@@ -29,7 +29,7 @@ def front(title: str = "Growth", description: str = "How the share grew.") -> st
 PAGE_CASES = [
     ("description wrong figure", front(description="The share rose to 47.9% in 2022."),
      'docs/page.md:3:32: figure "47.9%" in the description is not a figure this page states and the check verified',
-     "this page states 46.9%"),
+     "nearest on this page: 46.9%"),
     ("description invented quotation", front(description='Tariffs "hit eight partners".'),
      'docs/page.md:3:22: quotation "hit eight partners" in the description is not quoted and cited',
      "quote them there, or drop the quotation marks"),

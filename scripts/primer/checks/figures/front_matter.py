@@ -10,6 +10,7 @@ They carry no citation mark, so they may only repeat what the page's own text st
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from primer.checks.figures import quotations
@@ -87,8 +88,9 @@ def check(checker: PageChecker) -> None:
         for f in extract_figures(blank_matches(TAG_RE, chunk), original=checker.text[a:b]):
             if f.word_ordinal or (f.value, f.unit) in known:
                 continue
-            near = [r for r in rows if r.unit == f.unit]
-            hint = f"; this page states {', '.join(sorted({r.figure for r in near})[:3])}" if near else ""
+            near = sorted({r.figure: _distance(r.value, f.lo) for r in rows if r.unit == f.unit}.items(),
+                          key=lambda item: item[1])
+            hint = f"; nearest on this page: {', '.join(figure for figure, _ in near[:3])}" if near else ""
             checker.problem(a + f.start, f'figure "{f.text}" in the {field} is not a figure this page states and the '
                                          f"check verified{hint}; a {field} repeats only figures the page cites: "
                                          f"correct it, or state and cite it in the page")
@@ -98,6 +100,14 @@ def check(checker: PageChecker) -> None:
             checker.problem(q.start, f'quotation "{collapse_space(q.text)}" in the {field} is not quoted and cited (or '
                                      f"marked as the primer's mention) in this page's text; a {field} repeats only "
                                      f"words the page quotes and cites: quote them there, or drop the quotation marks")
+
+
+def _distance(value: str, to: Decimal) -> Decimal:
+    """How far a ledger value (a number, or a range LO..HI) is from TO."""
+    try:
+        return min(abs(Decimal(v) - to) for v in value.split(".."))
+    except (InvalidOperation, ValueError):
+        return Decimal("Infinity")
 
 
 def _only(masked: str, a: int, b: int) -> str:
