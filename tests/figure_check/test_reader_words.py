@@ -28,8 +28,11 @@ def front(title: str = "Growth", description: str = "How the share grew.") -> st
 # (id, page Markdown, expected "path:line:col: message" start, a fragment of the message)
 PAGE_CASES = [
     ("description wrong figure", front(description="The share rose to 47.9% in 2022."),
-     'docs/page.md:3:32: figure "47.9%" in the description is not a figure this page states and the check verified',
-     "nearest on this page: 46.9%"),
+     'docs/page.md:3:32: figure "47.9%" in the description is not a figure this page states (with what it counts, '
+     '"share rose") and the check verified', "nearest on this page: 46.9%"),
+    ("description figure in another role", front(description="Seven cities joined the share."),
+     'docs/page.md:3:14: figure "Seven" in the description is not a figure this page states (with what it counts, '
+     '"cities joined share")', "nearest on this page: seven"),
     ("description invented quotation", front(description='Tariffs "hit eight partners".'),
      'docs/page.md:3:22: quotation "hit eight partners" in the description is not quoted and cited',
      "quote them there, or drop the quotation marks"),

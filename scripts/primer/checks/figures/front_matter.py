@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from primer.checks.figures import quotations
+from primer.checks.figures import quotations, roles
 from primer.checks.figures.markdown_units import TAG_RE, blank_matches, mask_markdown
 from primer.checks.figures.numbers import blank, collapse_space, extract_figures
 
@@ -75,7 +75,10 @@ def check(checker: PageChecker) -> None:
     text = visible(checker.text, spans)
     masked, citations, _ = mask_markdown(text)
     rows = [r for r in checker.result.rows if r.status in _TRUSTED_STATUS]
-    known = {(r.value, r.unit) for r in rows}
+    known: dict = {}
+    for r in rows:
+        known.setdefault((r.value, r.unit), []).append(r)
+    plain = blank_matches(TAG_RE, checker.text)       # the page's words, an editorial number's too
     said = [quotations.comparable(v) for v in checker.verified + checker.mentions]
     for field, a, b in spans:
         for c in citations:
@@ -83,16 +86,21 @@ def check(checker: PageChecker) -> None:
                 checker.problem(c.start, f"the {field} holds the citation [@{c.key}{', ' + c.locator if c.locator else ''}], "
                                          f"which would be published as typed (a {field} carries no citation); cite in "
                                          f"the page's text and leave the {field} uncited")
-        checker.leftover_citations(_only(masked, a, b))
+        own = _only(masked, a, b)
+        checker.leftover_citations(own)
         chunk = masked[a:b]
         for f in extract_figures(blank_matches(TAG_RE, chunk), original=checker.text[a:b]):
-            if f.word_ordinal or (f.value, f.unit) in known:
+            if f.word_ordinal:
+                continue
+            counts = roles.role(own, a + f.start, a + f.end)
+            if any(not counts or roles.agree(counts, _near(checker, plain, r)) for r in known.get((f.value, f.unit), ())):
                 continue
             near = sorted({r.figure: _distance(r.value, f.lo) for r in rows if r.unit == f.unit}.items(),
                           key=lambda item: item[1])
             hint = f"; nearest on this page: {', '.join(figure for figure, _ in near[:3])}" if near else ""
-            checker.problem(a + f.start, f'figure "{f.text}" in the {field} is not a figure this page states and the '
-                                         f"check verified{hint}; a {field} repeats only figures the page cites: "
+            what = f' (with what it counts, "{" ".join(counts)}")' if counts else ""
+            checker.problem(a + f.start, f'figure "{f.text}" in the {field} is not a figure this page states{what} and '
+                                         f"the check verified{hint}; a {field} repeats only figures the page cites: "
                                          f"correct it, or state and cite it in the page")
         for q in quotations.find_quotations(masked, text, a, b, []):
             if any(quotations.comparable(q.text) in s for s in said):
@@ -100,6 +108,12 @@ def check(checker: PageChecker) -> None:
             checker.problem(q.start, f'quotation "{collapse_space(q.text)}" in the {field} is not quoted and cited (or '
                                      f"marked as the primer's mention) in this page's text; a {field} repeats only "
                                      f"words the page quotes and cites: quote them there, or drop the quotation marks")
+
+
+def _near(checker: PageChecker, plain: str, row) -> tuple[str, ...]:
+    """The words either side of one of the page's figures (what a title or description may say it counts)."""
+    start = checker.line_starts[row.line - 1] + row.col - 1
+    return roles.both_sides(plain, start, start + len(row.figure))
 
 
 def _distance(value: str, to: Decimal) -> Decimal:

@@ -75,6 +75,13 @@ def role_and_end(text: str, start: int, end: int) -> tuple[tuple[str, ...], int]
     return tuple(_words(before)[0][::-1]), end
 
 
+def both_sides(text: str, start: int, end: int) -> tuple[str, ...]:
+    """The role's words on either side of the figure at TEXT[start:end], each side up to its boundary."""
+    a, b = _line(text, start, end)
+    before = list(_TOKEN_RE.finditer(text, a, start))[::-1]
+    return tuple(_words(list(_TOKEN_RE.finditer(text, end, b)))[0]) + tuple(_words(before)[0][::-1])
+
+
 def role(text: str, start: int, end: int) -> tuple[str, ...]:
     """The words of the role of the figure at TEXT[start:end] (after it, else before it; () when none)."""
     return role_and_end(text, start, end)[0]
