@@ -39,6 +39,9 @@ PAGE_CASES = [
     ("description raw citation", front(description=f"The share grew [@{A}, sec. 1.1]."),
      f"docs/page.md:3:30: the description holds the citation [@{A}, sec. 1.1], which would be published as typed",
      "cite in the page's text and leave the description uncited"),
+    ("description bare @key", front(description=f"How the share grew, as @{A} says."),
+     f'docs/page.md:3:37: "@{A}" in the description would be published as typed, and a description carries no '
+     "citation", "drop it, and cite in the page's text"),
     ("title wrong figure", front(title='"Growth to 46.8%"'),
      'docs/page.md:2:19: figure "46.8%" in the title is not a figure this page states', "correct it"),
     ("uncited quotation",

@@ -364,12 +364,16 @@ class PageChecker:
                         f'words the primer mentions rather than quotes <span class="mention">"…"</span>')
             self.problem(q.start, f'quotation "{q.text}" has no citation in its {unit_kind_name(kind)}; {hint}')
 
-    def leftover_citations(self, masked: str) -> None:
+    def leftover_citations(self, masked: str, field: str = "") -> None:
         """What is left of a citation once the citation blocks are read: an unclosed "[@key, sec. 1" or a bare
         "@key" would be published as typed (mkdocs-bibtex reads only closed blocks; inline citations are off)."""
         for m in LEFTOVER_CITATION_RE.finditer(masked):
             key = m.group("key").rstrip(".:")
-            if m.group("open"):
+            if field:                      # a title or description: published as typed, citation or not
+                typed = collapse_space(self.text[m.start():m.end()].rstrip()) if m.group("open") else f"@{key}"
+                self.problem(m.start(), f'"{typed}" in the {field} would be published as typed, and a {field} carries '
+                                        f"no citation; drop it, and cite in the page's text")
+            elif m.group("open"):
                 typed = collapse_space(self.text[m.start():m.end()].rstrip())
                 short = NUMBERED_LOCATOR_RE.match(typed)
                 example = f' ("{short.group()}]")' if short and short.group() != typed else ""

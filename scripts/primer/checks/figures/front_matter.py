@@ -87,7 +87,7 @@ def check(checker: PageChecker) -> None:
                                          f"which would be published as typed (a {field} carries no citation); cite in "
                                          f"the page's text and leave the {field} uncited")
         own = _only(masked, a, b)
-        checker.leftover_citations(own)
+        checker.leftover_citations(own, field)
         chunk = masked[a:b]
         for f in extract_figures(blank_matches(TAG_RE, chunk), original=checker.text[a:b]):
             if f.word_ordinal:
