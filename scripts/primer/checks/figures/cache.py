@@ -98,7 +98,7 @@ class ResultCache:
             return problems
 
     def check_markdown(self, text: str, page: str, display_path: str | None = None, groups=(),
-                       figures: bool | str = True) -> Result:
+                       figures: bool = True) -> Result:
         """check_markdown(text, page, project, display_path, groups, figures), from the cache when it holds the
         result."""
         display = display_path or page

@@ -41,10 +41,10 @@ NUMBERED_LOCATOR_RE = re.compile(r"\[\s*-?@[^\s,\]]+,\s*(?:[A-Za-z]+\.?\s*|[§¶
 
 
 class PageChecker:
-    def __init__(self, text: str, page: str, display: str, project: Project, groups=(), figures: bool | str = True):
+    def __init__(self, text: str, page: str, display: str, project: Project, groups=(), figures: bool = True):
         self.text = text
         self.groups = groups               # spans cited together: [((start, end), ...)] (a data file's term or chart)
-        self.figures = figures             # a text: no figure may stand here, and why (charts.yaml's words)
+        self.figures = figures             # False: the page's figures are not checked (charts.yaml has its own rule)
         self.page = page
         self.display = display
         self.project = project
@@ -423,11 +423,7 @@ class PageChecker:
             chunk = masked[s:e]
             if not any(ch.isdigit() or ch.isalpha() for ch in chunk):
                 continue
-            figs = [f for f in extract_figures(chunk, original=self.text[s:e]) if not f.word_ordinal]
-            if isinstance(self.figures, str):
-                for f in figs:
-                    self.problem(s + f.start, f'figure "{f.text}": {self.figures}')
-                figs = []
+            figs = [f for f in extract_figures(chunk, original=self.text[s:e]) if not f.word_ordinal] if self.figures else []
             usable = [c for c in unit_citations if c.status == "ok"]
             passages: dict[int, set[int]] = {}
             if usable and CLAIMS:
@@ -465,7 +461,7 @@ class PageChecker:
 
 
 def check_markdown(text: str, page: str, project: Project, display_path: str | None = None, groups=(),
-                   figures: bool | str = True) -> Result:
+                   figures: bool = True) -> Result:
     """Check one page given as text. ``page`` is its docs-relative path (for the ledger); ``groups`` and ``figures``
     are a data file's (data_files.DataPage)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
