@@ -593,7 +593,7 @@ def test_bad_chart_input_fails_the_build_with_one_line_each(project_copy, tmp_pa
         "{page: 'sources/guangdong-technological-brief.md', figure: '71.7%'} matches no ledger row",
         'charts.yaml: chart "patents-by-city", point 3 (Shanghai): selector',
         "different ledger rows",
-        'charts.yaml: chart "gba-tertiary-share": caption contains \'2019\'',
+        'charts.yaml:18: chart "gba-tertiary-share": caption contains \'2019\'',
         'charts.yaml: chart "exports-share-of-gdp": docs/reference/charts.md has no marker '
         "<!-- chart: exports-share-of-gdp -->",
         f"docs/reference/charts.md:{unknown_line}: chart marker 'no-such-chart' names no chart in charts.yaml",

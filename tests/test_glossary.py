@@ -60,15 +60,24 @@ def test_a_term_without_citation_is_refused(tmp_path):
         load(tmp_path)
 
 
-def test_a_wrong_figure_in_a_definition_fails_the_build(project_copy, tmp_path):
+def test_a_wrong_figure_in_a_definition_or_a_description_fails_the_build(project_copy, tmp_path):
+    """The strict build stops on a glossary figure and on a chapter description's figure, each named at its own
+    file's line (the figure check's rows for every case: tests/figure_check/test_reader_words.py)."""
     data = project_copy / "glossary.yaml"
     text = data.read_text(encoding="utf-8")
     assert "effective from 2026" in text
     data.write_text(text.replace("effective from 2026", "effective from 2027"), encoding="utf-8")
+    chapter = project_copy / "docs" / "primer" / "guangdong-greater-bay-area.md"
+    page = chapter.read_text(encoding="utf-8")
+    planted = page.replace("its key figures and", "its key figures (a digital economy of 46.7% of GDP) and", 1)
+    assert planted != page
+    chapter.write_text(planted, encoding="utf-8")
     result = mkdocs_build(project_copy, tmp_path / "site")
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
-    assert 'glossary.yaml (via reference/glossary.md)' in output and 'figure "2027"' in output, output
+    assert 'glossary.yaml:110:62: figure "2027" is not in [@li2025twoway, sec. 4.2]' in output, output   # its own line
+    assert ('docs/primer/guangdong-greater-bay-area.md:5:83: figure "46.7%" in the description is not a figure this '
+            "page states") in output, output
 
 
 def test_pages_using_finds_a_term_as_a_word_only(tmp_path):

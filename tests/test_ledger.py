@@ -163,9 +163,9 @@ def test_the_check_cache_gives_the_checks_result_and_never_a_stale_one(cold_proj
     assert cached() == fresh                                              # empty cache: checked, and kept
     checked, real_check_markdown = [], figures.check_markdown
 
-    def counting(text, page, project, display_path=None):
+    def counting(text, page, project, display_path=None, *data_file):
         checked.append(page)
-        return real_check_markdown(text, page, project, display_path)
+        return real_check_markdown(text, page, project, display_path, *data_file)
     monkeypatch.setattr(figures_cache, "check_markdown", counting)  # what ResultCache calls
     with monkeypatch.context() as m:
         m.setattr(figures_cache, "load_project", lambda root: pytest.fail("loaded the project for cached pages"))

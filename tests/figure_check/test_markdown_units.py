@@ -79,7 +79,8 @@ def test_locator_like_references_are_not_figures(tree):
 def test_markdown_that_is_not_prose_has_no_figures(tree):
     text = """---
 title: Page 2025
-description: 99 numbers
+description: Numbers
+weight: 99
 ---
 
 # Dual circulation {#sec-4 .x}

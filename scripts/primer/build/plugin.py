@@ -6,7 +6,8 @@ they run. A page goes through:
   1 read     every input read once (UTF-8, YAML, front matter, glossary and manifest shapes: the input
              gate); the bibliography and the CSL style checked; the edition; the sources' manifest; every page's
              citation blocks read, pandoc started on them; glossary.yaml read into its page
-  2 check    the figure check: every figure, quotation and claim of docs/ against its passage
+  2 check    the figure check: every figure, quotation and claim of docs/, glossary.yaml and charts.yaml against
+             its passage
   3 cite     each citation block a numbered mark with a one-line note and its passage; each page's and
              section's CSL record, every citation format rendered from it; the bibliography page
   4 derive   the figure and claims ledgers, the source-text page, the charts, the glossary's tooltips
@@ -164,7 +165,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
     @event_priority(50)  # before mkdocs-redirects records the pages: a redirect may lead to a generated page
     def on_files(self, files, *, config):
         b = self.build
-        b.glossary.add_page(files, config, b.root, b.check_cache)                    # 1 read (the page cites)
+        b.glossary.add_page(files, config, b.root)                                   # 1 read (the page cites)
         b.citations = citations.read_blocks(files, config, b.root, b.cache / "pandoc")   # 1 read: pandoc starts
         b.print_edition.add_page(files, config)                                      # 6 print: its links validate
         b.ran(1, "files")

@@ -94,6 +94,7 @@ class Chart:
     alt: str
     caption: str
     points: tuple
+    places: tuple = ()       # ((field, the line its value starts on in charts.yaml, the value as written), ...)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ class Resolved:
 def load(path) -> list[Chart]:
     path = Path(path)
     try:
-        data = figures.load_yaml(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = figures.load_yaml(text)
     except FileNotFoundError:
         raise ChartError(f"{DATA}: missing; it lists the charts drawn from the figure ledger") from None
     except yaml.YAMLError as err:
@@ -191,10 +193,31 @@ def load(path) -> list[Chart]:
         if not points and not problems:
             problems.append(f"{DATA}: {name}: series is empty")
         charts.append(Chart(id=str(cid), title=str(item["title"]), kind=str(item["kind"]), where=tuple(where),
-                            alt=str(item["alt"]), caption=str(item["caption"]), points=tuple(points)))
+                            alt=str(item["alt"]), caption=str(item["caption"]), points=tuple(points),
+                            places=_places(text, number - 1)))
     if problems:
         raise ChartError("\n".join(problems))
     return charts
+
+
+def _places(text: str, index: int) -> tuple:
+    """Where chart INDEX's title, alt and caption stand in charts.yaml (for a problem's line)."""
+    try:
+        charts = next((v for k, v in yaml.compose(text).value if k.value == "charts"), None)
+        node = charts.value[index]
+        return tuple((k.value, v.start_mark.line + 1, text[v.start_mark.index:v.end_mark.index])
+                     for k, v in node.value if k.value in ("title", "alt", "caption"))
+    except (yaml.YAMLError, AttributeError, IndexError, TypeError):
+        return ()
+
+
+def _line(chart: Chart, key: str, words: str) -> str:
+    """charts.yaml:LINE where WORDS stand in the chart's KEY (just charts.yaml when not found)."""
+    for field, line, raw in chart.places:
+        at = raw.find(words) if field == key else -1
+        if at >= 0:
+            return f"{DATA}:{line + raw.count(chr(10), 0, at)}"
+    return DATA
 
 
 # ---------------------------------------------------------------------------
@@ -231,8 +254,9 @@ def resolve(charts: list[Chart], rows) -> tuple[list[Resolved], list[str]]:
         for key in ("title", "alt", "caption"):
             numbers = _numbers_in(getattr(chart, key))
             if numbers:
-                problems.append(f"{name}: {key} contains {', '.join(repr(n) for n in numbers)}; numbers come from the "
-                                f"ledger, not typed text: reword without it (the data table shows the values)")
+                found = ", ".join(repr(n) for n in numbers)
+                problems.append(f'{_line(chart, key, numbers[0])}: chart "{chart.id}": {key} contains {found}; numbers come '
+                                "from the ledger, not typed text: reword without it (the data table shows the values)")
         if "[@" in chart.caption or "[@" in chart.title:
             problems.append(f"{name}: caption cites a source itself; remove the citation, it is added from the "
                             f"selected ledger rows")

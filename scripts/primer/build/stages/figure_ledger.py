@@ -1,7 +1,7 @@
 """Stages 2 and 4: the figure check, and its ledger published.
 
 On every build (and every live reload) the figure check (primer.checks.figures) runs
-over docs/: figures, quotations and each claim's passage (`check`). Each problem is logged
+over docs/ and the words of glossary.yaml and charts.yaml: figures, quotations and each claim's passage (`check`). Each problem is logged
 as a warning, and a strict build (`mkdocs build`, strict in mkdocs.yml, however
 it is run: `-q` hides warnings from MkDocs' counter, mkdocs#4126) stops with a
 PluginError naming them all; `mkdocs serve` only warns, so the live server
@@ -261,7 +261,7 @@ def check(files, config, root: Path, check_cache, stop_on_problems: bool):
     warning). Each problem is a warning; with STOP_ON_PROBLEMS (a strict build, not `mkdocs serve`) the
     build stops naming them all, however it is run (`-q` hides warnings from MkDocs' counter, mkdocs#4126)."""
     try:
-        result = figures.check([Path(config.docs_dir)], root=root, cache=check_cache)
+        result = figures.check([Path(config.docs_dir)], root=root, cache=check_cache, data_files=True)
     except figures.BadInput as err:
         log.warning("figure check cannot run: %s", err)
         return None

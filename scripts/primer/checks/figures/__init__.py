@@ -6,7 +6,7 @@ Run from the repository root::
     python -m primer.checks.figures [PATH ...] [--root DIR] [--json FILE] [--csv FILE]
 
 PATH is a Markdown file or a folder (searched for ``*.md``); the default is every
-``docs/**/*.md``. Exit status: 0 when every figure maps to its source, 1 when the check
+``docs/**/*.md`` and the words of ``glossary.yaml`` and ``charts.yaml`` (``data_files``). Exit status: 0 when every figure maps to its source, 1 when the check
 found a problem, 2 when bad input prevents checking (no manifest, unreadable
 bibliography, a PATH that does not exist). Problems are printed one per line, place
 first (``docs/x.md:LINE:COL: ...``), followed by a summary line.
@@ -71,7 +71,7 @@ Digits (thousands separators, decimals), percentages, percentage points, money w
 currency and scale, ranges (``1.5–2 percent``, ``2018-2022``, ``two to three years``),
 years, decades, digit ordinals (``14th``) and number words (two…twenty, thirty…ninety,
 hundred, thousand, dozen). Not figures: code, URLs and link targets, citation blocks
-with their locators, front matter, HTML tags and attributes, attribute lists and
+with their locators, front matter (but its ``title`` and ``description``: see below), HTML tags and attributes, attribute lists and
 footnote labels, list markers, bracketed reference numbers such as ``[7]``, locator-like
 references in prose (``section 4.2``, ``Table 1``, ``fig. 1``, ``references 7 and 8``,
 ``para. 9``, ``item 3``, ``line 12``...), identifiers where digits touch letters
@@ -98,6 +98,23 @@ anywhere in the cited passage": a year also matches the end of a year range ther
 year range matches when both its years occur there. A citation's locator narrows the
 passage (``sec. 4`` includes 4.1 and 4.2); without a locator the whole source is searched.
 
+Roles (``roles``): a figure is matched with what it counts, the content words after it (or, in a table or
+after "Label:", its label before it). Among the cited section's occurrences of its value, those whose neighbourhood
+shares a word with its role are its own; when none is, and the passage gives another value of the same unit in its
+role, it is a swapped figure (a problem). A day of a month (``14 July``, ``May 14``) must stand in the section as a
+day of that month.
+
+Attribution: a quotation in a unit that cites nothing is a problem, as a figure is (a heading or an admonition title
+may quote words the page quotes and cites; the quotes of an admonition's title are its syntax); so is what is left of
+a citation once the blocks are read, an unclosed ``[@key, sec. 1`` or a bare ``@key``.
+
+Front matter (``front_matter``): the ``title`` and ``description`` carry no citation, so each figure in them must
+be one of the page's verified (or editorial, or cited external) figures, each quotation words the page quotes and
+cites or marks as a mention, and a citation in them is a problem. Data files (``data_files``): glossary.yaml's
+English, Chinese and definition of each term are checked against its ``cite``, charts.yaml's title, alt text and
+caption of each chart (quotations only: no numbers at all is charts.yaml's own rule) against the rows its points
+select, each at the file's own line; their problems join the result, their rows and claims do not.
+
 Derived figures (``<span class="derived" data-formula="82.9 - 66.2">16.7</span>``): the
 formula is parsed with ``ast`` (numbers, + - * / and parentheses only; nothing is
 executed), evaluated exactly with ``Decimal`` and compared at the written precision; each
@@ -119,6 +136,9 @@ Modules (each named for what it holds; the command line is ``python -m primer.ch
 ``evidence``        public evidence's kept passages (sources/evidence.yaml), indexed like a source; schema problems
 ``absence``         absence claims: ``<span class="absent" data-searched="…">``, a search of the whole source
 ``cache``           ``ResultCache``: results kept between runs, keyed by every input and the code
+``roles``           what a figure counts: its role in a chapter and in a source, and whether two agree
+``front_matter``    a page's title and description against what its text states
+``data_files``      glossary.yaml and charts.yaml as pages, their words where they stand
 ``problems``        ``Problem`` and ``BadInput``
 ``cli``             the command line
 """

@@ -98,10 +98,12 @@ class ResultCache:
                 self._put(name, [[p.path, p.line, p.col, p.message] for p in problems])
             return problems
 
-    def check_markdown(self, text: str, page: str, display_path: str | None = None) -> Result:
-        """check_markdown(text, page, project, display_path), from the cache when it holds the result."""
+    def check_markdown(self, text: str, page: str, display_path: str | None = None, groups=(),
+                       figures: bool = True) -> Result:
+        """check_markdown(text, page, project, display_path, groups, figures), from the cache when it holds the
+        result."""
         display = display_path or page
-        name = "page-" + _digest(self.project_key(), page, display, text)
+        name = "page-" + _digest(self.project_key(), page, display, text, repr(list(groups)), str(figures))
         data = self._get(name)
         try:
             return Result(problems=[Problem(*p) for p in data["problems"]],
@@ -110,7 +112,7 @@ class ResultCache:
                           evidence=data["evidence"], unkept=data["unkept"])
         except (TypeError, KeyError):
             pass
-        result = check_markdown(text, page, self.project(), display)
+        result = check_markdown(text, page, self.project(), display, groups, figures)
         if all(type(p) is Problem for p in result.problems) and all(type(r) is Row for r in result.rows):
             self._put(name, {"problems": [[p.path, p.line, p.col, p.message] for p in result.problems],
                              "rows": [[getattr(r, k) for k in ROW_FIELDS] for r in result.rows],

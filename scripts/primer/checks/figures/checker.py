@@ -8,7 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from primer.checks.figures import absence, quotations
+from primer.checks.figures import absence, front_matter, quotations, roles
+from primer.checks.figures import data_files as data_pages
 from primer.checks.figures.claim_check import check_quotations, find_claims, unit_text
 from primer.checks.figures.evidence import is_kept_evidence
 from primer.checks.figures.formulas import PERCENT_FACTOR, FormulaError, evaluate_formula, rounds_to
@@ -33,14 +34,26 @@ if TYPE_CHECKING:  # primer.checks.figures.cache imports this module
 CLAIMS = True  # the claims check (passages, quotations) on; the benchmark turns it off once to time it
 
 
+# what is left of a citation after the blocks are read: "[@key, locator" never closed, or "@key" in prose
+LEFTOVER_CITATION_RE = re.compile(r"(?P<open>\[[ \t]*-?)?(?<![\w.@])@(?P<key>[A-Za-z0-9_][\w:.#$%&+?~/-]*)"
+                                  r"(?(open)[^\[\]\n]*)")
+
+NUMBERED_LOCATOR_RE = re.compile(r"\[\s*-?@[^\s,\]]+,\s*(?:[A-Za-z]+\.?\s*|[§¶]\s*)?[0-9]+(?:\.[0-9]+)*[a-z]?")
+
+
 class PageChecker:
-    def __init__(self, text: str, page: str, display: str, project: Project):
+    def __init__(self, text: str, page: str, display: str, project: Project, groups=(), figures: bool = True):
         self.text = text
+        self.groups = groups               # spans cited together: [((start, end), ...)] (a data file's term or chart)
+        self.figures = figures             # False: the page's figures are not checked (charts.yaml has its own rule)
         self.page = page
         self.display = display
         self.project = project
         self.result = Result(pages=1)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.verified: list[str] = []      # the words of each quotation found in its cited passage
+        self.unattributed: list[tuple[quotations.Quotation, str]] = []   # quotations in units citing nothing
+        self.mentions: list[str] = []      # the words the page marks as its own mentions
 
     def pos(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.line_starts, offset)
@@ -119,6 +132,12 @@ class PageChecker:
         for c in usable:
             hits = c.source.lookup(c.scope, f.unit, f.lo, f.hi)
             own = passages.get(id(c))
+            if hits:
+                hits = self.in_role(f, offset, c, hits, own, unit_kind)
+                if hits is None:
+                    row.status = "problem"
+                    self.result.rows.append(row)
+                    return
             inside = [i for i in hits if own is not None and c.source.occ[i].sent in own]
             if inside or (hits and own is None):
                 o = c.source.occ[(inside or hits)[0]]
@@ -152,6 +171,53 @@ class PageChecker:
         self.result.rows.append(row)
         unique = list({(c.key, c.locator.lower()): c for c in usable}.values())
         self.problem(offset, f'figure "{f.text}" is not in ' + self.not_found_detail(f, unique, unit_citations))
+
+    def in_role(self, f: Figure, offset: int, c: CitationRef, hits: list[int], own: set[int] | None,
+                unit_kind: str) -> list[int] | None:
+        """HITS (the cited section's occurrences of F's value) in F's role (roles.py): those whose role agrees
+        with F's, else all of them; None when F is out of its role, reported: a day that is not that month's in
+        the section, or a figure the section gives only in other roles while the passage gives another value
+        in F's (a swapped figure)."""
+        src, sr = c.source, self.roles_of(c.source)
+        end = offset + (f.end - f.start)
+        month = roles.day_of(self.masked, offset, end)
+        if month:
+            same = [i for i in hits if sr.day(i).lower() == month.lower()]
+            if same:
+                return same
+            dates = [i for i in hits if sr.day(i)]
+            o = src.occ[(dates or hits)[0]]
+            what = f"{o.fig.text} {sr.day((dates or hits)[0])}" if dates else f"{o.fig.text} only as another number"
+            self.problem(offset, f'date "{f.text} {month}": {c.label} ({src.file}) has no {f.text} {month}; it has '
+                                 f'{what}, at line {o.line}: "{o.sentence}" — a date\'s day is matched with its month')
+            return None
+        role = roles.role(self.masked, offset, end)
+        if not role:
+            return hits
+        same = [i for i in hits if roles.agree(role, sr.near(i))]
+        if same:
+            return same
+        if any(not sr.near(i) and (own is None or src.occ[i].sent in own) for i in hits):
+            return hits                    # "down from 90.1 percent in 2021": in the passage, its role left unsaid
+        pool = sorted({i for k in own for i in src.occurrences_in(k)}) if own else \
+            sorted({i for idxs in c.scope.keys.values() for i in idxs})
+        rivals = [i for i in pool if src.occ[i].fig.unit == f.unit and src.occ[i].fig.key != f.key
+                  and roles.agree(role, sr.role(i))]
+        if not rivals:
+            return hits
+        w, o = src.occ[rivals[0]], src.occ[hits[0]]
+        self.problem(offset, f'figure "{f.text}" counts "{" ".join(role)}" here, but {c.label} ({src.file}) gives '
+                             f'{w.fig.text} for that at line {w.line} ("{" ".join(sr.role(rivals[0]))}"), and its '
+                             f'{o.fig.text} counts "{" ".join(sr.role(hits[0])) or "something else"}" (line {o.line}) — '
+                             f"a figure swapped for another? Each figure is matched with what it counts")
+        return None
+
+    def roles_of(self, source) -> roles.SourceRoles:
+        """The roles of a source's figures, worked out once per source (kept on the project)."""
+        memo = self.project.roles
+        if memo.get(source.file) is None or memo[source.file].source is not source:
+            memo[source.file] = roles.SourceRoles(source)
+        return memo[source.file]
 
     def not_found_detail(self, f: Figure, usable: list[CitationRef], unit_citations: list[CitationRef]) -> str:
         where = " or ".join(f"{c.label} ({c.source.file})" for c in usable)
@@ -317,10 +383,56 @@ class PageChecker:
                 line, col = self.pos(c.start)
                 self.result.unkept.append([self.page, line, col, c.key, unit_text_at(c.start)])
 
+    def uncited_quotations(self, masked: str, start: int, end: int, kind: str, exempt) -> None:
+        """A quotation in a unit that cites nothing is attributed to nobody: a problem, as an uncited figure is
+        (reported by `attribute`, once the page's cited quotations are verified)."""
+        for q in quotations.find_quotations(masked, self.text, start, end, exempt):
+            if q.exempt:
+                self.result.quotations[q.exempt + "s"] = self.result.quotations.get(q.exempt + "s", 0) + 1
+            else:
+                self.unattributed.append((q, kind))
+
+    def attribute(self) -> None:
+        """Each quotation of a unit that cites nothing fails, except in a heading or an admonition title (which
+        carry no citation mark) when the page quotes and cites the same words in its text."""
+        said = [quotations.comparable(v) for v in self.verified]
+        for q, kind in self.unattributed:
+            if kind in ("heading", "title") and any(quotations.comparable(q.text) in v for v in said):
+                continue
+            if kind in ("heading", "title"):
+                hint = ("quote and cite the same words in the text it heads, or mark words the primer mentions "
+                        'rather than quotes <span class="mention">"…"</span>')
+            else:
+                hint = (f"cite the passage it quotes with a locator in the same {unit_kind_name(kind)}, or mark "
+                        f'words the primer mentions rather than quotes <span class="mention">"…"</span>')
+            self.problem(q.start, f'quotation "{q.text}" has no citation in its {unit_kind_name(kind)}; {hint}')
+
+    def leftover_citations(self, masked: str, field: str = "") -> None:
+        """What is left of a citation once the citation blocks are read: an unclosed "[@key, sec. 1" or a bare
+        "@key" would be published as typed (mkdocs-bibtex reads only closed blocks; inline citations are off)."""
+        for m in LEFTOVER_CITATION_RE.finditer(masked):
+            key = m.group("key").rstrip(".:")
+            if field:                      # a title or description: published as typed, citation or not
+                typed = collapse_space(self.text[m.start():m.end()].rstrip()) if m.group("open") else f"@{key}"
+                self.problem(m.start(), f'"{typed}" in the {field} would be published as typed, and a {field} carries '
+                                        f"no citation; drop it, and cite in the page's text")
+            elif m.group("open"):
+                typed = collapse_space(self.text[m.start():m.end()].rstrip())
+                short = NUMBERED_LOCATOR_RE.match(typed)
+                example = f' ("{short.group()}]")' if short and short.group() != typed else ""
+                self.problem(m.start(), f'citation "{typed}" is not closed, so it would be published as typed; close '
+                                        f'it with "]" right after its locator{example}')
+            else:
+                self.problem(m.start(), f'"@{key}" is not a citation (no square brackets), so it would be published '
+                                        f"as typed; cite with a locator at the end of the sentence, [@{key}, sec. …], "
+                                        f"or put the word in backticks")
+
     # -- page -------------------------------------------------------------
     def run(self) -> Result:
         masked, citations, spans = mask_markdown(self.text)
+        self.leftover_citations(masked)
         units, masked = split_units(masked)
+        self.masked = masked
         for c in citations:
             self.resolve(c)
         unit_starts = [u[1] for u in units]
@@ -346,15 +458,21 @@ class PageChecker:
             if kind == "para" and k in by_unit and k > 0 and units[k - 1][0] == "para" \
                     and not normalise_text(masked[s:e]).strip(" \t\n.;,") and not any(unit_of(span.start) == k for span in spans):
                 by_unit.setdefault(k - 1, []).extend(by_unit[k])
+        for group in self.groups:          # a citation of a group applies to every unit in it
+            cites = [c for c in citations if any(a <= c.start < b for a, b in group)]
+            for k, (_, s, e) in enumerate(units):
+                if any(s < b and a < e for a, b in group):
+                    by_unit.setdefault(k, []).extend(c for c in cites if c not in by_unit[k])
         exempt = quotations.exempt_spans(self.text)
         absent = absence.spans(self.text)               # absence claims: proved by a search of the whole source
+        self.mentions = [quotations.clean(self.text[a:b]) for a, b, kind in exempt if kind == "mention"]
         self.result.quotations["translations"] += sum(kind == "translation" for _, _, kind in exempt)
         for k, (kind, s, e) in enumerate(units):
             unit_citations = by_unit.get(k, [])
             chunk = masked[s:e]
             if not any(ch.isdigit() or ch.isalpha() for ch in chunk):
                 continue
-            figs = [f for f in extract_figures(chunk, original=self.text[s:e]) if not f.word_ordinal]
+            figs = [f for f in extract_figures(chunk, original=self.text[s:e]) if not f.word_ordinal] if self.figures else []
             usable = [c for c in unit_citations if c.status == "ok"]
             passages: dict[int, set[int]] = {}
             here = [span for span in absent if unit_of(span.start) == k]
@@ -364,6 +482,8 @@ class PageChecker:
                 unverifiable = any(c.status == "unvendored" for c in unit_citations)
                 hits = check_quotations(self, quotes, usable, unverifiable)
                 passages = find_claims(self, s, e, [c for c in usable if not any(c is w for w in whole)], figs, hits)
+            if not unit_citations and CLAIMS:
+                self.uncited_quotations(masked, s, e, kind, exempt)
             keys = {f.key for f in figs}
             for f in figs:
                 self.check_figure(f, s + f.start, unit_citations, kind, passages, keys)
@@ -384,17 +504,21 @@ class PageChecker:
                 self.record_external(span, unit_citations, kind)
             else:
                 self.check_derived(span, unit_citations, kind)
+        self.attribute()
+        front_matter.check(self)
         self.result.rows.sort(key=lambda r: (r.line, r.col))
         self.result.problems.sort(key=lambda p: (p.line or 0, p.col or 0))
         return self.result
 
 
-def check_markdown(text: str, page: str, project: Project, display_path: str | None = None) -> Result:
-    """Check one page given as text. ``page`` is its docs-relative path (for the ledger)."""
+def check_markdown(text: str, page: str, project: Project, display_path: str | None = None, groups=(),
+                   figures: bool = True) -> Result:
+    """Check one page given as text. ``page`` is its docs-relative path (for the ledger); ``groups`` and ``figures``
+    are a data file's (data_files.DataPage)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = " " + text[1:]
-    return PageChecker(text, page, display_path or page, project).run()
+    return PageChecker(text, page, display_path or page, project, groups, figures).run()
 
 
 def _collect(paths, root: Path) -> list[Path]:
@@ -426,9 +550,12 @@ def _rel(path: Path, base: Path) -> str | None:
         return None
 
 
-def check(paths=None, root=".", project: Project | None = None, cache: ResultCache | None = None) -> Result:
+def check(paths=None, root=".", project: Project | None = None, cache: ResultCache | None = None,
+          data_files: bool | None = None) -> Result:
     """Check pages (files or folders; default ROOT/docs/**/*.md). Raises BadInput. With a `cache` (and no
-    `project`), a page whose result it holds is not checked again (see ResultCache)."""
+    `project`), a page whose result it holds is not checked again (see ResultCache). With `data_files` (by
+    default when no paths are given: the whole site) the words of glossary.yaml and charts.yaml are checked too
+    (data_files.py); their problems join the result, their figures and claims do not (they are no page's)."""
     root = Path(root).resolve()
     if cache is not None and project is None:
         if cache.root != root:
@@ -439,8 +566,8 @@ def check(paths=None, root=".", project: Project | None = None, cache: ResultCac
             project = load_project(root)
         problems = list(project.problems)
 
-        def run(text, page, display):
-            return check_markdown(text, page, project, display)
+        def run(text, page, display, groups=(), figures=True):
+            return check_markdown(text, page, project, display, groups, figures)
     files = _collect(paths, root)
     result = Result(problems=problems)
     for f in files:
@@ -456,4 +583,11 @@ def check(paths=None, root=".", project: Project | None = None, cache: ResultCac
                                            f"the page cannot be checked"))
             continue
         result.extend(run(text, page, display))
+    if data_files or (data_files is None and paths is None):
+        for data in (data_pages.glossary_page(root), data_pages.charts_page(root, result.rows)):
+            if data is not None:
+                checked = run(data.text, data.display, data.display, data.groups, data.figures)
+                result.problems.extend(checked.problems)
+                for k, v in checked.quotations.items():
+                    result.quotations[k] = result.quotations.get(k, 0) + v
     return result

@@ -50,6 +50,7 @@ def check_quotations(checker: PageChecker, quotes: list[quotations.Quotation], u
                     hit = True
                     break
         if hit:
+            checker.verified.append(q.text)
             tally["checked"] += 1
             tally["short"] += q.short
             continue

@@ -28,7 +28,8 @@ _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)"
 _FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _INLINE_CODE_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
-_SPAN_RE = re.compile(r"<span\b(?P<attrs>[^<>]*)>(?P<inner>.*?)</span\s*>", re.S | re.I)
+# a span holding no other span (a mention may hold an editorial number: the inner span is the marked one)
+_SPAN_RE = re.compile(r"<span\b(?P<attrs>[^<>]*)>(?P<inner>(?:(?!<span\b).)*?)</span\s*>", re.S | re.I)
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 # a citation block; "[@key, sec. 4.1]:" ending a sentence before a list is one too (a link reference
 # definition has a target after its colon)
@@ -56,6 +57,7 @@ _LOCATOR_LIKE_RE = re.compile(
     + r"(?:" + _ILWS + r"(?:,|and|or|&|–|-|to)" + _ILWS + _LOC_NUM + r"(?![ \t]*(?:%|per)))*", re.I)
 _HEADING_RE = re.compile(r"^[ \t]*#{1,6}(?:[ \t]|$)")
 _ADMONITION_RE = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)(?:[ \t]+[\w-]+)+")
+_ADMONITION_TITLE_RE = re.compile(r'[ \t]+("[^"\n]*")[ \t]*$')
 _LIST_RE = re.compile(r"^[ \t]*(?:(?P<bullet>[-*+])|(?P<num>[0-9]{1,9})[.)])(?:[ \t]+|$)")
 _TABLE_DELIM_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _SETEXT_RE = re.compile(r"^[ \t]{0,3}(?:=+|-+)[ \t]*$")
@@ -235,6 +237,9 @@ def split_units(masked: str):
         if am:
             flush()
             blanks.append((s, s + am.end()))
+            quoted = _ADMONITION_TITLE_RE.match(line, am.end())
+            if quoted:                                 # the quotes around a title are syntax, not a quotation
+                blanks += [(s + quoted.start(1), s + quoted.start(1) + 1), (s + quoted.end(1) - 1, s + quoted.end(1))]
             units.append(["title", s, e])
             i += 1
             continue

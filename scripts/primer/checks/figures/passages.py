@@ -412,6 +412,7 @@ class Project:
     listed: set                    # files the manifest lists
     problems: list = field(default_factory=list)
     evidence: dict = field(default_factory=dict)   # key -> EvidenceIndex: public evidence's kept passages
+    roles: dict = field(default_factory=dict)      # source file -> roles.SourceRoles, made when first needed
 
     def source_for_key(self, key: str):
         """The text a citation of KEY is checked against: its vendored source, or its kept public-evidence passages."""

@@ -71,6 +71,12 @@ def clean(text: str) -> str:
     return collapse_space(text)
 
 
+def comparable(words: str) -> str:
+    """Quoted words compared with others: lower case, typographic quotes straight, no closing punctuation."""
+    words = words.translate(str.maketrans("“”‘’", "\"\"''")).lower()
+    return _TRAILING_RE.sub("", collapse_space(words))
+
+
 def exempt_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of each span marking the primer's own translation or mention."""
     if "translation" not in text and "mention" not in text:
