@@ -129,7 +129,8 @@ def test_missing_manifest(tree, capsys):
 
 @pytest.mark.parametrize("mutilate,expected", [
     (lambda t: (t / "sources" / "manifest.yaml").write_text("sources: [unclosed", encoding="utf-8"), "not valid YAML"),
-    (lambda t: (t / "sources" / "manifest.yaml").write_text("other: 1\n", encoding="utf-8"), "has no 'sources:' list"),
+    (lambda t: (t / "sources" / "manifest.yaml").write_text("other: 1\n", encoding="utf-8"),
+     "sources/manifest.yaml:1: expected `sources:` followed by a list of sources"),
     (lambda t: (t / "references.bib").unlink(), "references.bib is missing"),
     (lambda t: (t / "references.bib").write_text("@misc{a, title={x}", encoding="utf-8"), "references.bib cannot be read"),
     (lambda t: shutil.rmtree(t / "docs"), "docs/ is missing"),
