@@ -187,3 +187,13 @@ def test_a_character_pandoc_escaped_stays_text_in_a_reference():
     from primer.build.bibtex_adapter import unescape_pandoc
     undone = unescape_pandoc(r"\<img src='x' onerror='y'/\> R\&D \&lt;b\&gt; Belt\ & Road")
     assert "<" not in undone and undone.startswith("&lt;img") and "R&amp;D &amp;lt;b" in undone, undone
+
+
+def test_under_serve_the_policy_lets_the_live_reload_script_run_and_still_reports_the_others():
+    """MkDocs' server puts an inline script with a new timestamp into every page it serves: no hash can allow it."""
+    templates = csp.theme_scripts(_theme_dirs())
+    page = PAGE.replace("ARTICLE", "").replace("BODY", "<script>window.pwn=true</script>")
+    served = csp.with_policy(page, templates, live_reload=True)
+    policy = _CSP.search(served.output).group(1)
+    assert "script-src 'self' 'unsafe-inline';" in policy and "sha256" not in policy and "default-src 'self'" in policy
+    assert len(served.refused) == 1

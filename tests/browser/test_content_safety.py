@@ -1,6 +1,7 @@
 """No script from content, in Chromium (issue 22, part 1): the copy of the project with a payload planted in every
 data file (tests/planted_payloads.py, built once per run) served and read as a reader would: each row's pages
-loaded, the glossary term hovered, the citation popups opened, Li's "Cite this source" box filled in. No payload
+loaded, the glossary term hovered, the citation popups opened, Li's "Cite this source" box filled in, the search
+results for the planted words shown (Material renders them as HTML). No payload
 runs (no window.pwn… set), each is shown as text, and Chromium reports nothing refused by the page's policy (the
 escaping alone keeps the payloads out; the policy is the second wall: tests/browser/test_pages.py)."""
 from __future__ import annotations
@@ -11,6 +12,7 @@ from planted_payloads import POPUP_PAGE, ROWS, TOOLTIP_PAGE, payload, planted_si
 from primer.bench.browser_parts import serve
 
 from .browsing import goto
+from .test_search import search
 
 RAN_JS = """() => Object.keys(window).filter(name => name.startsWith("pwn"))
     .concat([...document.querySelectorAll("script:not([src])")].filter(s => s.text.includes("pwn")).map(s => "<script>"))
@@ -74,3 +76,14 @@ def test_the_citation_popups_and_the_cite_box_show_the_reference_as_text(open_pa
     apa = box.locator('code[data-source-format="APA"]').text_content().lower()
     assert "<script>window.pwnbib=true</script>" in apa, apa
     _nothing_ran(page, traffic, "/reference/bibliography/, Li's cite box")
+
+
+# words beside the payloads: the glossary definition, the chart caption, the last line of the source text
+@pytest.mark.parametrize("term", ["reinforce", "patents", "disclaimer"])
+def test_search_results_show_the_planted_text_and_run_nothing(open_page, planted_url, term):
+    """Material's search renders each result's title and text from the index as HTML."""
+    page, traffic = open_page()
+    goto(page, planted_url, traffic)
+    assert search(page, term), f"searching {term!r} finds no page"
+    page.wait_for_timeout(300)
+    _nothing_ran(page, traffic, f"the search results for {term!r}")

@@ -127,7 +127,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
             print_edition=PrintEdition(self.command, self.config.pdf, self.memory.print_pages),   # 6 print
             charts=Charts(cache / "charts", self.memory.charts),                     # 4 derive
             reading_time=ReadingTime(self.config.reading.words_per_minute, self.memory.reading_times),  # 5 pages
-            content_policy=ContentPolicy(config),                                    # 5 pages
+            content_policy=ContentPolicy(config, self.command),                      # 5 pages
         )
         self.build.ran(1, "config")
         return config

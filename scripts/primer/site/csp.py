@@ -77,8 +77,10 @@ def digest(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def policy(scripts) -> str:
-    hashes = " ".join(dict.fromkeys(digest(s) for s in scripts))
+def policy(scripts, live_reload: bool = False) -> str:
+    """The policy allowing the inline SCRIPTS by hash; with LIVE_RELOAD, any inline script instead (see
+    with_policy)."""
+    hashes = "'unsafe-inline'" if live_reload else " ".join(dict.fromkeys(digest(s) for s in scripts))
     return "; ".join(d.format(hashes=hashes).replace("  ", " ").rstrip() for d in DIRECTIVES)
 
 
@@ -87,9 +89,12 @@ def _executable(attributes: str) -> bool:
     return kind is None or kind.group(1).lower() in ("", "text/javascript", "module", "application/javascript")
 
 
-def with_policy(output: str, templates: list[re.Pattern]) -> Checked:
+def with_policy(output: str, templates: list[re.Pattern], live_reload: bool = False) -> Checked:
     """OUTPUT (a whole page) with its policy's <meta> right after <meta charset> (or <head>); unchanged when it
-    has no <head> (sitemap.xml). The theme's inline scripts outside <article> are hashed; others refused."""
+    has no <head> (sitemap.xml). The theme's inline scripts outside <article> are hashed; others refused.
+    LIVE_RELOAD (`mkdocs serve`): MkDocs' server puts an inline script into every page it serves, its text new
+    with each request, which no hash can allow: the policy allows inline scripts there (a hash would make a
+    browser ignore 'unsafe-inline'), and the scripts it would refuse are still reported."""
     head = _HEAD.search(output)
     if head is None:
         return Checked(output, [])
@@ -102,5 +107,5 @@ def with_policy(output: str, templates: list[re.Pattern]) -> Checked:
         text = match.group(2)
         theirs = not (inside[0] <= match.start() < inside[1]) and any(p.fullmatch(text) for p in templates)
         (allowed if theirs else refused).append(text)
-    meta = (f'\n    {COMMENT}\n    <meta http-equiv="Content-Security-Policy" content="{policy(allowed)}">')
+    meta = (f'\n    {COMMENT}\n    <meta http-equiv="Content-Security-Policy" content="{policy(allowed, live_reload)}">')
     return Checked(output[:head.end()] + meta + output[head.end():], [" ".join(t.split())[:60] for t in refused])

@@ -6,7 +6,8 @@ Content-Security-Policy (the logic is primer.site.safe_html's and primer.site.cs
   cite stage, which reads it last).
 - `tooltips` (page output): every title="…" of the content escaped for the second parse of Material's tooltips.
 - `ContentPolicy.add` (page output and 404.html, last): the policy's <meta>; an inline script it does not allow
-  is a warning naming the page (a strict build stops), since browsers will not run it.
+  is a warning naming the page (a strict build stops), since browsers will not run it. Under `mkdocs serve` the
+  policy allows inline scripts, for the server's live-reload script (the warnings stay).
 """
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ def tooltips(output: str) -> str:
 
 
 class ContentPolicy:
-    def __init__(self, config):
+    def __init__(self, config, command: str | None):
         self.templates = csp.theme_scripts(config.theme.dirs)
+        self.live_reload = command == "serve"   # MkDocs' server adds an inline script of its own (primer.site.csp)
 
     def add(self, output: str, where: str) -> str:
-        checked = csp.with_policy(output, self.templates)
+        checked = csp.with_policy(output, self.templates, self.live_reload)
         for script in checked.refused:
             log.warning(f"{where}: an inline <script> that is not the theme's ({script}…): the page's "
                         "Content-Security-Policy does not allow it and browsers will not run it; put the script "
