@@ -45,6 +45,7 @@ ROWS = (
     Row("Description", "docs/primer/index.md", "description: Thematic chapters", ("primer/",)),
     Row("SourceText", LI_TEXT, "Disclaimer/Publisher's Note:",
         ("sources/li-2025-two-way-internationalization/text/",)),
+    Row("Changelog", "CHANGELOG.md", "The first edition.\n", ("primer/external-risks/",)),
 )
 # The page on which the glossary's first term is hovered, and the one whose citation popups show Li's reference.
 TOOLTIP_PAGE = "primer/what-is-dual-circulation/"
@@ -69,6 +70,9 @@ def plant(root: Path) -> None:
         assert row.after in text, f"{row.file} no longer holds {row.after!r}: choose another place for the row"
         if row.file.startswith("docs/"):
             planted = _front_matter(text, row)
+        elif row.file == "CHANGELOG.md":   # a correction, listed in the corrections note of the page it names
+            planted = text.replace(row.after, row.after + "\n### Corrected\n\n- `docs/primer/external-risks.md` "
+                                   f"said nothing; it now says {payload(row.name)}\n", 1)
         elif row.file == "references.bib":
             planted = text.replace(row.after, row.after.replace("{", "{" + payload(row.name) + " ", 1), 1)
         else:
