@@ -108,7 +108,7 @@ class PrintEdition:
         page.content = page.content.replace(CONTENTS_MARKER, assembled.contents).replace(PAGES_MARKER, assembled.pages)
         top = AnchorLink(page.title, TOP_ID, 1)
         # the contents' titles are text (primer.site.print_assembly escapes them); the toc prints HTML
-        top.children = [AnchorLink(html.escape(title), anchor, 2) for anchor, title in assembled.chapters]
+        top.children = [AnchorLink(html.escape(title, quote=False), anchor, 2) for anchor, title in assembled.chapters]
         page.toc = TableOfContents([top])
         self.assembled, self.page = assembled, page
 
