@@ -112,7 +112,7 @@ def render(terms: list[dict], docs_dir: Path) -> str:
             facts.append(f"**Chinese:** {as_text(term['chinese'])}")
         lines.append("  \n".join(facts) + "\n")
         definition = as_text(" ".join(term["definition"].split()))
-        lines.append(f"{definition} {term['cite']}.\n")
+        lines.append(f"{definition} {as_text(term['cite'])}.\n")
         if term.get("in_sources") is False:
             lines.append("*The sources use the English term, not these characters.*\n")
         used = [page for page in pages_using(term, docs_dir, pages) if page != PAGE]
