@@ -176,10 +176,10 @@ def test_a_title_attribute_survives_the_second_parse_as_its_text():
 
 def test_a_front_matter_title_is_escaped_exactly_once_in_the_templates():
     import jinja2
-    title = safe_html.title_as_html('Trade & <b>"tech"</b>')
+    title = safe_html.title_as_html('Trade & <b>"tech"</b>\'s')
     env = jinja2.Environment(autoescape=False)
     assert env.from_string("{{ t }}|{{ t | e }}").render(t=title) == \
-        "Trade &amp; &lt;b&gt;&quot;tech&quot;&lt;/b&gt;|Trade &amp; &lt;b&gt;&quot;tech&quot;&lt;/b&gt;"
+        "Trade &amp; &lt;b&gt;&quot;tech&quot;&lt;/b&gt;'s|Trade &amp; &lt;b&gt;&quot;tech&quot;&lt;/b&gt;'s"
 
 
 def test_a_character_pandoc_escaped_stays_text_in_a_reference():

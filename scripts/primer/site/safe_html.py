@@ -35,7 +35,9 @@ def title_as_html(title) -> Markup:
     """A front-matter title as HTML that Jinja's `| e` leaves as it is (see the module's docstring)."""
     if isinstance(title, Markup):
         return title
-    return Markup(html.escape(str(title), quote=True))
+    # the double quote too (Material prints `| e` values in attributes); the apostrophe stays (no attribute of
+    # Material's is single-quoted)
+    return Markup(html.escape(str(title), quote=False).replace('"', "&quot;"))
 
 
 _TITLE = re.compile(r'(<[a-zA-Z][^<>]*?\stitle=")([^"]*)(")')
