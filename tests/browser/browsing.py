@@ -72,14 +72,23 @@ class Traffic:
     external: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    # what the page's Content-Security-Policy refused (Chromium: "Executing inline script violates the following
+    # Content Security Policy directive …", earlier versions "Refused to execute …"): the site's own scripts,
+    # styles and requests must all be allowed (primer.site.csp)
+    csp_violations: list[str] = field(default_factory=list)
     in_flight: set = field(default_factory=set)
     last_activity: float = 0.0
 
     def watch(self, page):
-        page.on("console", lambda msg: self.console_errors.append(
-            f"{page.url}: console error: {msg.text}") if msg.type == "error" else None)
+        page.on("console", lambda msg: self.on_console(page, msg))
         page.on("pageerror", lambda error: self.console_errors.append(f"{page.url}: uncaught exception: {error}"))
         return page
+
+    def on_console(self, page, msg):
+        if "Content Security Policy" in msg.text or msg.text.startswith("Refused to "):
+            self.csp_violations.append(f"{page.url}: refused by the Content-Security-Policy: {msg.text}")
+        elif msg.type == "error":
+            self.console_errors.append(f"{page.url}: console error: {msg.text}")
 
     def on_request(self, request):
         self.in_flight.add(request)
@@ -103,7 +112,7 @@ class Traffic:
 
     def problems(self) -> list[str]:
         return ([f"request leaves 127.0.0.1: {line}" for line in self.external]
-                + self.failed + self.console_errors)
+                + self.failed + self.console_errors + self.csp_violations)
 
     def assert_clean(self):
         problems = self.problems()

@@ -248,10 +248,22 @@ _LINK_TARGET_RE = re.compile(r"(<[a-z]+://[^>]+>|\]\([^)]*\))")
 _SPAN_RE = re.compile(r"\[([^\[\]]*)\]\{[^}]*\}")  # pandoc spans: [text]{.nocase}
 
 
+# A character pandoc escaped that would be markup once unescaped (a title's "<img …>") stays text: a
+# character reference, which Python-Markdown leaves as it is.
+_AS_REFERENCE = {"<": "&lt;", "&": "&amp;"}
+
+
+def _unescaped(match) -> str:
+    char = match.group(1)
+    if char in _MARKDOWN_ESCAPABLE:
+        return match.group(0)
+    return _AS_REFERENCE.get(char, char)
+
+
 def unescape_pandoc(text: str) -> str:
     text = _SPAN_RE.sub(r"\1", text)
     parts = _LINK_TARGET_RE.split(text)
     for i in range(0, len(parts), 2):  # even parts are outside link targets
         part = parts[i].replace("---", "\u2014").replace("--", "\u2013")
-        parts[i] = _ESCAPE_RE.sub(lambda m: m.group(0) if m.group(1) in _MARKDOWN_ESCAPABLE else m.group(1), part)
+        parts[i] = _ESCAPE_RE.sub(_unescaped, part)
     return "".join(parts)

@@ -50,6 +50,7 @@ from primer.build.stages import (
     figure_ledger,
     inputs,
     repairs,
+    safety,
 )
 from primer.build.stages.charts import Charts
 from primer.build.stages.cite import CiteRecords
@@ -60,6 +61,7 @@ from primer.build.stages.glossary import Glossary
 from primer.build.stages.marks import Marks
 from primer.build.stages.print_edition import PrintEdition
 from primer.build.stages.reading_time import ReadingTime
+from primer.build.stages.safety import ContentPolicy
 from primer.build.strict import Strict
 from primer.checks import figures
 from primer.site import counts, tables
@@ -88,6 +90,7 @@ class Build:
     print_edition: PrintEdition
     charts: Charts
     reading_time: ReadingTime
+    content_policy: ContentPolicy
     glossary: Glossary = field(default_factory=Glossary)
     figure_ledger: FigureLedger = field(default_factory=FigureLedger)
     claims_ledger: ClaimsLedger = field(default_factory=ClaimsLedger)
@@ -143,6 +146,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
             print_edition=PrintEdition(self.command, self.config.pdf, self.memory.print_pages),   # 6 print
             charts=Charts(cache / "charts", self.memory.charts),                     # 4 derive
             reading_time=ReadingTime(self.config.reading.words_per_minute, self.memory.reading_times),  # 5 pages
+            content_policy=ContentPolicy(config, self.command),                      # 5 pages
         )
         self.build.ran(1, "config")
         return config
@@ -218,6 +222,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         markdown = b.corrections.report_line(markdown, page, config)                 # 5 pages: how to report
         markdown = figure_ledger.with_summary(markdown, b.check, b.citations)        # 2 check: its numbers
         markdown = b.cite.add_block(markdown, page)                                  # 3 cite: "Cite this page"
+        safety.front_matter_as_html(page)                                            # 5 pages: title as text
         b.ran(5, "page_markdown")
         return markdown
 
@@ -252,10 +257,13 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         output = b.claims_ledger.put_cards(output, page)                             # 4 derive
         output = b.cite.fill(output)                                                 # 3 cite
         output = repairs.name_search_dialog(output)                                  # 5 pages
-        return repairs.drop_empty_tabindex(output)                                   # 5 pages
+        output = repairs.drop_empty_tabindex(output)                                 # 5 pages
+        output = safety.tooltips(output)                                             # 5 pages: tooltips as text
+        return b.content_policy.add(output, page.file.src_uri)                       # 5 pages: CSP, last
 
     def on_post_template(self, output_content, *, template_name, config):
-        return repairs.drop_empty_tabindex(output_content)                           # 5 pages: 404.html
+        output = repairs.drop_empty_tabindex(output_content)                         # 5 pages: 404.html
+        return self.build.content_policy.add(output, template_name)                  # 5 pages: CSP, last
 
     def on_post_build(self, *, config):
         self.strict.check()                                                          # --strict: any warning stops

@@ -216,10 +216,16 @@ def page_log(editions: list[Edition], page: str, redirects: dict[str, str] | Non
     return PageLog(first, corrections)
 
 
+# "<" before what HTML would read as a tag, a comment or a declaration, but not an autolink (no space before its ">")
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>)")
+
+
 def _inline(text: str) -> str:
     """An entry's text as safe inline Markdown for a page: no citation for mkdocs-bibtex to process,
-    no footnote, and the docs paths as code."""
+    no footnote, no HTML (a "<" that would open a tag is shown: an autolink <https://…> stays one), and the docs
+    paths as code."""
     text = text.replace("@", "&#64;").replace("[^", "[&#94;")
+    text = _TAG_OPEN.sub("&lt;", text)
     return PAGE_RE.sub(lambda m: m.group(0) if text[max(0, m.start() - 1):m.start()] == "`" else f"`{m.group(0)}`",
                        text)
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from primer.build import cache_files
 from primer.checks import figures
+from primer.site import safe_html
 from primer.site.chart_data import DATA, LEDGER_PAGE, ChartError, Resolved, check_markers, load, markers, resolve
 
 # ---------------------------------------------------------------------------
@@ -350,7 +351,7 @@ def placeholder(chart_id: str) -> str:
 
 
 def _cell(text) -> str:
-    text = re.sub(r"([\\`*_\[\]<>|])", r"\\\1", " ".join(str(text).split()))
+    text = re.sub(r"([\\`*_\[\]|])", r"\\\1", safe_html.text(" ".join(str(text).split())))
     return text.replace("@", "&#64;")
 
 
@@ -358,7 +359,9 @@ def figure_markdown(resolved: Resolved, page: str) -> str:
     """What replaces the marker on `page`: the figure, its caption (with the citation block) and the data."""
     chart = resolved.chart
     ledger = posixpath.relpath(LEDGER_PAGE, posixpath.dirname(page) or ".")
-    caption = " ".join(f"**{chart.title.rstrip('.')}.** {chart.caption}".split())
+    # text from charts.yaml: shown, never run (primer.site.safe_html)
+    caption = safe_html.text(" ".join(f"{chart.title.rstrip('.')}.".split()))
+    caption = f"**{caption}** " + safe_html.text(" ".join(chart.caption.split()))
     lines = [
         f'<div class="primer-chart" id="chart-{chart.id}" markdown>',
         '<figure class="primer-chart__figure" markdown>',

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from primer.checks import figures
+from primer.site.safe_html import text as as_text
 
 DATA = "glossary.yaml"
 PAGE = "reference/glossary.md"
@@ -101,20 +102,21 @@ def render(terms: list[dict], docs_dir: Path) -> str:
     ]
     for term in terms:
         anchor = "term-" + re.sub(r"[^a-z0-9]+", "-", term["english"].lower()).strip("-")
-        lines.append(f"## {term['term']} {{#{anchor}}}\n")
+        # every field is text: escaped, so that markup in glossary.yaml is shown, never run (primer.site.safe_html)
+        lines.append(f"## {as_text(term['term'])} {{#{anchor}}}\n")
         facts = []
         if term.get("pinyin"):
-            facts.append(f"**Pinyin:** {term['pinyin']}")
-        facts.append(f"**English:** {term['english']}")
+            facts.append(f"**Pinyin:** {as_text(term['pinyin'])}")
+        facts.append(f"**English:** {as_text(term['english'])}")
         if term.get("chinese"):
-            facts.append(f"**Chinese:** {term['chinese']}")
+            facts.append(f"**Chinese:** {as_text(term['chinese'])}")
         lines.append("  \n".join(facts) + "\n")
-        definition = " ".join(term["definition"].split())
-        lines.append(f"{definition} {term['cite']}.\n")
+        definition = as_text(" ".join(term["definition"].split()))
+        lines.append(f"{definition} {as_text(term['cite'])}.\n")
         if term.get("in_sources") is False:
             lines.append("*The sources use the English term, not these characters.*\n")
         used = [page for page in pages_using(term, docs_dir, pages) if page != PAGE]
-        links = ", ".join(f"[{_title(docs_dir, page, pages)}](../{page})" for page in used) or "none yet"
+        links = ", ".join(f"[{as_text(_title(docs_dir, page, pages))}](../{page})" for page in used) or "none yet"
         lines.append(f"**Used on:** {links}\n")
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import html
 import logging
 import os
 import time
@@ -106,7 +107,8 @@ class PrintEdition:
                 raise PluginError(f"print edition: the marker {marker} is missing from the rendered {PAGE}")
         page.content = page.content.replace(CONTENTS_MARKER, assembled.contents).replace(PAGES_MARKER, assembled.pages)
         top = AnchorLink(page.title, TOP_ID, 1)
-        top.children = [AnchorLink(title, anchor, 2) for anchor, title in assembled.chapters]
+        # the contents' titles are text (primer.site.print_assembly escapes them); the toc prints HTML
+        top.children = [AnchorLink(html.escape(title, quote=False), anchor, 2) for anchor, title in assembled.chapters]
         page.toc = TableOfContents([top])
         self.assembled, self.page = assembled, page
 
@@ -183,7 +185,9 @@ def _tree(items, with_notes) -> list:
             if children:
                 nodes.append(edition.Part(item.title, children))
         elif isinstance(item, Page) and printed(item.file.src_uri):
-            nodes.append(edition.Chapter(item.url, item.title or item.file.src_uri, with_notes(item)))
+            # a page's title is HTML (MkDocs: its first heading's; primer.build.stages.safety: its front matter's)
+            title = html.unescape(str(item.title)) if item.title else item.file.src_uri
+            nodes.append(edition.Chapter(item.url, title, with_notes(item)))
     return nodes
 
 
