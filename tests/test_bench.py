@@ -481,8 +481,10 @@ def test_no_reload_skips_the_serve(monkeypatch, tmp_path):
     monkeypatch.setattr(cli, "bench_build", lambda runs, tmp: (_results(390, 400)["build"], tmp_path))
     monkeypatch.setattr(cli, "bench_figures", lambda runs: {"available": False, "why": "test"})
     monkeypatch.setattr(cli, "bench_reload", lambda runs: pytest.fail("serve started despite --no-reload"))
-    assert cli.main(["--runs", "1", "--no-browser", "--no-reload", "--out", str(tmp_path / "out")]) == 0
-    assert (tmp_path / "out" / "bench.json").read_text().count('"why": "--no-reload"') == 1
+    monkeypatch.setattr(cli, "bench_tenfold", lambda *a: pytest.fail("tenfold built despite --no-tenfold"))
+    assert cli.main(["--runs", "1", "--no-browser", "--no-reload", "--no-tenfold", "--out", str(tmp_path / "out")]) == 0
+    written = (tmp_path / "out" / "bench.json").read_text()
+    assert written.count('"why": "--no-reload"') == 1 and written.count('"why": "--no-tenfold"') == 1
 
 
 def test_reload_summary_takes_medians():

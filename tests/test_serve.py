@@ -130,7 +130,7 @@ def test_a_changed_style_is_rendered_again_though_the_record_is_the_same(tmp_pat
     assert "nodatezq" in again["chicago"] and "n.d." in again["apa"]
 
 
-def test_mkdocs_bibtex_makes_a_new_registry_when_the_bib_or_the_style_changes(tmp_path):
+def test_the_bibtex_plugin_makes_a_new_registry_when_the_bib_or_the_style_changes(tmp_path):
     from types import SimpleNamespace
 
     from primer.build import bibtex_adapter
