@@ -36,7 +36,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from primer.build import cache_files
 
-KEEP = 400   # files kept in the cache's folder: some six builds' worth of pages
+KEEP = 4096  # files kept in the cache's folder: some ten builds' worth of pages of a primer ten times this size
 FORMAT = "primer render 1"
 _SOURCE = Path(__file__).read_bytes()   # this file: how a render is kept and given back
 

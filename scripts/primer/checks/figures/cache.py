@@ -52,7 +52,7 @@ class ResultCache:
     is never stale. The project is loaded (load_project) only when a result is missing. Make one per run: the
     project's inputs are read once, when first needed."""
 
-    KEEP = 256  # files kept, the most recently used
+    KEEP = 4096  # files kept, the most recently used: more than a page of each of a primer ten times this size
 
     def __init__(self, folder, root="."):
         self.folder = Path(folder)
