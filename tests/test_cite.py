@@ -645,3 +645,21 @@ def test_a_source_read_online_without_a_date_is_cited_with_the_readers_access_da
     templates = citation_formats.source_templates(["zhaondinnovative", "li2025twoway"])
     assert "Retrieved [date accessed], from" in templates["zhaondinnovative"]["apa"]
     assert "[date" not in templates["li2025twoway"]["apa"]
+
+
+def test_without_javascript_a_source_box_holds_the_builds_day_not_a_placeholder(built_site):
+    """What a reader without JavaScript copies from a "Cite this source" box is a whole reference: the access
+    date of an undated web source is the build's day (cite.js puts in the reader's); the templates the script
+    completes keep their placeholders."""
+    page = (built_site / "reference" / "bibliography" / "index.html").read_text(encoding="utf-8")
+    shown = re.sub(r'data-[a-z-]+="[^"]*"', "", page)   # the attributes the script reads, left out
+    assert "[date" not in shown
+    day = dt.date.today()
+    assert f"Retrieved {day:%B} {day.day}, {day.year}, from https://www.chinesedream.earth/" in html.unescape(shown)
+    assert "[date accessed]" in html.unescape(page)   # still in data-source-cite, for cite.js
+
+
+def test_the_builds_day_follows_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765065600")   # 2025-12-07
+    assert cite.with_build_day("Retrieved [date accessed], from x; urldate = {[date]}; Y2 [date, YYYY/MM/DD]") == \
+        "Retrieved December 7, 2025, from x; urldate = {2025-12-07}; Y2 2025/12/07"

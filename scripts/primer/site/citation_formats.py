@@ -422,6 +422,25 @@ def _with_access_dates(bib_text: str, keys: list[str]) -> str:
     return bib_text
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def build_day() -> dt.date:
+    """The day of this build (SOURCE_DATE_EPOCH when it is set, as for a reproducible build)."""
+    import os
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
+
+
+def with_build_day(text: str, day: dt.date | None = None) -> str:
+    """TEXT with its access-date placeholders as the build's day, written as each format writes a date: what a
+    reader without JavaScript copies holds no placeholder (cite.js puts in the reader's own day)."""
+    day = day or build_day()
+    return (text.replace(ACCESSED_LONG_PLACEHOLDER, f"{_MONTHS[day.month - 1]} {day.day}, {day.year}")
+            .replace(RIS_ACCESSED_PLACEHOLDER, day.strftime("%Y/%m/%d")).replace(ACCESSED_PLACEHOLDER, day.isoformat()))
+
+
 def _accessed(text: str) -> str:
     return text.replace(ACCESSED_SENTINEL[1], "[date accessed]")
 

@@ -42,8 +42,10 @@ def _source_cite(key: str, data: dict) -> str:
     e = html.escape
     options = "".join(f'<option value="{e(label)}">{e(label)}</option>' for label in ("", *cite.LOCATOR_LABELS))
     options = options.replace('<option value=""></option>', '<option value="">no locator</option>')
+    # without JavaScript: the build's day as the access date (cite.js puts in the reader's, from data-source-cite)
     static = {"APA": f"{data['apa']}\n\n{data['in_text']['']['apa']}",
               "Chicago": f"{data['chicago']}\n\n{data['in_text']['']['chicago']}", "BibTeX": data["bibtex"]}
+    static = {name: cite.with_build_day(text) for name, text in static.items()}
     formats = "".join(
         f'<p class="source-cite__name">{name}</p><pre><code data-source-format="{name}">{e(text)}</code></pre>'
         f'<button type="button" class="md-button source-cite__copy" data-source-format="{name}" '
