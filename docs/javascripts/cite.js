@@ -169,8 +169,18 @@
   }
 
   // Arriving from a citation's "Cite this source" (javascripts/citation-popup.js): open that source's box
-  // with the locator the reader was reading ("sec. 4.2" as section 4.2).
-  var LOCATOR_KINDS = {"sec.": "section", "para.": "paragraph", "table": "table", "p.": "page"};
+  // with the locator the reader was reading ("sec. 4.2" as section 4.2, "fig. 1" as figure 1): the kinds and
+  // their terms are the box's own (data-source-cite's "terms", from primer.site.citation_formats.LOCATOR_LABELS).
+  function storedLocator(box, locator) {
+    var data;
+    try { data = JSON.parse(box.getAttribute("data-source-cite")); } catch (e) { return null; }
+    var terms = data.terms || {};
+    for (var label in terms) {
+      var term = terms[label];
+      if (locator.indexOf(term + " ") === 0) return [label, locator.slice(term.length).trim()];
+    }
+    return null;
+  }
 
   function applyStoredSource() {
     var stored;
@@ -179,10 +189,10 @@
     var box = document.querySelector('.source-cite[data-source-key="' + stored.key.replace(/"/g, "") + '"]');
     if (!box) return;
     try { sessionStorage.removeItem("primer-cite-source"); } catch (e) { /* nothing to remove */ }
-    var match = /^(sec\.|para\.|table|p\.)\s*(.+)$/.exec(stored.locator || "");
+    var match = storedLocator(box, stored.locator || "");
     if (match) {
-      box.querySelector(".source-cite__label").value = LOCATOR_KINDS[match[1]];
-      box.querySelector(".source-cite__value").value = match[2];
+      box.querySelector(".source-cite__label").value = match[0];
+      box.querySelector(".source-cite__value").value = match[1];
     }
     var details = box.querySelector("details");
     if (details) details.open = true;

@@ -384,7 +384,7 @@ LOCATOR_NUMBER_PLACEHOLDER = "8642097"  # the same, where the reader types a num
 # word a numeric locator otherwise (APA: "Section 4.2", but "sec. Historical Context")
 # The locators a reader can give, as pandoc's citation syntax labels them (the primer cites "sec.",
 # "para." and "table"; "p." for a printed copy).
-LOCATOR_LABELS = {"section": "sec.", "paragraph": "para.", "table": "table", "page": "p."}
+LOCATOR_LABELS = {"section": "sec.", "paragraph": "para.", "table": "table", "figure": "fig.", "page": "p."}
 
 
 def bib_entry(key: str, bib_text: str) -> str:
