@@ -144,3 +144,12 @@ def test_biber_validates_against_biblatexs_data_model(tmp_path):
                 continue
         problems.append(line)
     assert not problems, "\n".join(problems)
+
+
+def test_a_title_renders_in_each_styles_case():
+    """Chicago capitalised "Under" in Li's title, where CMOS (8.159) and citeproc-js lowercase a preposition of
+    any length; APA's sentence case keeps it lowercase too (issue #25)."""
+    from primer.site import citation_formats
+    li = citation_formats.source_citations("li2025twoway")
+    assert "Two-Way Internationalization under the" in li["chicago"], li["chicago"]
+    assert "two-way internationalization under the" in li["apa"], li["apa"]
