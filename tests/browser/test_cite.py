@@ -72,7 +72,7 @@ def test_sections_are_numbered_and_cited_by_keyboard(open_page, site_url):
     anchor = cited[0]["id"]
     assert copied == _filled(sections[anchor]["apa"], site_url, _today(page)), copied
     assert copied.endswith(f"{site_url}{PAGE}#{anchor}")
-    page.wait_for_function("document.querySelector('.cite-status')?.textContent === "
+    page.wait_for_function("() => document.querySelector('.cite-status')?.textContent === "
                            "'APA citation of section 1 copied to the clipboard'", timeout=2_000)
     traffic.assert_clean()
 

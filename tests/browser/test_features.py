@@ -191,7 +191,7 @@ def test_palette_toggle_switches_and_persists(open_page, site_url):
     assert scheme() == "default", "a reader who prefers light does not get the light scheme"
 
     page.locator("label.md-header__button[for=__palette_1]").click()
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
     stored = page.evaluate("Object.keys(localStorage).filter(k => k.endsWith('.__palette'))")
     assert stored, "Material did not store the reader's choice in localStorage"
     page.reload(wait_until="load")
@@ -199,7 +199,7 @@ def test_palette_toggle_switches_and_persists(open_page, site_url):
     assert scheme() == "slate", "the dark scheme did not persist across a reload"
 
     page.locator("label.md-header__button[for=__palette_0]").click()
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'default'")
     page.reload(wait_until="load")
     traffic.wait_quiet(page)
     assert scheme() == "default", "the light scheme did not persist across a reload"
