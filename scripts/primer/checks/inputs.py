@@ -21,6 +21,7 @@ import yaml
 INPUTS = ("docs/**/*.md", "glossary.yaml", "charts.yaml", "CHANGELOG.md", "sources/manifest.yaml",
           "sources/*.txt", "references.bib", "styles/*.csl", "overrides/**/*.html", "CITATION.cff")
 YAML_FILES = ("glossary.yaml", "charts.yaml", "sources/manifest.yaml")
+FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml, when the pinned PyYAML has it
 FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)?(?:\.{3}|-{3})[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -58,10 +59,14 @@ def yaml_error(rel: str, err: yaml.YAMLError, first_line: int = 1) -> str:
 def parse_yaml(rel: str, text: str, first_line: int = 1):
     """(data, root node) of a YAML text, or raise ValueError with the place and the fix."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ValueError(yaml_error(rel, err, first_line)) from None
+        node = yaml.compose(text, Loader=FAST)
+        data = yaml.load(text, Loader=FAST)
+    except yaml.YAMLError:
+        try:   # PyYAML's own parser names what it found where libyaml's does not
+            yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as err:
+            raise ValueError(yaml_error(rel, err, first_line)) from None
+        raise
     return data, node
 
 

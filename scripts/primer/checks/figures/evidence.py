@@ -213,7 +213,11 @@ def load(root: Path, bib: dict) -> tuple[dict[str, EvidenceIndex], list[Problem]
         return {}, []
     problems: list[Problem] = []
     try:
-        doc = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        text = path.read_text(encoding="utf-8")
+        try:
+            doc = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))   # libyaml: fast
+        except yaml.YAMLError:
+            doc = yaml.compose(text, Loader=yaml.SafeLoader)   # PyYAML's parser says where and what it found
     except UnicodeDecodeError as e:
         return {}, [Problem(EVIDENCE, None, None, f"not valid UTF-8 at byte offset {e.start}; save it as UTF-8")]
     except yaml.YAMLError as e:
@@ -237,13 +241,29 @@ def load(root: Path, bib: dict) -> tuple[dict[str, EvidenceIndex], list[Problem]
     return kept, problems
 
 
+_SITE_ENTRIES: dict = {}   # site_entries by the project and its two files' state: a build asks four times
+
+
+def _state(path: Path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 def site_entries(root) -> dict[str, dict]:
     """What the site's popups and ledgers need of each kept work, by the name its passages go by: where to read
-    the passage (its URL, with a text fragment), never a page of its own."""
-    from primer.checks.figures.passages import _read_bib
-    kept, _ = load(Path(root), _read_bib(Path(root)))
-    return {index.file: {"url": index.work.url, "republish": "passages", "archive": index.work.archive}
-            for index in kept.values()}
+    the passage (its URL, with a text fragment), never a page of its own. Read again when either file changes."""
+    from primer.checks.figures.passages import BIBFILE, _read_bib
+    root = Path(root).resolve()
+    key = (str(root), _state(root / EVIDENCE), _state(root / BIBFILE))
+    if key not in _SITE_ENTRIES:
+        kept, _ = load(root, _read_bib(root))
+        _SITE_ENTRIES.clear()
+        _SITE_ENTRIES[key] = {index.file: {"url": index.work.url, "republish": "passages",
+                                           "archive": index.work.archive} for index in kept.values()}
+    return dict(_SITE_ENTRIES[key])
 
 
 def unkept_report(unkept: list) -> str:
