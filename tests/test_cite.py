@@ -8,6 +8,7 @@ URLs, Open Graph, the sitemap and a redirect.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
@@ -117,13 +118,26 @@ def long_date(iso: str) -> str:
     return f"{day.strftime('%B')} {day.day}, {day.year}"
 
 
-def rendered_alone(item: dict) -> dict[str, str]:
-    """The CSL processor's rendering of one record on its own (primer.site.csl_render: pandoc's citeproc)."""
-    texts = csl_render.render([item])[item["id"]]
+def rendered_alone(item: dict, memo: dict | None = None) -> dict[str, str]:
+    """The CSL processor's rendering of one record on its own (primer.site.csl_render: pandoc's citeproc).
+    MEMO: renderings already made (render_all), so that checking sixty pages runs one pandoc, not sixty."""
+    texts = csl_render.render([item], memo)[item["id"]]
     return {style: cite.finish_rendered(text) for style, text in texts.items()}
 
 
-def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]:
+def render_all(pages) -> dict:
+    """A memo for rendered_alone holding every page's record, rendered in one pandoc run: each record's text is
+    the one it has alone (test_records_rendered_together_read_as_each_alone)."""
+    items = []
+    for page in pages:
+        with contextlib.suppress(TypeError, KeyError, IndexError, ValueError):
+            items.append(json.loads(page.block["code"][FORMATS.index("CSL-JSON")])[0])
+    memo = {}
+    csl_render.render(list({item["id"]: item for item in items}.values()), memo)
+    return memo
+
+
+def check_block(path: str, page: _PageParser, site_url: str | None, memo: dict | None = None) -> list[str]:
     """Everything wrong with one page's cite block and meta tags (empty when all is well): the
     CSL-JSON record is the truth; APA and Chicago are the processor's rendering of it, and BibTeX,
     RIS, COinS and the meta tags agree with it field by field (title, authors, date, version, URL,
@@ -159,7 +173,7 @@ def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]
         problems.append(f"{where}: CSL-JSON version/language/publisher wrong: {item}")
 
     # APA and Chicago: exactly the processor's rendering of the record
-    rendered = rendered_alone(item)
+    rendered = rendered_alone(item, memo)
     for style, label in (("apa", "APA"), ("chicago", "Chicago")):
         if text[label].strip() != rendered[style]:
             problems.append(f"{where}: {label} is not the CSL processor's rendering:\n  {text[label]!r}\n  {rendered[style]!r}")
@@ -324,6 +338,18 @@ def test_an_undated_page_says_so_and_invents_no_date():
     assert f"Retrieved {cite.ACCESSED_LONG_PLACEHOLDER}, from" in citation.templates["APA"]
 
 
+def test_records_rendered_together_read_as_each_alone(tmp_path):
+    """render_all's premise: one pandoc run over many records (one author, one year, as every page of the primer
+    has) gives each the text it has alone; no "2025a"/"2025b", no dash for a repeated author."""
+    items = [cite.record(SITE, cite.Page(title=f"Chapter {n}", path=f"primer/chapter-{n}/",
+                                         dates=cite.Dates("2025-01-02", "2025-03-04")), live=True) for n in "ABC"]
+    together = csl_render.render(items, {}, cache_dir=tmp_path)
+    for item in items:
+        alone = csl_render.render([item], {}, cache_dir=tmp_path)[item["id"]]
+        assert together[item["id"]] == alone, (together[item["id"]], alone)
+    assert "2025a" not in str(together) and "———" not in str(together)
+
+
 def test_section_citations_are_the_processors_rendering_of_each_section_record():
     page = _page(first="2025-01-02", last="2025-03-04")
     sections = [cite.Section("1", "Shenzhen's R&D", "shenzhen"), cite.Section("1.1", "Patents", "patents")]
@@ -453,9 +479,10 @@ def _site_url() -> str | None:
 def test_every_page_has_a_valid_cite_block_and_agreeing_meta_tags(built_site):
     pages = built_pages(built_site)
     assert len(pages) >= 20, f"only {len(pages)} pages built"
-    problems = []
-    for path, index in pages.items():
-        problems += check_block(path, read_page(index), _site_url())
+    problems, read = [], {path: read_page(index) for path, index in pages.items()}
+    memo = render_all(read.values())
+    for path, page in read.items():
+        problems += check_block(path, page, _site_url(), memo)
     assert not problems, "\n".join(problems)
 
 
@@ -595,10 +622,10 @@ def test_build_with_site_url_outside_git(project_copy, tmp_path, monkeypatch):
     assert result.returncode == 0, result.stdout + result.stderr
 
     pages = built_pages(site)
-    problems = []
-    for path, index in pages.items():
-        page = read_page(index)
-        problems += check_block(path, page, site_url)
+    problems, read = [], {path: read_page(index) for path, index in pages.items()}
+    memo = render_all(read.values())
+    for path, page in read.items():
+        problems += check_block(path, page, site_url, memo)
         shown = " ".join("".join(page.block["text"]).split()) if page.block else ""
         if not any(f"Last revised: {fallback}; first published: {fallback}." in shown
                    for fallback in (cite.NO_GIT, cite.GENERATED)):
