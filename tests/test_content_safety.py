@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from html.parser import HTMLParser
@@ -55,7 +56,9 @@ class _Elements(HTMLParser):
             self.text.append(data)
 
 
+@functools.lru_cache(maxsize=None)
 def _parse(path: Path) -> _Elements:
+    """PATH parsed once per test run (the rows each read every page of the planted site): read it, never change it."""
     parser = _Elements()
     parser.feed(path.read_text(encoding="utf-8"))
     return parser
