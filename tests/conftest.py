@@ -210,9 +210,10 @@ def release_edition(repo: Path, version: str | None = None, date: str = "2026-01
 
 
 @pytest.fixture(scope="session")
-def published_editions(tmp_path_factory) -> Editions:
+def published_editions(tmp_path_factory, built_site) -> Editions:
     """The current edition published, then a later one beside it, then the later one again
-    (refused) and again with --force: what `make publish` does over a primer's life. Once per test run."""
+    (refused) and again with --force: what `make publish` does over a primer's life. Once per test run,
+    with the caches the session's build left (built_site), as a maintainer's clone has them."""
     return once_per_run(tmp_path_factory, "published-editions", lambda: _publish_editions(tmp_path_factory))
 
 
@@ -220,6 +221,7 @@ def _publish_editions(tmp_path_factory) -> Editions:
     base = _shared_folder(tmp_path_factory) / "editions"
     base.mkdir()
     repo = copy_project(base / "project", ("CITATION.cff", ".gitignore"))
+    warm(repo)  # .cache/ is git-ignored (.gitignore): not committed to the throw-away repository
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "The primer")

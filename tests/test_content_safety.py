@@ -56,7 +56,7 @@ class _Elements(HTMLParser):
             self.text.append(data)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse(path: Path) -> _Elements:
     """PATH parsed once per test run (the rows each read every page of the planted site): read it, never change it."""
     parser = _Elements()

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import mkdocs_build
 
 # Rebuilds as `mkdocs serve` makes them: one process, the configuration loaded again for each, on_startup
@@ -69,17 +70,25 @@ def _serve(project: Path, builds: list) -> list[dict]:
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
 
+@pytest.fixture
+def render_cold_copy(project_copy) -> Path:
+    """A copy of the project whose other caches are warm (pandoc's citations, the charts, the figure check: what
+    this file does not test) and whose render cache is empty: every page is converted by its first build."""
+    shutil.rmtree(project_copy / ".cache" / "render", ignore_errors=True)
+    return project_copy
+
+
 def _files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def test_a_rebuild_converts_only_the_edited_page_and_writes_the_same_site(cold_project_copy, tmp_path):
-    first_line = (cold_project_copy / CHAPTER).read_text(encoding="utf-8").split("\n\n")[1].split("\n")[0]
-    edit = [str(cold_project_copy / CHAPTER), first_line, first_line + " Edited under serve."]
-    first, again, edited = _serve(cold_project_copy, [[str(tmp_path / "a"), None], [str(tmp_path / "b"), None],
+def test_a_rebuild_converts_only_the_edited_page_and_writes_the_same_site(render_cold_copy, tmp_path):
+    first_line = (render_cold_copy / CHAPTER).read_text(encoding="utf-8").split("\n\n")[1].split("\n")[0]
+    edit = [str(render_cold_copy / CHAPTER), first_line, first_line + " Edited under serve."]
+    first, again, edited = _serve(render_cold_copy, [[str(tmp_path / "a"), None], [str(tmp_path / "b"), None],
                                                  [str(tmp_path / "c"), edit]])
     assert first["outcome"] == again["outcome"] == edited["outcome"] == "built"
-    assert first["hits"] == first["disk"] == 0 and first["misses"] > 50   # a copy: no .cache/
+    assert first["hits"] == first["disk"] == 0 and first["misses"] > 50   # no .cache/render/
     counts = ("hits", "disk", "misses", "outcome", "warnings")
     assert {k: again[k] for k in counts} == {**{k: first[k] for k in counts}, "hits": first["misses"], "misses": 0}
     assert _files(tmp_path / "b") == _files(tmp_path / "a")
@@ -88,19 +97,19 @@ def test_a_rebuild_converts_only_the_edited_page_and_writes_the_same_site(cold_p
     assert "Edited under serve." in page
     # the same edited project in a new process: every page from .cache/render/, then with no cache at all (also
     # what the print edition and the reading time keep for a serve rebuild: the edited page's words, its print section)
-    disk, = _serve(cold_project_copy, [[str(tmp_path / "e"), None]])
+    disk, = _serve(render_cold_copy, [[str(tmp_path / "e"), None]])
     assert disk["hits"] == disk["misses"] == 0 and disk["disk"] == first["misses"]
     assert _files(tmp_path / "e") == _files(tmp_path / "c")
-    shutil.rmtree(cold_project_copy / ".cache" / "render")
-    fresh, = _serve(cold_project_copy, [[str(tmp_path / "d"), None]])
+    shutil.rmtree(render_cold_copy / ".cache" / "render")
+    fresh, = _serve(render_cold_copy, [[str(tmp_path / "d"), None]])
     assert fresh["hits"] == fresh["disk"] == 0
     assert _files(tmp_path / "c") == _files(tmp_path / "d")
 
 
-def test_a_reused_page_logs_its_warning_again_and_the_strict_rebuild_still_fails(cold_project_copy, tmp_path):
-    text = (cold_project_copy / CHAPTER).read_text(encoding="utf-8")
-    (cold_project_copy / CHAPTER).write_text(text + "\nSee [a missing page](no-such-page.md).\n", encoding="utf-8")
-    first, again = _serve(cold_project_copy, [[str(tmp_path / "a"), None], [str(tmp_path / "b"), None]])
+def test_a_reused_page_logs_its_warning_again_and_the_strict_rebuild_still_fails(render_cold_copy, tmp_path):
+    text = (render_cold_copy / CHAPTER).read_text(encoding="utf-8")
+    (render_cold_copy / CHAPTER).write_text(text + "\nSee [a missing page](no-such-page.md).\n", encoding="utf-8")
+    first, again = _serve(render_cold_copy, [[str(tmp_path / "a"), None], [str(tmp_path / "b"), None]])
     assert first["misses"] > 50 and again["misses"] == 0 and again["hits"] == first["misses"]
     for build in (first, again):
         assert build["outcome"].startswith("aborted"), build
@@ -108,20 +117,20 @@ def test_a_reused_page_logs_its_warning_again_and_the_strict_rebuild_still_fails
     # and `mkdocs build --strict` (at INFO, another key than the harness's): the first build keeps its pages in
     # .cache/render/, the second takes every one from there, and fails on the same warning
     for site in ("c", "d"):
-        before = set((cold_project_copy / ".cache" / "render").glob("*.json"))
-        result = mkdocs_build(cold_project_copy, tmp_path / site)
+        before = set((render_cold_copy / ".cache" / "render").glob("*.json"))
+        result = mkdocs_build(render_cold_copy, tmp_path / site)
         assert result.returncode != 0 and "no-such-page.md" in result.stdout + result.stderr
-    assert set((cold_project_copy / ".cache" / "render").glob("*.json")) == before   # nothing converted again
+    assert set((render_cold_copy / ".cache" / "render").glob("*.json")) == before   # nothing converted again
 
 
-def test_a_cache_file_that_is_not_a_render_is_ignored(cold_project_copy, tmp_path):
-    first = mkdocs_build(cold_project_copy, tmp_path / "a")
+def test_a_cache_file_that_is_not_a_render_is_ignored(render_cold_copy, tmp_path):
+    first = mkdocs_build(render_cold_copy, tmp_path / "a")
     assert first.returncode == 0, first.stdout + first.stderr
-    kept = sorted((cold_project_copy / ".cache" / "render").glob("*.json"))
+    kept = sorted((render_cold_copy / ".cache" / "render").glob("*.json"))
     assert len(kept) > 50
     for i, path in enumerate(kept):   # truncated, not JSON, JSON of something else
         path.write_text(["{\"content\": \"<p>stale", "not json", "[1, 2]"][i % 3], encoding="utf-8")
-    again = mkdocs_build(cold_project_copy, tmp_path / "b")
+    again = mkdocs_build(render_cold_copy, tmp_path / "b")
     assert again.returncode == 0, again.stdout + again.stderr
     assert _files(tmp_path / "b") == _files(tmp_path / "a")
 
