@@ -84,27 +84,53 @@ def once_per_run(tmp_path_factory, name: str, make, holding=None, quiet: bool = 
 
 
 def pytest_collection_modifyitems(config, items):
-    """Whether this run has tests that read the survey of every page (then built_site starts it early)."""
+    """Whether this run has tests that read the survey of every page (then built_site starts it early) or the
+    built site (then _build_soon starts the build with the run); and the test files that need neither the built
+    site nor its caches first, so that both workers run them while the site is built (pytest-xdist's loadfile
+    hands out files in this order)."""
     config.stash[SURVEY_WANTED] = any("survey" in getattr(item, "fixturenames", ()) for item in items)
+    config.stash[SITE_WANTED] = any("built_site" in getattr(item, "fixturenames", ()) for item in items)
+    waiting = {item.path for item in items if "built_site" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: item.path in waiting)   # stable: each file's tests keep their order
 
 
 SURVEY_WANTED = pytest.StashKey[bool]()
+SITE_WANTED = pytest.StashKey[bool]()
+
+
+def _build_site(tmp_path_factory, config) -> Path:
+    site = _shared_folder(tmp_path_factory) / "built-site"
+    result = mkdocs_build(ROOT, site, pdf=True)
+    if result.returncode != 0:
+        raise RuntimeError("strict build failed:\n" + result.stdout + result.stderr)
+    if config.stash.get(SURVEY_WANTED, False):
+        survey_soon(tmp_path_factory, site)
+    return site
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _build_soon(tmp_path_factory, request):
+    """The real site's build started with the run, in a thread (as survey_soon starts the survey), while the
+    tests that do not need it run: a test that does waits for it in built_site."""
+    if request.config.stash.get(SITE_WANTED, False):
+        import threading
+
+        holding = threading.Event()
+
+        def run():
+            with contextlib.suppress(BaseException):   # a failure is kept: built_site reports it
+                once_per_run(tmp_path_factory, "built-site", lambda: _build_site(tmp_path_factory, request.config),
+                             holding=holding, quiet=True)
+        threading.Thread(target=run, name="built-site", daemon=True).start()
+        holding.wait()
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, request) -> Path:
-    """The real site, built once per test run with --strict from the working tree (the PDF included). Once it is
-    built, the survey of every page in Chromium starts in the background (survey_soon): it is the longest task
-    of the suite, and runs while the other tests do."""
-    def build() -> Path:
-        site = _shared_folder(tmp_path_factory) / "built-site"
-        result = mkdocs_build(ROOT, site, pdf=True)
-        if result.returncode != 0:
-            raise RuntimeError("strict build failed:\n" + result.stdout + result.stderr)
-        if request.config.stash.get(SURVEY_WANTED, False):
-            survey_soon(tmp_path_factory, site)
-        return site
-    return once_per_run(tmp_path_factory, "built-site", build)
+    """The real site, built once per test run with --strict from the working tree (the PDF included), started
+    with the run (_build_soon). Once it is built, the survey of every page in Chromium starts in the background
+    (survey_soon): it is the longest task of the suite, and runs while the other tests do."""
+    return once_per_run(tmp_path_factory, "built-site", lambda: _build_site(tmp_path_factory, request.config))
 
 
 def survey_soon(tmp_path_factory, site: Path) -> None:
