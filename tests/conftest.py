@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import forked_builds
 import pytest
 
 from primer.bench.browser_parts import page_paths  # (scripts/primer/bench/browser_parts.py: the pages of a built site)
@@ -33,20 +34,21 @@ def site_markdown(footnotes="footnotes"):
     return markdown.Markdown(extensions=names, extension_configs=configs)
 
 
-def mkdocs_build(project: Path, site_dir: Path, *, pdf: bool = False, own_code: bool = False) -> subprocess.CompletedProcess:
+def mkdocs_build(project: Path, site_dir: Path, *flags: str, pdf: bool = False, own_code: bool = False
+                 ) -> subprocess.CompletedProcess:
     """Run the strict build exactly as `make build` does, from the project's root; without the PDF
     of the print edition (~20 s with WeasyPrint) unless `pdf` (the print edition stage, PRIMER_PDF).
-    With `own_code`, the build imports the package from the project's own scripts/ (a copy whose code a
+    FLAGS: more of the command line's options (-q, -v). With `own_code`, the build imports the package from the project's own scripts/ (a copy whose code a
     test changed) rather than the one installed."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    if own_code:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project / "scripts"), env.get("PYTHONPATH")]))
     if not pdf:
         env["PRIMER_PDF"] = "0"
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site_dir)],
-        cwd=project, env=env, capture_output=True, text=True, timeout=600,
-    )
+    args = ["build", "--strict", "--clean", *flags, "-d", str(site_dir)]
+    if not own_code:   # forked from a process that has imported MkDocs and the plugin (tests/forked_builds.py)
+        return forked_builds.mkdocs(args, project, env, timeout=600)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project / "scripts"), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=project, env=env, capture_output=True,
+                          text=True, timeout=600)
 
 
 def _shared_folder(tmp_path_factory) -> Path:

@@ -4,21 +4,17 @@ validation (mkdocs#3991), so the check raises itself (primer.build.stages.figure
 of a source with a text shows its passage; Li's text has its page, the other sources none."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
+from conftest import mkdocs_build
 from test_claims import DEFECTS
 
 CHAPTERS = ("primer/", "sources/", "index.html")
 
 
 def _build(project, site, *flags):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *flags, "-d", str(site)],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    return mkdocs_build(project, site, *flags)
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,12 @@
 byte, for encoding) and the fix — never a traceback, never a page that publishes raw YAML (issue #22)."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import mkdocs_build
 
 from primer.checks import inputs
 
@@ -120,9 +118,7 @@ def test_the_build_stops_at_the_gate_with_the_message_and_no_traceback(cold_proj
     project = cold_project_copy
     insert_bytes(project / "docs/primer/external-risks.md", 3, BAD_BYTE)
     replace(project / "glossary.yaml", "  - term: GBA\n", "  - term: 5\n")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(project / "site")],
-                            cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    result = mkdocs_build(project, project / "site", "-q")
     output = result.stdout + result.stderr
     assert result.returncode == 1 and "Traceback" not in output, output[-3000:]
     assert "2 inputs cannot be read" in output

@@ -5,11 +5,10 @@ three ways; each must fail and name its defect's place. (A figure check's proble
 the build on its own, whatever the flags: tests/figure_check/test_reader_words.py and test_glossary.py.)"""
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
+from conftest import mkdocs_build
 
 # (what, file, old text or None to append, new text, what the output must name)
 DEFECTS = [
@@ -42,10 +41,7 @@ def broken(tmp_path_factory, built_site):
 
 
 def build(project, *flags) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *flags, "-d",
-                           str(project.parent / f"site{''.join(flags)}")],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    return mkdocs_build(project, project.parent / f"site{''.join(flags)}", *flags)
 
 
 @pytest.mark.parametrize("flags", [(), ("-q",), ("-v",)], ids=["plain", "quiet", "verbose"])
