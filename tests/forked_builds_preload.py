@@ -1,20 +1,20 @@
 """What the forkserver of tests/forked_builds.py imports once, for every build forked from it: MkDocs and its
-command line, Material and its search plugin with jieba's dictionary, mkdocs-bibtex, mkdocs-redirects, the
-Markdown extensions of mkdocs.yml and the primer plugin. Imports only: nothing here reads the project."""
+command line, the plugins mkdocs.yml lists (by their entry points: search, bibtex, redirects, primer), the
+Markdown extensions it uses, and jieba's dictionary (Material's search plugin segments Chinese text with it).
+Imports only: nothing here reads the project."""
 import logging
 
 import jieba
-import material.plugins.search.plugin  # noqa: F401
 import mkdocs.__main__  # noqa: F401
 import mkdocs.commands.build  # noqa: F401
-import mkdocs_bibtex.plugin  # noqa: F401
-import mkdocs_redirects.plugin  # noqa: F401
 import pymdownx.details  # noqa: F401
 import pymdownx.highlight  # noqa: F401
 import pymdownx.superfences  # noqa: F401
 import pymdownx.tabbed  # noqa: F401
+from mkdocs.plugins import get_plugins
 
-import primer.build.plugin  # noqa: F401
+for name in ("search", "bibtex", "redirects", "primer"):
+    get_plugins()[name].load()
 
 jieba.setLogLevel(logging.WARNING)
-jieba.initialize()   # the dictionary Material's search plugin segments Chinese text with
+jieba.initialize()
