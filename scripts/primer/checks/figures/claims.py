@@ -17,6 +17,7 @@ never silently passed.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -56,8 +57,10 @@ class Claim:
 CLAIM_FIELDS = [f.name for f in fields(Claim)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def words(text: str) -> str:
-    """The words that carry meaning: lower case, three letters or more, no common function words."""
+    """The words that carry meaning: lower case, three letters or more, no common function words. Kept for each
+    text (a source's sentences are compared with every claim that cites them)."""
     return " ".join(w for w in (m.group().lower().strip("'’-") for m in _WORD_RE.finditer(text)) if w not in _STOP)
 
 

@@ -13,6 +13,7 @@ the passage has 14 of them and 7 labs); a day of a month must stand in the passa
 """
 from __future__ import annotations
 
+import functools
 import re
 
 MONTHS = frozenset("january february march april may june july august september october november december".split())
@@ -87,6 +88,7 @@ def role(text: str, start: int, end: int) -> tuple[str, ...]:
     return role_and_end(text, start, end)[0]
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _norm(word: str) -> str:
     w = word.lower().replace("’", "'").removesuffix("'s").strip("'")
     if w.endswith("ies") and len(w) > 4:
