@@ -4,6 +4,7 @@ SVG stays inline, offline and in the theme's colours; bad input fails the build 
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -264,23 +265,24 @@ def test_a_damaged_cache_file_is_drawn_again(real, tmp_path):
     assert path.read_text(encoding="utf-8") == fresh
 
 
-def test_charts_all_cached_need_no_matplotlib(tmp_path):
-    """What the charts stage does on a warm build: every chart read from the cache, matplotlib never imported."""
-    code = f"""
-import sys
+def test_charts_all_cached_need_no_matplotlib(real, tmp_path):
+    """What the charts stage does on a warm build: every chart read from the cache, matplotlib never imported.
+    The charts, resolved against the figure check's rows (`real`), are handed to each process pickled."""
+    resolved = tmp_path / "charts.pickle"
+    resolved.write_bytes(pickle.dumps(list(real.values())))
+    code = """
+import pickle, sys
+from pathlib import Path
+from primer.checks import figures
 from primer.site import chart_data
 from primer.site import chart_drawing as charts
-from primer.checks import figures
-from pathlib import Path
-root = Path({str(ROOT)!r})
-result = figures.check([root / "docs"], root=root)
-resolved, problems = chart_data.resolve(chart_data.load(root / chart_data.DATA), result.rows)
-assert resolved and not problems, problems
+resolved = pickle.loads(Path(sys.argv[2]).read_bytes())
+assert resolved and all(isinstance(chart, chart_data.Resolved) for chart in resolved)
 svgs = [charts.svg(chart, cache_dir=Path(sys.argv[1])) for chart in resolved]
 print("matplotlib" in sys.modules, len(svgs))
 """
-    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=300)
-            for _ in range(2)]
+    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path / "cache"), str(resolved)], capture_output=True,
+                           text=True, timeout=300) for _ in range(2)]
     for run in runs:
         assert run.returncode == 0, run.stderr
     assert runs[0].stdout.split() == ["True", str(len(REQUIRED))]                     # cold: drawn
