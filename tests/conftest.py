@@ -85,6 +85,7 @@ def once_per_run(tmp_path_factory, name: str, make, holding=None, quiet: bool = 
     return pickle.loads(kept.read_bytes())
 
 
+@pytest.hookimpl(trylast=True)   # after -k and -m have deselected what this run leaves out
 def pytest_collection_modifyitems(config, items):
     """Whether this run has tests that read the survey of every page (then built_site starts it early) or the
     built site (then _build_soon starts the build with the run); and the test files that need neither the built

@@ -65,7 +65,8 @@ def mkdocs(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> s
     """`python -m mkdocs ARGS` in CWD with ENV, forked from the preloaded process."""
     with tempfile.TemporaryDirectory() as folder:
         out, err = Path(folder) / "stdout", Path(folder) / "stderr"
-        process = _forkserver().Process(target=_child, args=(list(args), str(cwd), dict(env), str(out), str(err)))
+        process = _forkserver().Process(target=_child, args=(list(args), str(cwd), dict(env), str(out), str(err)),
+                                        daemon=True)   # a run that ends (or fails) early does not wait for it
         process.start()
         process.join(timeout)
         if process.exitcode is None:
