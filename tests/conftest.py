@@ -173,6 +173,14 @@ def project_copy(cold_project_copy, built_site) -> Path:
     return cold_project_copy
 
 
+@pytest.fixture
+def render_cold_copy(project_copy) -> Path:
+    """A copy of the project whose caches are warm (pandoc's citations, the charts, the figure check) but for the
+    render cache, empty: every page is converted by its first build (tests of the render cache and of serve)."""
+    shutil.rmtree(project_copy / ".cache" / "render", ignore_errors=True)
+    return project_copy
+
+
 def warm(project: Path) -> None:
     """ROOT's caches copied into PROJECT's .cache/, as far as they can be: a file another test's build prunes
     meanwhile is left out (each cache gives any missing entry by doing the work again)."""

@@ -23,8 +23,8 @@ def _events(trace: list) -> list:
     return out
 
 
-def test_stages_run_in_the_documented_order_and_each_serve_rebuild_starts_fresh(cold_project_copy, tmp_path):
-    first, second = _serve(cold_project_copy, [[str(tmp_path / "a"), None], [str(tmp_path / "b"), None]])
+def test_stages_run_in_the_documented_order_and_each_serve_rebuild_starts_fresh(render_cold_copy, tmp_path):
+    first, second = _serve(render_cold_copy, [[str(tmp_path / "a"), None], [str(tmp_path / "b"), None]])
     assert first["outcome"] == second["outcome"] == "built"
     # 1 read, 2 check, then what derives from the check (ledgers, charts; the marks need its claims); the pages,
     # each marked (3) before its corrections and cite block (5); the print edition (6) once every page is done

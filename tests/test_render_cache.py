@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from conftest import mkdocs_build
 
 # Rebuilds as `mkdocs serve` makes them: one process, the configuration loaded again for each, on_startup
@@ -68,14 +67,6 @@ def _serve(project: Path, builds: list) -> list[dict]:
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-
-
-@pytest.fixture
-def render_cold_copy(project_copy) -> Path:
-    """A copy of the project whose other caches are warm (pandoc's citations, the charts, the figure check: what
-    this file does not test) and whose render cache is empty: every page is converted by its first build."""
-    shutil.rmtree(project_copy / ".cache" / "render", ignore_errors=True)
-    return project_copy
 
 
 def _files(site: Path) -> dict[str, bytes]:
