@@ -39,7 +39,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from primer.build import footnotes, render_cache, templates
+from primer.build import footnotes, render_cache, search_memo, templates
 from primer.build.config import PrimerConfig
 from primer.build.live_server import LiveSite
 from primer.build.stages import (
@@ -76,6 +76,7 @@ class Memory:
     print_pages: dict = field(default_factory=dict)
     csl: dict = field(default_factory=dict)
     charts: dict = field(default_factory=dict)
+    search: dict = field(default_factory=dict)   # each page's search entries, by page: (key, entries)
     live: LiveSite | None = None   # under `mkdocs serve`, once its server is attached: where rebuilds write
 
 
@@ -99,6 +100,7 @@ class Build:
     check: figures.Result | None = None   # the figure check's result (None: it could not run)
     citations: dict = field(default_factory=dict)   # how many citations, and of public evidence
     sources: int = 0          # how many source documents the manifest lists
+    search: dict = field(default_factory=dict)   # where each page's search entries came from (memory, disk, misses)
     files_key: str = ""       # the build's files and their URLs, for the render cache
     settings_key: str = ""    # the build's settings, for the render cache
     trace: list = field(default_factory=list)   # each stage as it ran: (stage, what), for the tests
@@ -148,6 +150,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
             reading_time=ReadingTime(self.config.reading.words_per_minute, self.memory.reading_times),  # 5 pages
             content_policy=ContentPolicy(config, self.command),                      # 5 pages
         )
+        self.build.search = search_memo.use(config, self.memory.search, cache / "search")   # 5 pages: search entries
         self.build.ran(1, "config")
         return config
 
