@@ -64,20 +64,25 @@ def test_a_rebuild_renders_only_what_changed_and_writes_the_site_a_first_build_w
     title = "- What dual circulation is: "
     assert title in (project / "mkdocs.yml").read_text(encoding="utf-8")
     nav = [str(project / "mkdocs.yml"), title, "- What dual circulation is (edited): "]
-    first, again, edited, renamed = _serve(project, [[str(tmp_path / "a"), None], [str(tmp_path / "b"), None],
-                                                     [str(tmp_path / "c"), body], [str(tmp_path / "d"), nav]])
+    # a theme template: a comment added to overrides/main.html (the same HTML), every page rendered again
+    override = [str(project / "overrides" / "main.html"), "{% extends", "{#- edited under serve -#}\n{% extends"]
+    first, again, edited, renamed, overridden = _serve(project, [
+        [str(tmp_path / "a"), None], [str(tmp_path / "b"), None], [str(tmp_path / "c"), body],
+        [str(tmp_path / "d"), nav], [str(tmp_path / "g"), override]])
     pages = first["misses"]
     assert pages > 40 and first.get("memory", 0) == 0
     assert (again.get("memory"), again.get("misses", 0)) == (pages, 0)
     _same(tmp_path / "a", tmp_path / "b")
     assert 1 <= edited["misses"] <= 3 and edited["memory"] == pages - edited["misses"]
     assert renamed.get("memory", 0) == 0 and renamed["misses"] == pages
+    assert overridden.get("memory", 0) == 0 and overridden["misses"] == pages
     assert "zygomorphicword" in (tmp_path / "c" / "primer" / "external-risks" / "index.html").read_text(encoding="utf-8")
     # the same project built by a new process, every page rendered: the same site as the rebuild's
     (fresh,) = _serve(project, [[str(tmp_path / "e"), None]])
     assert fresh.get("memory", 0) == 0
-    _same(tmp_path / "d", tmp_path / "e")
-    # and the body edit alone, undone in the navigation, built fresh: the same as the rebuild that made it
+    _same(tmp_path / "g", tmp_path / "e")
+    _same(tmp_path / "d", tmp_path / "g")   # (the comment changed no page)
+    # and the body edit alone, the navigation's edit undone, built fresh: the same as the rebuild that made it
     _serve(project, [[str(tmp_path / "f"), [nav[0], nav[2], nav[1]]]])
     _same(tmp_path / "c", tmp_path / "f")
 
