@@ -39,7 +39,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from primer.build import footnotes, render_cache, templates
+from primer.build import footnotes, render_cache, search_memo, template_memo, templates
 from primer.build.config import PrimerConfig
 from primer.build.live_server import LiveSite
 from primer.build.stages import (
@@ -76,6 +76,8 @@ class Memory:
     print_pages: dict = field(default_factory=dict)
     csl: dict = field(default_factory=dict)
     charts: dict = field(default_factory=dict)
+    search: dict = field(default_factory=dict)   # each page's search entries, by page: (key, entries)
+    pages_html: dict = field(default_factory=dict)   # each page's HTML from the theme, by page: (key, html)
     live: LiveSite | None = None   # under `mkdocs serve`, once its server is attached: where rebuilds write
 
 
@@ -99,6 +101,8 @@ class Build:
     check: figures.Result | None = None   # the figure check's result (None: it could not run)
     citations: dict = field(default_factory=dict)   # how many citations, and of public evidence
     sources: int = 0          # how many source documents the manifest lists
+    search: dict = field(default_factory=dict)   # where each page's search entries came from (memory, disk, misses)
+    templates: dict = field(default_factory=dict)   # serve: how many pages' HTML was reused (memory) or rendered
     files_key: str = ""       # the build's files and their URLs, for the render cache
     settings_key: str = ""    # the build's settings, for the render cache
     trace: list = field(default_factory=list)   # each stage as it ran: (stage, what), for the tests
@@ -148,6 +152,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
             reading_time=ReadingTime(self.config.reading.words_per_minute, self.memory.reading_times),  # 5 pages
             content_policy=ContentPolicy(config, self.command),                      # 5 pages
         )
+        self.build.search = search_memo.use(config, self.memory.search, cache / "search")   # 5 pages: search entries
         self.build.ran(1, "config")
         return config
 
@@ -248,6 +253,8 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         b = self.build
         b.cite.render_all(files)                                                     # 3 cite: one pandoc run
         templates.use_bytecode_cache(env, b.cache / "jinja")                         # 5 pages
+        if self.command == "serve":   # 5 pages: an unchanged page's HTML reused from the last rebuild
+            template_memo.use(env, self.memory.pages_html, b.templates)
         b.print_edition.assemble(files, b.marks.with_notes)                          # 6 print
         b.ran(6, "env")
         return env

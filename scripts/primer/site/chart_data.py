@@ -134,6 +134,7 @@ def load(path) -> list[Chart]:
     if not isinstance(data, dict) or not isinstance(data.get("charts"), list):
         raise ChartError(f"{DATA}: expected a mapping with a list under `charts:`")
     problems, charts, seen = [], [], set()
+    charts_node = _charts_node(text)
     for number, item in enumerate(data["charts"], start=1):
         name = f"chart {number}"
         if not isinstance(item, dict):
@@ -194,16 +195,26 @@ def load(path) -> list[Chart]:
             problems.append(f"{DATA}: {name}: series is empty")
         charts.append(Chart(id=str(cid), title=str(item["title"]), kind=str(item["kind"]), where=tuple(where),
                             alt=str(item["alt"]), caption=str(item["caption"]), points=tuple(points),
-                            places=_places(text, number - 1)))
+                            places=_places(charts_node, text, number - 1)))
     if problems:
         raise ChartError("\n".join(problems))
     return charts
 
 
-def _places(text: str, index: int) -> tuple:
-    """Where chart INDEX's title, alt and caption stand in charts.yaml (for a problem's line)."""
+def _charts_node(text: str):
+    """charts.yaml's list of charts as YAML nodes (composed once, by libyaml when PyYAML has it), None when not
+    composed."""
     try:
-        charts = next((v for k, v in yaml.compose(text).value if k.value == "charts"), None)
+        return next((v for k, v in yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)).value
+                     if k.value == "charts"), None)
+    except (yaml.YAMLError, AttributeError, TypeError):
+        return None
+
+
+def _places(charts, text: str, index: int) -> tuple:
+    """Where chart INDEX's title, alt and caption stand in charts.yaml (for a problem's line); CHARTS: the
+    list's nodes (_charts_node)."""
+    try:
         node = charts.value[index]
         return tuple((k.value, v.start_mark.line + 1, text[v.start_mark.index:v.end_mark.index])
                      for k, v in node.value if k.value in ("title", "alt", "caption"))
