@@ -211,7 +211,7 @@ def test_palette_toggle_switches_and_persists(open_page, site_url):
 def test_every_kind_of_locator_the_chapters_use_prefills_the_source_box(open_page, site_url, locator, label):
     """Li's "fig. 1" opened the box with no locator (issue #25): each kind the chapters use (sec., para., table,
     fig.) arrives in the box, and the formats carry it as the CSL processor words it."""
-    from primer.site import citation_formats
+    from primer.site import source_citations
     page, traffic = open_page()
     goto(page, site_url)
     page.evaluate("(l) => sessionStorage.setItem('primer-cite-source', JSON.stringify({key: 'li2025twoway', "
@@ -221,6 +221,6 @@ def test_every_kind_of_locator_the_chapters_use_prefills_the_source_box(open_pag
     assert box.locator("details").evaluate("d => d.open"), "the source's box did not open"
     assert box.locator(".source-cite__label").input_value() == label
     assert box.locator(".source-cite__value").input_value() == locator.split(" ", 1)[1]
-    expected = citation_formats.source_citations("li2025twoway", locator)["apa"]
+    expected = source_citations.source_citations("li2025twoway", locator)["apa"]
     assert box.locator('code[data-source-format="APA"]').text_content() == expected
     traffic.assert_clean()
