@@ -660,16 +660,16 @@ def test_the_print_edition_is_dated_by_the_pages_it_gathers(built_site):
 def test_a_source_read_online_without_a_date_is_cited_with_the_readers_access_date():
     """APA and Chicago want the date a reader retrieved an undated web page; only the reader knows it: the
     citations carry "[date accessed]" (BibTeX "[date]"), which cite.js fills in. A dated work has none."""
-    from primer.site import citation_formats
-    undated = citation_formats.source_citations("chinesedreamndinternal", "para. 3")
+    from primer.site import source_citations
+    undated = source_citations.source_citations("chinesedreamndinternal", "para. 3")
     assert "Retrieved [date accessed], from https://www.chinesedream.earth/" in undated["apa"]
     assert "Accessed [date accessed]." in undated["chicago"]
     assert "urldate      = {[date]}," in undated["bibtex"]
     assert "1111" not in undated["apa"] + undated["chicago"] + undated["bibtex"]
     for key in ("li2025twoway", "guangdongndbrief"):   # dated; no URL
-        dated = citation_formats.source_citations(key)
+        dated = source_citations.source_citations(key)
         assert "[date" not in dated["apa"] + dated["chicago"] + dated["bibtex"], key
-    templates = citation_formats.source_templates(["zhaondinnovative", "li2025twoway"])
+    templates = source_citations.source_templates(["zhaondinnovative", "li2025twoway"])
     assert "Retrieved [date accessed], from" in templates["zhaondinnovative"]["apa"]
     assert "[date" not in templates["li2025twoway"]["apa"]
 

@@ -17,7 +17,8 @@
    - on the bibliography page, each source document's "Cite this source" box (primer.build.stages.bibliography)
      holds in data-source-cite its reference and in-text citations rendered by the CSL processor,
      one per kind of locator, with a placeholder where the locator goes (one for a number such as
-     4.2, one for a name such as "Historical Context", which the styles word differently): the
+     4.2, one for a range such as 1–21, one for a name such as "Historical Context", which the styles
+     word differently; primer.site.source_citations): the
      script puts in the locator the reader types, in the shown text and in what the copy buttons copy,
      and today's date as the access date of a source read online whose own date is unknown.
 */
@@ -137,12 +138,15 @@
     try { data = JSON.parse(box.getAttribute("data-source-cite")); } catch (e) { return; }
     var label = box.querySelector(".source-cite__label").value;
     var value = box.querySelector(".source-cite__value").value.replace(/\s+/g, " ").trim();
-    var numeric = /^\d+(\.\d+)*$/.test(value);
-    var key = label && value ? label + (numeric ? "-number" : "-text") : "";
+    // a number (4.2), a range (1-21, written 1–21 as the processor writes it: a plural label) or a name
+    var range = /^(\d+(?:\.\d+)*)\s*[-\u2013]\s*(\d+(?:\.\d+)*)$/.exec(value);
+    if (range) value = range[1] + "\u2013" + range[2];
+    var kind = range ? "range" : (/^\d+(\.\d+)*$/.test(value) ? "number" : "text");
+    var key = label && value ? label + "-" + kind : "";
     var inText = data.in_text[key] || data.in_text[""];
     function put(style) {
       var text = inText[style];
-      return key ? text.split(numeric ? "8642097" : "LOCATORX").join(value) : text;
+      return key ? text.split(data.placeholders[kind]).join(value) : text;
     }
     var formats = {
       APA: data.apa + "\n\n" + put("apa"),
@@ -170,7 +174,7 @@
 
   // Arriving from a citation's "Cite this source" (javascripts/citation-popup.js): open that source's box
   // with the locator the reader was reading ("sec. 4.2" as section 4.2, "fig. 1" as figure 1): the kinds and
-  // their terms are the box's own (data-source-cite's "terms", from primer.site.citation_formats.LOCATOR_LABELS).
+  // their terms are the box's own (data-source-cite's "terms", from primer.site.source_citations.LOCATOR_LABELS).
   function storedLocator(box, locator) {
     var data;
     try { data = JSON.parse(box.getAttribute("data-source-cite")); } catch (e) { return null; }

@@ -110,12 +110,12 @@ def _source_box(page, traffic, site_url, key, label, value):
 
 def test_a_source_is_cited_with_the_readers_locator(open_page, site_url):
     """The bibliography: Li (2025)'s box, section 4.2 typed in, each format as the CSL processor renders
-    it (primer.site.citation_formats.source_citations, the same pandoc run as the build), copied."""
-    from primer.site import citation_formats
+    it (primer.site.source_citations.source_citations, the same pandoc run as the build), copied."""
+    from primer.site import source_citations
 
     page, traffic = open_page(permissions=["clipboard-read", "clipboard-write"])
     box = _source_box(page, traffic, site_url, "li2025twoway", "section", "4.2")
-    expected = citation_formats.source_citations("li2025twoway", "sec. 4.2")
+    expected = source_citations.source_citations("li2025twoway", "sec. 4.2")
     for name, style in (("APA", "apa"), ("Chicago", "chicago")):
         shown = box.locator(f'code[data-source-format="{name}"]').text_content()
         assert shown == expected[style], (shown, expected[style])
@@ -126,18 +126,18 @@ def test_a_source_is_cited_with_the_readers_locator(open_page, site_url):
     assert page.evaluate("navigator.clipboard.readText()") == expected["apa"]
     box.locator(".source-cite__value").fill("Historical Context")  # a named section: worded as the style does
     assert box.locator('code[data-source-format="Chicago"]').text_content() == \
-        citation_formats.source_citations("li2025twoway", "sec. Historical Context")["chicago"]
+        source_citations.source_citations("li2025twoway", "sec. Historical Context")["chicago"]
     traffic.assert_clean()
 
 
 def test_a_source_read_online_without_a_date_is_cited_with_todays_access_date(open_page, site_url):
     """The explainer has no date: APA cites it "Retrieved <date>, from <URL>", Chicago "Accessed <date>",
     BibTeX with a urldate; the box puts in the day the reader reads it."""
-    from primer.site import citation_formats
+    from primer.site import source_citations
 
     page, traffic = open_page()
     box = _source_box(page, traffic, site_url, "chinesedreamndinternal", "paragraph", "3")
-    expected = citation_formats.source_citations("chinesedreamndinternal", "para. 3")
+    expected = source_citations.source_citations("chinesedreamndinternal", "para. 3")
     day = _today(page)
     for name, style in (("APA", "apa"), ("Chicago", "chicago"), ("BibTeX", "bibtex")):
         shown = box.locator(f'code[data-source-format="{name}"]').text_content()

@@ -206,12 +206,15 @@ def test_palette_toggle_switches_and_persists(open_page, site_url):
     traffic.assert_clean()
 
 
-@pytest.mark.parametrize("locator, label", [("sec. 4.2", "section"), ("para. 3", "paragraph"), ("table 1", "table"),
-                                            ("fig. 1", "figure")])
-def test_every_kind_of_locator_the_chapters_use_prefills_the_source_box(open_page, site_url, locator, label):
+@pytest.mark.parametrize("locator, label, apa", [
+    ("sec. 4.2", "section", "Section 4.2"), ("para. 3", "paragraph", "para. 3"), ("table 1", "table", "Table 1"),
+    ("fig. 1", "figure", "Figure 1"), ("para. 1–21", "paragraph", "paras. 1–21"),
+    ("sec. Historical Context", "section", "Section Historical Context")])
+def test_every_kind_of_locator_the_chapters_use_prefills_the_source_box(open_page, site_url, locator, label, apa):
     """Li's "fig. 1" opened the box with no locator (issue #25): each kind the chapters use (sec., para., table,
-    fig.) arrives in the box, and the formats carry it as the CSL processor words it."""
-    from primer.site import citation_formats
+    fig.; a number, a range, a name) arrives in the box, and the formats carry it as the CSL processor words it
+    (APA's own labels: "Section", "Table", "paras.")."""
+    from primer.site import source_citations
     page, traffic = open_page()
     goto(page, site_url)
     page.evaluate("(l) => sessionStorage.setItem('primer-cite-source', JSON.stringify({key: 'li2025twoway', "
@@ -221,6 +224,7 @@ def test_every_kind_of_locator_the_chapters_use_prefills_the_source_box(open_pag
     assert box.locator("details").evaluate("d => d.open"), "the source's box did not open"
     assert box.locator(".source-cite__label").input_value() == label
     assert box.locator(".source-cite__value").input_value() == locator.split(" ", 1)[1]
-    expected = citation_formats.source_citations("li2025twoway", locator)["apa"]
+    expected = source_citations.source_citations("li2025twoway", locator)["apa"]
+    assert expected.endswith(f"(Li, 2025, {apa})"), expected
     assert box.locator('code[data-source-format="APA"]').text_content() == expected
     traffic.assert_clean()

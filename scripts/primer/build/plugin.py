@@ -100,6 +100,7 @@ class Build:
     excerpts: Excerpts | None = None   # what each citation may show of a source whose licence is unknown
     check: figures.Result | None = None   # the figure check's result (None: it could not run)
     citations: dict = field(default_factory=dict)   # how many citations, and of public evidence
+    source_cites: dict = field(default_factory=dict)   # each source document's reference and in-text citations
     sources: int = 0          # how many source documents the manifest lists
     search: dict = field(default_factory=dict)   # where each page's search entries came from (memory, disk, misses)
     templates: dict = field(default_factory=dict)   # serve: how many pages' HTML was reused (memory) or rendered
@@ -184,13 +185,14 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         b.excerpts = Excerpts.of_project(b.root)                                     # 3 cite: licences' limits
         if b.check is not None:
             b.excerpts.plan(b.check.claims)
-        b.marks = Marks(config, b.root, b.check_cache, b.excerpts)                   # 3 cite: waits for pandoc
+        b.source_cites = bibliography.source_cites(config, b.root)                  # 3 cite: each source's citations
+        b.marks = Marks(config, b.root, b.check_cache, b.excerpts, b.source_cites)   # 3 cite: waits for pandoc
         if b.check is not None:
             b.figure_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for)    # 4 derive
         b.sources = claims_ledger.add_source_texts(files, config, b.root)            # 4 derive
         if b.check is not None:
             b.claims_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for)  # 4 derive
-        bibliography.add_page(files, config, b.root)                                 # 3 cite
+        bibliography.add_page(files, config, b.root, b.source_cites)                 # 3 cite
         b.charts.resolve(files, config, b.root, b.check)                             # 4 derive
         b.corrections.check_pages(files)                                             # 5 pages
         b.ran(4, "files")

@@ -29,6 +29,7 @@ REQUIRED = {
     # an article's year, or where it is unknown (an undated op-ed) a note that says so
     "article": ["author", "title", "journal|journaltitle", "year|date|note"],
     "inproceedings": ["author", "title", "booktitle", "year"],
+    "incollection": ["author", "title", "booktitle", "publisher", "year"],
     "book": ["author|editor", "title", "publisher", "year"],
     "techreport": ["author", "title", "institution", "year"],
     "report": ["author", "title", "institution", "year"],

@@ -20,8 +20,7 @@ data-cite-sections) is what docs/javascripts/cite.js completes: SITE_URL_PLACEHO
 while site_url is unset, and an access date printed as a placeholder (ACCESSED_PLACEHOLDER, ISO;
 ACCESSED_LONG_PLACEHOLDER in APA and Chicago; RIS_ACCESSED_PLACEHOLDER in RIS) for the reader's date.
 
-`source_citations(key, locator)`: a work of references.bib cited with a locator, in APA, Chicago and
-BibTeX (the bibliography page and, later, the citation popup).
+A source document (a work of references.bib) is cited by primer.site.source_citations.
 
 `git_dates(docs_dir)` reads the first-published and last-revised date of every file under
 docs/ from one `git log`; outside a git checkout it returns None and pages say so. No date
@@ -376,51 +375,7 @@ def section_citations(site: Site, page: Page, sections: list[Section], render=No
             for section, item in zip(sections, records)}
 
 
-# --- citing a source document (a work in references.bib) ---------------------------------------
-
-BIB = ROOT / "references.bib"
-LOCATOR_PLACEHOLDER = "LOCATORX"  # in a template: the locator the reader types (not a number)
-LOCATOR_NUMBER_PLACEHOLDER = "8642097"  # the same, where the reader types a number ("4.2"): the styles
-# word a numeric locator otherwise (APA: "Section 4.2", but "sec. Historical Context")
-# The locators a reader can give, as pandoc's citation syntax labels them (the primer cites "sec.",
-# "para." and "table"; "p." for a printed copy).
-LOCATOR_LABELS = {"section": "sec.", "paragraph": "para.", "table": "table", "figure": "fig.", "page": "p."}
-
-
-def bib_entry(key: str, bib_text: str) -> str:
-    """The entry of KEY as references.bib writes it (from its @type{key, to its closing brace), less
-    its `file` field: where the primer keeps the source's text, which means nothing to a reader."""
-    match = re.search(r"^@\w+\{" + re.escape(key) + r",.*?^\}", bib_text, re.M | re.S)
-    if not match:
-        raise KeyError(f"{key}: not in references.bib")
-    return re.sub(r"(?m)^\s*file\s*=\s*\{[^{}]*\},?\n", "", match.group(0))
-
-
-# A work read online whose date is unknown: APA cites it with the date it was retrieved ("Retrieved
-# December 6, 2026, from https://…"), Chicago with "Accessed December 6, 2026". Only the reader knows that
-# date: the styles render a date no reader has (ACCESSED_SENTINEL), which becomes "[date accessed]" (and
-# "[date]" in the BibTeX), as in a page's own citation; docs/javascripts/cite.js puts in today's date.
-ACCESSED_SENTINEL = ("1111-11-11", "November 11, 1111")
-_DATED = re.compile(r"^\s*(year|date)\s*=", re.M)
-_URL = re.compile(r"^\s*url\s*=", re.M)
-
-
-def needs_access_date(entry: str) -> bool:
-    """Whether an entry (as bib_entry gives it) is read online and has no date: it is cited with the date
-    the reader read it."""
-    return bool(_URL.search(entry)) and not _DATED.search(entry)
-
-
-def _with_access_dates(bib_text: str, keys: list[str]) -> str:
-    """BIB_TEXT with ACCESSED_SENTINEL as the urldate of each of KEYS that needs_access_date."""
-    for key in keys:
-        entry = bib_entry(key, bib_text)
-        if needs_access_date(entry):
-            match = re.search(r"^@\w+\{" + re.escape(key) + r",\n", bib_text, re.M)
-            bib_text = (bib_text[:match.end()] + f"  urldate = {{{ACCESSED_SENTINEL[0]}}},\n"
-                        + bib_text[match.end():])
-    return bib_text
-
+# --- the access date of what a reader copies ----------------------------------------------------
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -439,63 +394,6 @@ def with_build_day(text: str, day: dt.date | None = None) -> str:
     day = day or build_day()
     return (text.replace(ACCESSED_LONG_PLACEHOLDER, f"{_MONTHS[day.month - 1]} {day.day}, {day.year}")
             .replace(RIS_ACCESSED_PLACEHOLDER, day.strftime("%Y/%m/%d")).replace(ACCESSED_PLACEHOLDER, day.isoformat()))
-
-
-def _accessed(text: str) -> str:
-    return text.replace(ACCESSED_SENTINEL[1], "[date accessed]")
-
-
-def _bibtex_of(key: str, bib_text: str) -> str:
-    entry = bib_entry(key, bib_text)
-    if needs_access_date(entry):
-        entry = re.sub(r"\n\}$", "\n  urldate      = {[date]},\n}", entry)
-    return entry
-
-
-def _bibtex_with_locator(entry: str, key: str, locator: str) -> str:
-    if not locator:
-        return entry
-    return f"{entry}\n% cite with the locator (biblatex): \\autocite[{locator}]{{{key}}}"
-
-
-def source_citations(key: str, locator: str = "", bib: Path = BIB) -> dict[str, str]:
-    """A source's own reference in APA, Chicago and BibTeX, with the reader's locator (e.g. "sec. 4.2",
-    "§ 4.2", "para. 3", "table 1"): {"apa", "chicago"}: the reference-list entry, a blank line, the
-    in-text citation with the locator, as the CSL processor renders them; {"bibtex"}: the entry as
-    references.bib has it, and with a locator the biblatex command that carries it. One pandoc run
-    (cached). For the citation popup: source_citations("li2025twoway", "sec. 4.2")."""
-    bib_text = Path(bib).read_text(encoding="utf-8")
-    entry = _bibtex_of(key, bib_text)
-    cite = f"@{key}" + (f", {' '.join(locator.split())}" if locator.strip() else "")
-    from primer.site import csl_render
-
-    citations, references = csl_render.render_cited(_with_access_dates(bib_text, [key]), {"c": cite})
-    return {style: _accessed(f"{references[key][style]}\n\n{citations['c'][style]}") for style in ("apa", "chicago")} | {
-        "bibtex": _bibtex_with_locator(entry, key, " ".join(locator.split()))}
-
-
-def source_templates(keys: list[str], bib: Path = BIB) -> dict[str, dict]:
-    """For the bibliography page, in ONE pandoc run: {key: {"apa", "chicago": reference,
-    "in_text": {"" or "LABEL-text" or "LABEL-number": {"apa", "chicago"}}, "bibtex": entry, "terms"}},
-    each in-text citation with LOCATOR_PLACEHOLDER (or LOCATOR_NUMBER_PLACEHOLDER, for a locator
-    that is a number such as 4.2) where the reader's locator goes (docs/javascripts/cite.js)."""
-    bib_text = Path(bib).read_text(encoding="utf-8")
-    cites = {}
-    for n, key in enumerate(keys):
-        cites[f"k{n}-none"] = f"@{key}"
-        for label, term in LOCATOR_LABELS.items():
-            cites[f"k{n}-{label}-text"] = f"@{key}, {term} {LOCATOR_PLACEHOLDER}"
-            cites[f"k{n}-{label}-number"] = f"@{key}, {term} {LOCATOR_NUMBER_PLACEHOLDER}"
-    from primer.site import csl_render
-
-    citations, references = csl_render.render_cited(_with_access_dates(bib_text, keys), cites) if keys else ({}, {})
-    return {key: {"apa": _accessed(references[key]["apa"]), "chicago": _accessed(references[key]["chicago"]),
-                  "bibtex": _bibtex_of(key, bib_text),
-                  "in_text": {"": citations[f"k{n}-none"]} | {
-                      f"{label}-{kind}": citations[f"k{n}-{label}-{kind}"]
-                      for label in LOCATOR_LABELS for kind in ("text", "number")},
-                  "terms": LOCATOR_LABELS}
-            for n, key in enumerate(keys)}
 
 
 # --- the block at the end of every page -------------------------------------------------------

@@ -2,6 +2,7 @@
 
     render(records) -> {id: {"apa": text, "chicago": text}}
     render_cited(bib, cites) -> ({cite id: {style: text}}, {key: {style: reference}})
+    render_with_html(bib, cites) -> the same, and {key: {style: the reference as HTML}}, from the same rendering
 
 `records` are CSL-JSON items (dicts with an "id"). Every record of a build goes through ONE pandoc
 process, which renders each style in turn (scripts/primer/site/csl/render.lua, a pandoc custom writer calling
@@ -99,12 +100,44 @@ def render_cited(bib_text: str, cites: dict[str, str]) -> tuple[dict[str, dict[s
     """Citations of works in a BibTeX file, in one pandoc run: CITES is {id: "@key, sec. 4.2"} (pandoc's
     citation syntax: a key and an optional locator); returns ({id: {style: in-text citation}},
     {key: {style: reference}}) for the works cited."""
+    citations, references, _ = render_with_html(bib_text, cites, every_entry=False)
+    return citations, references
+
+
+# pandoc (3.9) parses a citation's locator label only for the locator types of CSL 1.0.1 (its
+# Text.Pandoc.Citeproc.Locator.locatorTerms): "table" (CSL 1.0.2) stays text, "table 1" whatever the style.
+# Its citeproc renders a table locator as the style says, though: so a table is given to pandoc as "opus",
+# a locator type neither style names, whose terms, in a locale of the style's own, are the CSL locale's terms
+# for "table" (en-US: table/tables, tbl./tbls.). APA then writes "Table 1", Chicago "tbl. 1", as citeproc-js does.
+TABLE_AS = "opus"
+_TABLE_TERMS = (f'<locale><terms><term name="{TABLE_AS}"><single>table</single><multiple>tables</multiple></term>'
+                f'<term name="{TABLE_AS}" form="short"><single>tbl.</single><multiple>tbls.</multiple></term>'
+                "</terms></locale>")
+
+
+def with_table_locator(style: str) -> str:
+    """STYLE (a CSL style's text) with the table's terms under TABLE_AS, in a locale after its <info>."""
+    if "</info>" not in style:
+        raise RenderError("a CSL style without <info>: cannot add the table locator's terms")
+    return style.replace("</info>", "</info>" + _TABLE_TERMS, 1)
+
+
+def render_with_html(bib_text: str, cites: dict[str, str], every_entry: bool = True) -> tuple[dict, dict, dict]:
+    """render_cited, with a table locator worded by each style (TABLE_AS: cite it as "table 1"), and each
+    reference as HTML too, from the same rendering: ({id: {style: in-text}}, {key: {style: text}},
+    {key: {style: HTML}}). EVERY_ENTRY: every entry of BIB_TEXT has its reference, cited or not."""
     markdown = "".join(f"[[{cite}]]{{#{cid}}}\n\n" for cid, cite in cites.items())
-    by_style = _pandoc_run(bib_text, "bib", markdown, "cited")
+    if every_entry:
+        markdown = "---\nnocite: '@*'\n---\n\n" + markdown
+        texts = {name: with_table_locator(style_text(name)) for name in STYLES}
+    else:
+        texts = None
+    by_style = _pandoc_run(bib_text, "bib", markdown, "cited", texts=texts)
     citations = {cid: {name: by_style[name]["citations"][cid] for name in STYLES} for cid in cites}
     keys = {ref for name in STYLES for ref in by_style[name]["references"]}
     references = {key: {name: by_style[name]["references"][key] for name in STYLES} for key in keys}
-    return citations, references
+    html = {key: {name: by_style[name]["html"][key] for name in STYLES} for key in keys}
+    return citations, references, html
 
 
 def render(records: list[dict], memo: dict | None = None, cache_dir: Path = CACHE) -> dict[str, dict[str, str]]:

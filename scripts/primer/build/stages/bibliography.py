@@ -8,10 +8,11 @@ the vendored source file. references.bib itself is published beside it.
 Runs after the citations stage has had every entry formatted in one pandoc run.
 
 Each source document's entry also offers its own reference to copy, in APA, Chicago and BibTeX,
-with a locator the reader fills in (section, paragraph, table or page): rendered by the CSL
-processor (primer.site.citation_formats.source_templates, one pandoc run), the locator put in by
-docs/javascripts/cite.js. Without JavaScript the formats show the reference and the in-text
-citation without a locator.
+with a locator the reader fills in (section, paragraph, line, table, figure or page): its reference and
+in-text citations rendered together by the CSL processor (`source_cites`: primer.site.source_citations,
+one pandoc run), the locator put in by docs/javascripts/cite.js. Without JavaScript the formats show the
+reference and the in-text citation without a locator. The entry prints the same rendering (and so does
+each chapter's "Works cited": primer.build.stages.marks), less the reader's access date.
 """
 from __future__ import annotations
 
@@ -24,13 +25,14 @@ from mkdocs.structure.files import File
 
 from primer.build import bibtex_adapter as bibtex
 from primer.site import citation_formats as cite
+from primer.site import source_citations
 
 PAGE = "reference/bibliography.md"
 BIB_DOWNLOAD = "references.bib"
 
 
 def _sort_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]", "", text.lower())
+    return re.sub(r"[^a-z0-9 ]", "", re.sub(r"<[^>]+>", "", text).lower())
 
 
 def _latex_to_text(value: str) -> str:
@@ -40,7 +42,8 @@ def _latex_to_text(value: str) -> str:
 def _source_cite(key: str, data: dict) -> str:
     """The "Cite this source" box of a source document's entry (one HTML block)."""
     e = html.escape
-    options = "".join(f'<option value="{e(label)}">{e(label)}</option>' for label in ("", *cite.LOCATOR_LABELS))
+    options = "".join(f'<option value="{e(label)}">{e(label)}</option>'
+                      for label in ("", *source_citations.LOCATOR_LABELS))
     options = options.replace('<option value=""></option>', '<option value="">no locator</option>')
     # without JavaScript: the build's day as the access date (cite.js puts in the reader's, from data-source-cite)
     static = {"APA": f"{data['apa']}\n\n{data['in_text']['']['apa']}",
@@ -51,6 +54,7 @@ def _source_cite(key: str, data: dict) -> str:
         f'<button type="button" class="md-button source-cite__copy" data-source-format="{name}" '
         f'data-clipboard-text="{e(text, quote=True)}">Copy {name}</button>'
         for name, text in static.items())
+    data = {name: value for name, value in data.items() if name != "printed"}   # the page prints it
     return (f'<div class="source-cite" data-source-key="{e(key)}" data-source-cite="{e(json.dumps(data, ensure_ascii=False), quote=True)}">'
             f'<details><summary>Cite this source, with the passage you are reading</summary>'
             f'<p><label for="locator-label-{e(key)}">Locator</label> <select id="locator-label-{e(key)}" '
@@ -77,12 +81,23 @@ def _entry(key: str, entry, formatted: str, source: dict | None = None) -> str:
             f'<small class="bib-details">{" · ".join(details)}</small>\n\n{box}</div>\n')
 
 
-def render(registry, bib_path: Path | None = None) -> str:
+def source_cites(config, root: Path) -> dict[str, dict]:
+    """Each source document's reference and in-text citations (primer.site.source_citations.source_templates,
+    one pandoc run, cached): its box here, its printed reference here and in every chapter's "Works cited"."""
+    registry = bibtex.registry(config)
+    documents = [key for key, entry in bibtex.known_keys(registry).items() if "file" in entry.fields]
+    return source_citations.source_templates(documents, root / bibtex.plugin(config).config.bib_file)
+
+
+def render(registry, cited: dict[str, dict] | None = None) -> str:
+    """The page; CITED: source_cites's, each source document's box and printed reference."""
+    cited = cited or {}
     entries = bibtex.known_keys(registry)
     formatted = {key: bibtex.reference_text(registry, key) for key in entries}
+    for key, data in cited.items():
+        formatted[key] = data["printed"]
     sources = sorted((k for k, e in entries.items() if "file" in e.fields), key=lambda k: _sort_key(formatted[k]))
     others = sorted((k for k, e in entries.items() if "file" not in e.fields), key=lambda k: _sort_key(formatted[k]))
-    cited = cite.source_templates(sources, bib_path) if bib_path else {}
     parts = [
         "---\ntitle: Bibliography\ndescription: Every work the primer cites, generated from references.bib.\n---\n",
         "# Bibliography\n",
@@ -101,8 +116,7 @@ def render(registry, bib_path: Path | None = None) -> str:
     return "\n".join(parts)
 
 
-def add_page(files, config, root: Path) -> None:
-    registry = bibtex.registry(config)
+def add_page(files, config, root: Path, cited: dict[str, dict]) -> None:
     bib_path = root / bibtex.plugin(config).config.bib_file
-    files.append(File.generated(config, PAGE, content=render(registry, bib_path)))
+    files.append(File.generated(config, PAGE, content=render(bibtex.registry(config), cited)))
     files.append(File.generated(config, BIB_DOWNLOAD, abs_src_path=str(bib_path)))
