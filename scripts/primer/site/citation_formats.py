@@ -5,9 +5,10 @@
 
 `record(site, page, live=…, section=…)` is the page's (or an h2/h3 section's) citation as ONE CSL-JSON
 item: a report in the primer's series (`collection-title` = site_name), by the corporate author kept
-whole (`{"literal": extra.primer.author}`), issued at the page's last revision, with `version`
-(extra.primer.version), `publisher` (extra.primer.institution, a report's institution), `URL` and
-`language`. `cite(site, page)` derives every format from it: APA and Chicago rendered by a CSL
+whole (`{"literal": extra.primer.author}`), issued at the page's last revision, with `publisher`
+(extra.primer.institution, a report's institution), `URL` and `language`. No `version`: a Zotero Report
+has no field for it, so a reader who saved the page would cite it without; the edition is in the URL
+instead (a published edition lives at …/0.1.0/…, mike's folder), the same whichever way the page is taken. `cite(site, page)` derives every format from it: APA and Chicago rendered by a CSL
 processor with the official styles (primer.site.csl_render: pandoc's citeproc), BibTeX (@techreport), RIS
 (RPRT), CSL-JSON, COinS and the meta tags (Highwire `citation_*`, Dublin Core, Open Graph), field by
 field (to_bibtex, to_ris, to_coins, to_meta); `render_block` writes the "Cite this page" block.
@@ -181,7 +182,8 @@ class Section:
 
 def record(site: Site, page: Page, *, live: bool, section: Section | None = None) -> dict:
     """The page's (or section's) citation as one CSL-JSON item: a report in a series, by a corporate
-    author kept whole, with version, institution, URL and language. Every format is derived from it.
+    author kept whole, with institution, URL and language (no version: see the module's docstring). Every
+    format is derived from it.
 
     `live`: the record the reader's browser completes: its URL carries SITE_URL_PLACEHOLDER while
     site_url is unset, and it has an access date (_SENTINEL, which the formats print as a placeholder).
@@ -191,7 +193,7 @@ def record(site: Site, page: Page, *, live: bool, section: Section | None = None
     if section:
         title = f"{title}, section {section.number}: {' '.join(section.heading.split())}"
     item = {"id": key, "type": "report", "title": title, "author": [{"literal": site.author}],
-            "publisher": site.institution, "collection-title": site.title, "version": site.version}
+            "publisher": site.institution, "collection-title": site.title}
     if page.dates.last:
         item["issued"] = {"date-parts": [[int(part) for part in page.dates.last.split("-")]]}
     if live or site.url:
@@ -228,14 +230,13 @@ def _author(item: dict) -> str:
 
 
 def to_bibtex(item: dict) -> str:
-    """@techreport, field by field from the record (biblatex's version, date, urldate, language)."""
+    """@techreport, field by field from the record (biblatex's date, urldate, language)."""
     date = _iso(item, "issued")
     fields = [
         ("author", "{" + _bibtex_text(_author(item)) + "}"),  # braced: a corporate author, not a person
         ("title", _bibtex_title(item["title"])),
         ("institution", _bibtex_text(item["publisher"])),
         ("series", _bibtex_text(item["collection-title"])),
-        ("version", _bibtex_text(item["version"])),
         ("year", date[:4] if date else None),
         ("date", date),
         ("url", item.get("URL")),
@@ -253,7 +254,7 @@ def to_ris(item: dict) -> str:
     date = _iso(item, "issued")
     accessed = _iso(item, "accessed")
     lines = [("TY", "RPRT"), ("AU", _author(item)), ("TI", item["title"]), ("T2", item["collection-title"]),
-             ("PB", item["publisher"]), ("ET", item["version"]), ("PY", date[:4] if date else None),
+             ("PB", item["publisher"]), ("PY", date[:4] if date else None),
              ("DA", date.replace("-", "/") if date else None), ("UR", item.get("URL")),
              ("Y2", RIS_ACCESSED_PLACEHOLDER if accessed else None), ("LA", item.get("language")),
              ("AB", item.get("abstract"))]
@@ -271,10 +272,10 @@ def coins_pairs(item: dict) -> list[tuple[str, str]]:
     """COinS (Z39.88 KEV, book format, genre report), as read by Zotero's COinS translator
     (zotero/utilities openurl.js parseContextObject): rft.btitle the title, rft.aucorp a corporate
     author, rft.pub the institution, rft.series the series, rft.date, rft.language, rft_id the URL
-    (which gives the item its URL and access date); rft.edition carries the version for the others."""
+    (which gives the item its URL and access date)."""
     kev = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", "report"),
            ("rft.btitle", item["title"]), ("rft.aucorp", _author(item)), ("rft.pub", item["publisher"]),
-           ("rft.series", item["collection-title"]), ("rft.edition", item["version"]),
+           ("rft.series", item["collection-title"]),
            ("rft.date", _iso(item, "issued")), ("rft.language", item.get("language")),
            ("rft.description", item.get("abstract")), ("rft_id", item.get("URL"))]
     return [(name, value) for name, value in kev if value]
