@@ -176,14 +176,22 @@ def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]
             "language": language, "year": date[:4] if date else None}
     if entry.type != "techreport" or len(entries) != 1 or bib_authors != authors:
         problems.append(f"{where}: BibTeX is not one @techreport by {authors}: {entry.type} {bib_authors}")
+    # a published page (site_url set): the build's day as the access date, which cite.js makes the reader's
+    accessed = cite.build_day().isoformat() if site_url else None
+    want["urldate"] = accessed
     for name, value in want.items():
         if (bib_plain(fields[name]) if name in fields else None) != value:
             problems.append(f"{where}: BibTeX {name} = {fields.get(name)!r}, the record says {value!r}")
+    record_accessed = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(item["accessed"]["date-parts"][0])) \
+        if item.get("accessed") else None
+    if record_accessed != accessed:
+        problems.append(f"{where}: CSL-JSON accessed = {item.get('accessed')}, expected {accessed}")
 
     # RIS
     ris = dict(line.split("  - ", 1) for line in text["RIS"].split("\n") if "  - " in line)
     want = {"TY": "RPRT", "AU": SITE.author, "TI": title, "ET": version, "LA": language, "UR": expected_url,
-            "DA": date.replace("-", "/") if date else None, "PB": SITE.institution}
+            "DA": date.replace("-", "/") if date else None, "PB": SITE.institution,
+            "Y2": accessed.replace("-", "/") if accessed else None}
     for tag, value in want.items():
         if ris.get(tag) != value:
             problems.append(f"{where}: RIS {tag} = {ris.get(tag)!r}, the record says {value!r}")
@@ -307,6 +315,30 @@ def test_with_site_url_every_url_is_absolute():
     assert "[site URL]" not in citation.bibtex + citation.chicago + citation.apa + citation.ris + citation.csl_json
     assert citation.chicago.endswith(f" {url}.") and citation.apa.endswith(f" {url}")
     assert f"rft_id={quote(url, safe='')}" in citation.coins
+
+
+def test_with_site_url_the_static_formats_carry_the_url_and_the_builds_day(monkeypatch):
+    """What a reader of a published page copies without JavaScript is whole: the URL, and the build's day as the
+    access date (cite.js puts in the reader's), in every format; never a placeholder."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765065600")   # 2025-12-07
+    site = cite.Site.from_config(SITE.title, "https://primer.example.org/0.1.0/", {
+        "primer": {"version": "0.1.0", "title_sentence_case": SITE.title_sentence_case, "author": SITE.author,
+                   "institution": SITE.institution}})
+    url = "https://primer.example.org/0.1.0/primer/guangdong-greater-bay-area/"
+    dated = cite.cite(site, _page(last="2025-03-04"))
+    assert dated.record["accessed"] == {"date-parts": [[2025, 12, 7]]} and dated.record["URL"] == url
+    assert "urldate     = {2025-12-07}," in dated.bibtex and f"url         = {{{url}}}," in dated.bibtex
+    assert "\nY2  - 2025/12/07\n" in dated.ris and f"\nUR  - {url}\n" in dated.ris
+    assert json.loads(dated.csl_json)[0]["accessed"] == {"date-parts": [[2025, 12, 7]]}
+    undated = cite.cite(site, _page(unknown=cite.NO_GIT))   # a tarball's build: the access date is printed
+    assert undated.apa.endswith(f"Retrieved December 7, 2025, from {url}"), undated.apa
+    assert undated.chicago.endswith(f"Accessed December 7, 2025. {url}."), undated.chicago
+    for citation in (dated, undated):
+        static = citation.apa + citation.chicago + citation.bibtex + citation.ris + citation.csl_json + citation.coins
+        assert "[date" not in static and "[site URL]" not in static
+        assert "[date accessed]" in citation.templates["APA"] + citation.templates["Chicago"] or citation is dated
+    body = cite.render_block(site, _page(last="2025-03-04"), dated)
+    assert "the access date is the day this copy was built" in body
 
 
 def test_an_undated_page_says_so_and_invents_no_date():

@@ -14,12 +14,13 @@ processor with the official styles (primer.site.csl_render: pandoc's citeproc), 
 field (to_bibtex, to_ris, to_coins, to_meta); `render_block` writes the "Cite this page" block.
 tests/test_cite.py checks every built page and section against its record.
 
-Two records per page. The static one is what the HTML says without JavaScript: its URL only when
-site_url is set (the publishing workflow sets it from PRIMER_SITE_URL), never a placeholder, and no
-access date. The live one (in the block's data-cite-templates, and each section's in
-data-cite-sections) is what docs/javascripts/cite.js completes: SITE_URL_PLACEHOLDER + the page's path
-while site_url is unset, and an access date printed as a placeholder (ACCESSED_PLACEHOLDER, ISO;
-ACCESSED_LONG_PLACEHOLDER in APA and Chicago; RIS_ACCESSED_PLACEHOLDER in RIS) for the reader's date.
+Two records per page. The static one (`static_record`) is what the HTML says without JavaScript: with
+site_url set (the publishing workflow sets it from PRIMER_SITE_URL) its URL and the build's day as the access
+date (build_day: SOURCE_DATE_EPOCH, else today), without it neither; never a placeholder. The live one
+(in the block's data-cite-templates, and each section's in data-cite-sections) is what docs/javascripts/cite.js
+completes: SITE_URL_PLACEHOLDER + the page's path while site_url is unset, and an access date printed as a
+placeholder (ACCESSED_PLACEHOLDER, ISO; ACCESSED_LONG_PLACEHOLDER in APA and Chicago; RIS_ACCESSED_PLACEHOLDER
+in RIS) for the reader's date.
 
 `source_citations(key, locator)`: a work of references.bib cited with a locator, in APA, Chicago and
 BibTeX (the bibliography page and, later, the citation popup).
@@ -187,7 +188,7 @@ def record(site: Site, page: Page, *, live: bool, section: Section | None = None
 
     `live`: the record the reader's browser completes: its URL carries SITE_URL_PLACEHOLDER while
     site_url is unset, and it has an access date (_SENTINEL, which the formats print as a placeholder).
-    Not live: what the static HTML says: the URL only when site_url makes it absolute, no access date."""
+    Not live: the URL only when site_url makes it absolute, no access date (static_record adds the build's day)."""
     key = page_key(page.path) + (f"-s{section.number.replace('.', '-')}" if section else "")
     title = " ".join(page.title.split())
     if section:
@@ -256,14 +257,20 @@ def to_ris(item: dict) -> str:
     lines = [("TY", "RPRT"), ("AU", _author(item)), ("TI", item["title"]), ("T2", item["collection-title"]),
              ("PB", item["publisher"]), ("PY", date[:4] if date else None),
              ("DA", date.replace("-", "/") if date else None), ("UR", item.get("URL")),
-             ("Y2", RIS_ACCESSED_PLACEHOLDER if accessed else None), ("LA", item.get("language")),
+             ("Y2", _ris_accessed(accessed)), ("LA", item.get("language")),
              ("AB", item.get("abstract"))]
     return "\n".join(f"{tag}  - {value}" for tag, value in lines if value) + "\nER  - "
 
 
+def _ris_accessed(accessed: str | None) -> str | None:
+    if accessed == ACCESSED_PLACEHOLDER:
+        return RIS_ACCESSED_PLACEHOLDER
+    return accessed.replace("-", "/") if accessed else None
+
+
 def to_csl_json(item: dict) -> str:
     shown = dict(item)
-    if "accessed" in shown:
+    if _iso(item, "accessed") == ACCESSED_PLACEHOLDER:
         shown["accessed"] = {"raw": ACCESSED_PLACEHOLDER}
     return json.dumps([shown], ensure_ascii=False, indent=2)
 
@@ -352,7 +359,7 @@ def cite(site: Site, page: Page, render=None) -> Citation:
     """The page's citation in every format. `render(records) -> {id: {"apa", "chicago"}}` is the CSL
     processor (primer.site.csl_render.render, pandoc's citeproc, by default); primer.build.stages.cite passes one that
     defers every page's and section's records to a single run for the whole build."""
-    static, live = record(site, page, live=False), record(site, page, live=True)
+    static, live = static_record(site, page), record(site, page, live=True)
     static["id"] += "-static"
     rendered = _render([static, live], render)
     static["id"] = live["id"]
@@ -364,6 +371,16 @@ def cite(site: Site, page: Page, render=None) -> Citation:
                     bibtex=to_bibtex(static), ris=to_ris(static), csl_json=to_csl_json(static),
                     meta=to_meta(static), coins=to_coins(static), record=static, live_record=live,
                     templates=templates)
+
+
+def static_record(site: Site, page: Page, section: Section | None = None, day: dt.date | None = None) -> dict:
+    """What a reader without JavaScript copies (or downloads): with site_url set, the URL and the build's day as
+    the access date (cite.js puts in the reader's day), never a placeholder; without it, neither."""
+    item = record(site, page, live=False, section=section)
+    if site.url:
+        day = day or build_day()
+        item["accessed"] = {"date-parts": [[day.year, day.month, day.day]]}
+    return item
 
 
 def section_citations(site: Site, page: Page, sections: list[Section], render=None) -> dict[str, dict]:
@@ -547,7 +564,8 @@ def render_block(site: Site, page: Page, citation: Citation, footnotes: bool = F
     help_text = ("To cite one section, use the *cite* button beside its heading. Your browser adds today's date "
                  "as the access date")
     if citation.absolute:
-        help_text += "; without JavaScript the citations carry no access date: add the date you read the page."
+        help_text += ("; without JavaScript the access date is the day this copy was built: make it the day you "
+                      "read the page.")
     else:
         help_text += (" and the address you are reading the page at. Without JavaScript the citations carry "
                       "neither, since this copy of the primer has no public address: add the address and "
