@@ -516,8 +516,10 @@ def test_every_section_citation_is_the_processors_rendering_of_its_record(built_
             if "issued" in item else None
         info = cite.Page(title=item["title"], path=path, dates=cite.Dates(None, last))
         for anchor, entry in sections.items():
-            record = cite.record(SITE, info, live=True, section=cite.Section(entry["number"], entry["heading"], anchor))
+            section = cite.Section(entry["number"], entry["heading"], anchor)
+            record = cite.record(SITE, info, live=True, section=section)
             expected[record["id"]] = (path, anchor, entry, record)
+            problems += _section_files(built_site, f"/{path}#{anchor}", entry, cite.static_record(SITE, info, section))
     rendered = csl_render.render([record for *_, record in expected.values()])
     for key, (path, anchor, entry, record) in expected.items():
         for style in ("apa", "chicago"):
@@ -525,8 +527,27 @@ def test_every_section_citation_is_the_processors_rendering_of_its_record(built_
                 problems.append(f"/{path}#{anchor}: {style} {entry[style]!r} is not {rendered[key][style]!r}")
         if entry["bibtex"] != cite.to_bibtex(record):
             problems.append(f"/{path}#{anchor}: its BibTeX is not derived from its record")
+        if [tuple(pair) for pair in entry.get("coins", [])] != cite.coins_pairs({k: v for k, v in record.items() if k != "accessed"}):
+            problems.append(f"/{path}#{anchor}: its COinS is not derived from its record")
     assert expected, "no section citations found"
     assert not problems, "\n".join(problems)
+
+
+def _section_files(site: Path, where: str, entry: dict, record: dict) -> list[str]:
+    """What is wrong with a section's RIS and CSL-JSON files (its cite panel links to them): each must be there,
+    the CSL-JSON the section's static RECORD, the RIS derived from it."""
+    files = entry.get("files") or {}
+    if set(files) != {"RIS", "CSL-JSON"}:
+        return [f"{where}: its panel offers files {sorted(files)}, not RIS and CSL-JSON"]
+    missing = [path for path in files.values() if not (site / path).is_file()]
+    if missing:
+        return [f"{where}: its files {missing} are not in the site"]
+    problems = []
+    if json.loads((site / files["CSL-JSON"]).read_text(encoding="utf-8")) != [record]:
+        problems.append(f"{where}: {files['CSL-JSON']} is not the section's record {record}")
+    if (site / files["RIS"]).read_text(encoding="utf-8") != cite.to_ris(record) + "\n":
+        problems.append(f"{where}: {files['RIS']} is not the section's RIS")
+    return problems
 
 
 def _git_log_dates(rel: str) -> tuple[str, str] | None:
@@ -636,6 +657,13 @@ def test_build_with_site_url_outside_git(project_copy, tmp_path, monkeypatch):
                    for fallback in (cite.NO_GIT, cite.GENERATED)):
             problems.append(f"/{path}: does not say its dates were not recorded: {shown[:100]!r}")
     assert not problems, "\n".join(problems)
+
+    # a section's files carry its fragment URL and the build's day, like the page's static formats
+    page = read_page(site / "primer" / "external-risks" / "index.html")
+    anchor, entry = next(iter(json.loads(page.block["attrs"]["data-cite-sections"]).items()))
+    ris = (site / entry["files"]["RIS"]).read_text(encoding="utf-8")
+    assert f"\nUR  - {site_url}primer/external-risks/#{anchor}\n" in ris, ris
+    assert f"\nY2  - {cite.build_day():%Y/%m/%d}\n" in ris and f"section {entry['number']}: " in ris, ris
 
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     locs = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))

@@ -150,19 +150,27 @@ def page_routes(site, path: str, day: dt.date) -> list[Route]:
 
 
 def section_routes(site, path: str, which: int, day: dt.date) -> list[Route]:
-    """The routes of one section of a page (its cite panel is made by cite.js: with JavaScript only); Zotero's web
-    save from the section's address reads the page's COinS."""
+    """The routes of one section of a page (its cite panel is made by cite.js: with JavaScript only; its files);
+    Zotero's web save from the section's address reads the COinS cite.js puts in (the section's)."""
     page = read_page(site / path / "index.html")
     sections = json.loads(page.block["attrs"]["data-cite-sections"])
     anchor, entry = list(sections.items())[which]
     where = f"/{path}#{anchor}"
     root = ADDRESS
     live = {style: filled(entry[style], root, day).strip() for style in STYLES}
-    formats = [("CSL-JSON", "csl", "csl_json"), ("RIS", "ris", "ris"), ("BibTeX", "bibtex", "bibtex")]
-    routes = [Route(where, "with JavaScript", name, fmt, filled(entry[key], root, day), live)
-              for name, fmt, key in formats if key in entry]
+    routes = [Route(where, "with JavaScript", "BibTeX", "bibtex", filled(entry["bibtex"], root, day), live)]
+    # the section's RIS and CSL-JSON files (its panel links to them): the static record, as the page's own
+    # formats without JavaScript; its strings are the CSL processor's rendering of that record
+    files = {name: (site / path).read_text(encoding="utf-8") for name, path in entry.get("files", {}).items()}
+    if files:
+        from primer.site import citation_formats, csl_render
+        item = json.loads(files["CSL-JSON"])[0]
+        static = {style: citation_formats.finish_rendered(text) for style, text in csl_render.render([item])[item["id"]].items()}
+        routes += [Route(where, "its file (static)", name, fmt, files[name], static)
+                   for name, fmt in (("CSL-JSON", "csl"), ("RIS", "ris"))]
     templates = json.loads(page.block["attrs"]["data-cite-templates"])
-    kev = "&".join(f"{name}={quote(filled(value, root, day), safe='')}" for name, value in templates["coins"])
+    pairs = entry.get("coins") or templates["coins"]   # cite.js: the section's COinS while the address names it
+    kev = "&".join(f"{name}={quote(filled(value, root, day), safe='')}" for name, value in pairs)
     coins = coins_item(kev)
     if coins is not None:
         routes.append(Route(where, "with JavaScript", "Zotero (COinS)", "csl",
@@ -225,8 +233,6 @@ KNOWN_LIMITS = {
         "Embedded Metadata splits citation_author at its last space (cleanAuthor: 'contributors, Dual Circulation "
         "Primer'), and citation_series_title maps to `series`, a field a Report lacks; Zotero's default save reads "
         "the COinS first",
-    ("section", "Zotero (COinS)"):
-        "the page's COinS is the page's: Zotero saves the page from a section's address",
 }
 
 

@@ -383,14 +383,38 @@ def static_record(site: Site, page: Page, section: Section | None = None, day: d
     return item
 
 
+DOWNLOADS = "cite"  # the folder, under the site's root, of each section's RIS and CSL-JSON file
+
+
+def section_files(site: Site, page: Page, section: Section) -> dict[str, str]:
+    """{"RIS": path, "CSL-JSON": path}: where the section's files are, from the site's root."""
+    key = record(site, page, live=False, section=section)["id"]
+    return {"RIS": f"{DOWNLOADS}/{key}.ris", "CSL-JSON": f"{DOWNLOADS}/{key}.json"}
+
+
+def section_downloads(site: Site, page: Page, sections: list[Section]) -> dict[str, str]:
+    """{path from the site's root: text}: each section's RIS and CSL-JSON file, what a reference manager imports
+    on click, from the section's static record (its own title; with site_url, its fragment URL and the build's
+    day as the access date)."""
+    out = {}
+    for section in sections:
+        item, paths = static_record(site, page, section), section_files(site, page, section)
+        out[paths["RIS"]], out[paths["CSL-JSON"]] = to_ris(item) + "\n", to_csl_json(item) + "\n"
+    return out
+
+
 def section_citations(site: Site, page: Page, sections: list[Section], render=None) -> dict[str, dict]:
-    """{anchor: {number, heading, url, apa, chicago, bibtex}} for each section of the page, from
-    each section's live record (cite.js fills in the address and the access date)."""
+    """{anchor: {number, heading, url, apa, chicago, bibtex, coins, files}} for each section of the page, from
+    each section's live record (cite.js fills in the address and the access date); `coins`: what cite.js puts
+    into the COinS span while the address names the section, so that Zotero saves the section; `files`: its
+    RIS and CSL-JSON files (section_downloads), by format."""
     records = [record(site, page, live=True, section=section) for section in sections]
     rendered = _render(records, render) if records else {}
     return {section.anchor: {"number": section.number, "heading": section.heading, "url": item["URL"],
                              "apa": rendered[item["id"]]["apa"], "chicago": rendered[item["id"]]["chicago"],
-                             "bibtex": to_bibtex(item)}
+                             "bibtex": to_bibtex(item),
+                             "coins": coins_pairs({k: v for k, v in item.items() if k != "accessed"}),
+                             "files": section_files(site, page, section)}
             for section, item in zip(sections, records)}
 
 
