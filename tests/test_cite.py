@@ -172,10 +172,10 @@ def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]
     key, entry = next(iter(entries.items()))
     fields = {name.lower(): value for name, value in entry.fields.items()}
     bib_authors = [bib_plain(str(person)) for person in entry.persons.get("author", [])]
-    want = {"title": title, "institution": SITE.institution, "version": version, "date": date, "url": expected_url,
+    want = {"title": title, "publisher": SITE.institution, "series": item.get("collection-title"), "version": version, "date": date, "url": expected_url,
             "language": language, "year": date[:4] if date else None}
-    if entry.type != "techreport" or len(entries) != 1 or bib_authors != authors:
-        problems.append(f"{where}: BibTeX is not one @techreport by {authors}: {entry.type} {bib_authors}")
+    if entry.type != "manual" or len(entries) != 1 or bib_authors != authors:
+        problems.append(f"{where}: BibTeX is not one @manual by {authors}: {entry.type} {bib_authors}")
     # a published page (site_url set): the build's day as the access date, which cite.js makes the reader's
     accessed = cite.build_day().isoformat() if site_url else None
     want["urldate"] = accessed
@@ -231,7 +231,7 @@ def check_block(path: str, page: _PageParser, site_url: str | None) -> list[str]
     # the live formats (cite.js fills them in): the same record with the URL and an access date
     templates = json.loads(attrs.get("data-cite-templates") or "{}")
     live_url = (site_url or cite.SITE_URL_PLACEHOLDER) + path
-    if f"url         = {{{live_url}}}" not in templates.get("BibTeX", ""):
+    if f"url       = {{{live_url}}}" not in templates.get("BibTeX", ""):
         problems.append(f"{where}: the live BibTeX lacks url {live_url}")
     if dict(templates.get("coins", [])).get("rft_id") != live_url:
         problems.append(f"{where}: the live COinS lacks rft_id {live_url}")
@@ -299,7 +299,7 @@ def test_without_site_url_the_static_formats_carry_no_url_and_the_live_ones_a_pl
     names = {name for _, name, _ in citation.meta}
     assert not names & {"citation_public_url", "og:url", "DC.identifier"}
     assert "rft_id" not in citation.coins
-    assert "urldate     = {[date]}" in citation.templates["BibTeX"]
+    assert "urldate   = {[date]}" in citation.templates["BibTeX"]
     assert ("rft_id", citation.url) in citation.templates["coins"]
 
 
@@ -327,7 +327,7 @@ def test_with_site_url_the_static_formats_carry_the_url_and_the_builds_day(monke
     url = "https://primer.example.org/0.1.0/primer/guangdong-greater-bay-area/"
     dated = cite.cite(site, _page(last="2025-03-04"))
     assert dated.record["accessed"] == {"date-parts": [[2025, 12, 7]]} and dated.record["URL"] == url
-    assert "urldate     = {2025-12-07}," in dated.bibtex and f"url         = {{{url}}}," in dated.bibtex
+    assert "urldate   = {2025-12-07}," in dated.bibtex and f"url       = {{{url}}}," in dated.bibtex
     assert "\nY2  - 2025/12/07\n" in dated.ris and f"\nUR  - {url}\n" in dated.ris
     assert json.loads(dated.csl_json)[0]["accessed"] == {"date-parts": [[2025, 12, 7]]}
     undated = cite.cite(site, _page(unknown=cite.NO_GIT))   # a tarball's build: the access date is printed
@@ -339,6 +339,28 @@ def test_with_site_url_the_static_formats_carry_the_url_and_the_builds_day(monke
         assert "[date accessed]" in citation.templates["APA"] + citation.templates["Chicago"] or citation is dated
     body = cite.render_block(site, _page(last="2025-03-04"), dated)
     assert "the access date is the day this copy was built" in body
+
+
+@pytest.mark.skipif(shutil.which("biber") is None,
+                    reason="biber is not installed (Debian: apt-get install biber; .ci/run installs it)")
+def test_biblatex_keeps_every_field_of_a_page_and_a_section(tmp_path, monkeypatch):
+    """biber, against biblatex's data model: no field of a page's or a section's BibTeX is invalid for its type
+    (a @techreport would lose the series: "Invalid field 'series' for entrytype 'report'")."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765065600")
+    site = cite.Site.from_config(SITE.title, "https://primer.example.org/0.1.0/", {
+        "primer": {"version": "0.1.0", "title_sentence_case": SITE.title_sentence_case, "author": SITE.author,
+                   "institution": SITE.institution}})
+    page = _page(last="2025-03-04")
+    section = cite.record(site, page, live=True, section=cite.Section("2.1", "Trade & the 50% share", "trade"))
+    filled = cite.with_build_day(cite.to_bibtex(section))   # as cite.js fills it in, with the reader's day
+    (tmp_path / "cite.bib").write_text(cite.cite(site, page).bibtex + "\n" + filled + "\n", encoding="utf-8")
+    result = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file=checked.bib", "cite.bib"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    warnings = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith(("WARN", "ERROR"))]
+    assert warnings == []
+    checked = (tmp_path / "checked.bib").read_text(encoding="utf-8").lower()
+    assert checked.count("series") == 2 and checked.count("publisher") == 2, checked
 
 
 def test_an_undated_page_says_so_and_invents_no_date():

@@ -39,7 +39,7 @@ def test_the_live_formats_carry_the_address_and_todays_date(open_page, site_url)
     assert "[date" not in joined and "[site URL]" not in joined, "cite.js left a placeholder"
     iso = _today(page).isoformat()
     assert texts[1].endswith(f" {site_url}{PAGE}"), texts[1]  # APA
-    assert f"urldate     = {{{iso}}}" in texts[2] and f"url         = {{{site_url}{PAGE}}}" in texts[2], texts[2]
+    assert f"urldate   = {{{iso}}}" in texts[2] and f"url       = {{{site_url}{PAGE}}}" in texts[2], texts[2]
     coins = html.unescape(page.get_attribute(".cite-block span.Z3988", "title"))
     assert "rft_id=" + re.sub(r"[:/]", lambda m: f"%{ord(m.group(0)):02X}", site_url + PAGE) in coins, coins
     traffic.assert_clean()

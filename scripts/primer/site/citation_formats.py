@@ -9,7 +9,7 @@ whole (`{"literal": extra.primer.author}`), issued at the page's last revision, 
 (extra.primer.institution, a report's institution), `URL` and `language`. No `version`: a Zotero Report
 has no field for it, so a reader who saved the page would cite it without; the edition is in the URL
 instead (a published edition lives at …/0.1.0/…, mike's folder), the same whichever way the page is taken. `cite(site, page)` derives every format from it: APA and Chicago rendered by a CSL
-processor with the official styles (primer.site.csl_render: pandoc's citeproc), BibTeX (@techreport), RIS
+processor with the official styles (primer.site.csl_render: pandoc's citeproc), BibTeX (@manual), RIS
 (RPRT), CSL-JSON, COinS and the meta tags (Highwire `citation_*`, Dublin Core, Open Graph), field by
 field (to_bibtex, to_ris, to_coins, to_meta); `render_block` writes the "Cite this page" block.
 tests/test_cite.py checks every built page and section against its record.
@@ -231,12 +231,14 @@ def _author(item: dict) -> str:
 
 
 def to_bibtex(item: dict) -> str:
-    """@techreport, field by field from the record (biblatex's date, urldate, language)."""
+    """@manual, field by field from the record (biblatex's date, urldate, language). @manual, not @techreport:
+    biblatex's report has no series (biber: "Invalid field 'series' for entrytype 'report'", and the series is
+    dropped), its manual has series and publisher; citation.js reads @manual as a CSL report."""
     date = _iso(item, "issued")
     fields = [
         ("author", "{" + _bibtex_text(_author(item)) + "}"),  # braced: a corporate author, not a person
         ("title", _bibtex_title(item["title"])),
-        ("institution", _bibtex_text(item["publisher"])),
+        ("publisher", _bibtex_text(item["publisher"])),
         ("series", _bibtex_text(item["collection-title"])),
         ("year", date[:4] if date else None),
         ("date", date),
@@ -246,7 +248,7 @@ def to_bibtex(item: dict) -> str:
         ("abstract", _bibtex_text(item.get("abstract") or "") or None),
     ]
     width = max(len(name) for name, _ in fields)
-    return "\n".join([f"@techreport{{{item['id']},"]
+    return "\n".join([f"@manual{{{item['id']},"]
                      + [f"  {name.ljust(width)} = {{{value}}}," for name, value in fields if value] + ["}"])
 
 
