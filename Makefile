@@ -14,7 +14,7 @@ test: lint route-tools  ## the linter, then every test, the strict build include
 	$(BIN)/python -m pytest
 
 route-tools:  ## citeproc-js (citation-js, package-lock.json) for tests/test_routes.py, when Node is installed
-	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.installed; else echo "Node.js not found: tests/test_routes.py will be skipped (install Node 20 and npm, e.g. apt-get install nodejs npm, then make test)"; fi
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.installed; else echo "Node.js not found: tests/test_routes.py will be skipped (install Node.js 16 or later and npm, e.g. apt-get install nodejs npm, then make test)"; fi
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error && touch $@

@@ -28,11 +28,14 @@ from conftest import ROOT
 from test_cite import read_page
 from test_zotero import coins_item, embedded_item
 
+from primer.site import citation_formats as cite
+from primer.site import csl_render
+
 NODE = shutil.which("node")
 RENDER = ROOT / "tests" / "routes" / "render.js"
 INSTALLED = ROOT / "node_modules" / "@citation-js" / "plugin-csl"
 STYLES = ("apa", "chicago")
-INSTALL = ("the route tests need Node.js (20 or later) and citation-js: install Node (Debian: apt-get install nodejs "
+INSTALL = ("the route tests need Node.js (16 or later) and citation-js: install Node (Debian: apt-get install nodejs "
            "npm), then run `npm ci` at the project's root (make test does it when Node is there)")
 
 # What the tests take, as the issue asks: three pages, the bibliography, and two sections
@@ -161,11 +164,10 @@ def section_routes(site, path: str, which: int, day: dt.date) -> list[Route]:
     routes = [Route(where, "with JavaScript", "BibTeX", "bibtex", filled(entry["bibtex"], root, day), live)]
     # the section's RIS and CSL-JSON files (its panel links to them): the static record, as the page's own
     # formats without JavaScript; its strings are the CSL processor's rendering of that record
-    files = {name: (site / path).read_text(encoding="utf-8") for name, path in entry.get("files", {}).items()}
+    files = {name: (site / file).read_text(encoding="utf-8") for name, file in entry.get("files", {}).items()}
     if files:
-        from primer.site import citation_formats, csl_render
         item = json.loads(files["CSL-JSON"])[0]
-        static = {style: citation_formats.finish_rendered(text) for style, text in csl_render.render([item])[item["id"]].items()}
+        static = {style: cite.finish_rendered(text) for style, text in csl_render.render([item])[item["id"]].items()}
         routes += [Route(where, "its file (static)", name, fmt, files[name], static)
                    for name, fmt in (("CSL-JSON", "csl"), ("RIS", "ris"))]
     templates = json.loads(page.block["attrs"]["data-cite-templates"])
@@ -245,7 +247,6 @@ def test_the_pages_title_case_is_citeproc_js_title_case():
     """Chicago's title case as the page prints it (pandoc's citeproc) and as a reader's reference manager does
     (citeproc-js): the same, "under" and the other words pandoc alone capitalises kept lowercase; the first and
     last word, and a word after a colon, capitalised by both."""
-    from primer.site import csl_render
     titles = ["Li on China’s two-way internationalisation under dual circulation", "Trade within and across borders",
               "Growth without demand: under the surface", "What lies beneath", "Risks (under review) compared",
               "Before and after the plan"]
@@ -281,7 +282,8 @@ def test_every_route_gives_the_string_the_page_prints(built_site):
 def main() -> int:
     """python tests/test_routes.py SITE: the table of matches of a built site (for the issue's before/after)."""
     import sys
-    site = __import__("pathlib").Path(sys.argv[1])
+    from pathlib import Path
+    site = Path(sys.argv[1])
     day = dt.date.today()
     routes = [route for path in PAGES for route in page_routes(site, path, day)]
     routes += [route for path, which in SECTIONS for route in section_routes(site, path, which, day)]
