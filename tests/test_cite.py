@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, quote
 
 import pytest
 import yaml
-from conftest import ROOT, built_pages, mkdocs_build
+from conftest import PUBLISHED_URL, ROOT, built_pages, mkdocs_build
 from pybtex.database import parse_string
 
 from primer import published
@@ -659,15 +659,11 @@ def test_published_check_catches_an_anchor_removed_from_a_copy_of_the_site(built
 # --- one more build: a copy with site_url, outside git --------------------------------------------
 
 
-def test_build_with_site_url_outside_git(project_copy, tmp_path, monkeypatch):
+def test_build_with_site_url_outside_git(published_site):
     """A source tarball (no .git) with a public address: the build passes, dates fall back,
     every URL is absolute, og:url and the sitemap are there."""
-    site_url = "https://primer.example.org/dual-circulation/"
-    assert "site_url: !ENV PRIMER_SITE_URL" in (project_copy / "mkdocs.yml").read_text(encoding="utf-8")
-    monkeypatch.setenv("PRIMER_SITE_URL", site_url)  # as the publishing workflow sets it
-    site = tmp_path / "site"
-    result = mkdocs_build(project_copy, site)
-    assert result.returncode == 0, result.stdout + result.stderr
+    site_url, site = PUBLISHED_URL, published_site
+    assert "site_url: !ENV PRIMER_SITE_URL" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
     pages = built_pages(site)
     problems = []

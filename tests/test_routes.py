@@ -214,7 +214,7 @@ def test_citeproc_js_reads_each_format_and_renders_both_styles():
               "publisher": "Primer", "issued": {"date-parts": [[2026, 12, 5]]}, "URL": "https://example.org/x/"}
     ris = "TY  - RPRT\nAU  - Primer contributors\nTI  - External risks\nPB  - Primer\nPY  - 2026\nDA  - 2026/12/05\n" \
           "UR  - https://example.org/x/\nER  - "
-    bibtex = "@techreport{x,\n  author = {{Primer contributors}},\n  title = {External risks},\n  institution = {Primer},\n" \
+    bibtex = "@manual{x,\n  author = {{Primer contributors}},\n  title = {External risks},\n  publisher = {Primer},\n" \
              "  year = {2026},\n  date = {2026-12-05},\n  url = {https://example.org/x/},\n}"
     no_url = dict(record)
     del no_url["URL"]
@@ -277,6 +277,21 @@ def test_every_route_gives_the_string_the_page_prints(built_site):
         "\n\n" + table(rows)
     assert not fixed, f"these routes now give the page's string: take them off KNOWN_LIMITS: {fixed}"
     assert {route.name for route in routes} >= {"CSL-JSON", "RIS", "BibTeX", "Zotero (COinS)"}
+
+
+@needs_citeproc_js
+def test_every_route_of_a_published_page_gives_the_string_the_page_prints(published_site):
+    """The same with site_url set (a published edition): the static formats carry the URL and the build's day, the
+    COinS its rft_id, so a reader without JavaScript gets the same reference from every route too."""
+    day = dt.date.today()
+    routes = [route for path in PAGES for route in page_routes(published_site, path, day)]
+    routes += [route for path, which in SECTIONS for route in section_routes(published_site, path, which, day)]
+    rows = compare(routes)
+    wrong = [f"{route.id}, {style}:\n  route: {got}\n  page:  {want}" for route, style, got, want in rows
+             if got != want and (_kind(route), route.name) not in KNOWN_LIMITS]
+    assert not wrong, "\n".join(wrong) + "\n\n" + table(rows)
+    static = [route for route in routes if route.state != "with JavaScript"]
+    assert static and all("https://primer.example.org/" in route.page["apa"] for route in static)
 
 
 def main() -> int:

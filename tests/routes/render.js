@@ -4,7 +4,7 @@
 //   node tests/routes/render.js STYLES_DIR < requests.json > results.json
 //
 // requests.json: [{"id": ..., "format": "csl" | "ris" | "bibtex", "text": "..."}]; each text is read by
-// citation-js's own parser of that format (plugin-bibtex, plugin-ris; CSL-JSON as it is), then rendered as a
+// citation-js's own parser of that format (plugin-bibtex as biblatex, plugin-ris; CSL-JSON as it is), then rendered as a
 // reference-list entry in APA and Chicago author-date with the project's own styles (STYLES_DIR/apa.csl,
 // STYLES_DIR/chicago-author-date.csl), each item on its own, as plain text.
 // results.json: [{"id": ..., "items": [the CSL-JSON citation-js read], "apa": "...", "chicago": "..."} or
@@ -29,7 +29,8 @@ for (const [name, file] of Object.entries(STYLES)) {
   templates.add(`primer-${name}`, readFileSync(join(folder, file), "utf8"));
 }
 
-const FORMATS = { csl: "@csl/list+object", ris: "@ris/file", bibtex: "@bibtex/text" };
+// bibtex: read as biblatex (the BibTeX the primer gives has biblatex's date, urldate and language)
+const FORMATS = { csl: "@csl/list+object", ris: "@ris/file", bibtex: "@biblatex/text" };
 const requests = JSON.parse(readFileSync(0, "utf8"));
 const results = requests.map(({ id, format, text }) => {
   try {
