@@ -5,13 +5,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint build figures bench linkcheck-external test-browser published publish add-source lock clean
+.PHONY: serve test lint route-tools build figures bench linkcheck-external test-browser published publish add-source lock clean
 
 serve: $(VENV)/.installed  ## live-reloading site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: lint  ## the linter, then every test, the strict build included
+test: lint route-tools  ## the linter, then every test, the strict build included
 	$(BIN)/python -m pytest
+
+route-tools:  ## citeproc-js (citation-js, package-lock.json) for tests/test_routes.py, when Node is installed
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.installed; else echo "Node.js not found: tests/test_routes.py will be skipped (install Node.js 16 or later and npm, e.g. apt-get install nodejs npm, then make test)"; fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error && touch $@
 
 lint: $(VENV)/.installed  ## ruff over scripts/ (the primer package) and tests/ (pyproject.toml: [tool.ruff])
 	$(BIN)/ruff check scripts tests

@@ -34,13 +34,14 @@ def site_markdown(footnotes="footnotes"):
     return markdown.Markdown(extensions=names, extension_configs=configs)
 
 
-def mkdocs_build(project: Path, site_dir: Path, *flags: str, pdf: bool = False, own_code: bool = False
-                 ) -> subprocess.CompletedProcess:
+def mkdocs_build(project: Path, site_dir: Path, *flags: str, pdf: bool = False, own_code: bool = False,
+                 environment: dict | None = None) -> subprocess.CompletedProcess:
     """Run the strict build exactly as `make build` does, from the project's root; without the PDF
     of the print edition (~20 s with WeasyPrint) unless `pdf` (the print edition stage, PRIMER_PDF).
-    FLAGS: more of the command line's options (-q, -v). With `own_code`, the build imports the package from the project's own scripts/ (a copy whose code a
-    test changed) rather than the one installed."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    FLAGS: more of the command line's options (-q, -v). With `own_code`, the build imports the package from the
+    project's own scripts/ (a copy whose code a test changed) rather than the one installed. ENVIRONMENT:
+    variables set for the build (PRIMER_SITE_URL)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(environment or {}))
     if not pdf:
         env["PRIMER_PDF"] = "0"
     args = ["build", "--strict", "--clean", *flags, "-d", str(site_dir)]
@@ -134,6 +135,26 @@ def built_site(tmp_path_factory, request) -> Path:
     with the run (_build_soon). Once it is built, the survey of every page in Chromium starts in the background
     (survey_soon): it is the longest task of the suite, and runs while the other tests do."""
     return once_per_run(tmp_path_factory, "built-site", lambda: _build_site(tmp_path_factory, request.config))
+
+
+PUBLISHED_URL = "https://primer.example.org/dual-circulation/"   # site_url, as the publishing workflow sets it
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory, built_site) -> Path:
+    """A copy of the project outside git (a source tarball) built with site_url set to PUBLISHED_URL, as the
+    publishing workflow sets it, once per test run, from the session build's caches (tests/test_cite.py: the static
+    formats; tests/test_routes.py: the routes of a published page)."""
+    def build() -> Path:
+        shared = _shared_folder(tmp_path_factory)
+        project = copy_project(shared / "published-project")
+        warm(project)
+        site = shared / "published-site"
+        result = mkdocs_build(project, site, environment={"PRIMER_SITE_URL": PUBLISHED_URL})
+        if result.returncode != 0:
+            raise RuntimeError("strict build with site_url failed:\n" + result.stdout + result.stderr)
+        return site
+    return once_per_run(tmp_path_factory, "published-site", build)
 
 
 def survey_soon(tmp_path_factory, site: Path) -> None:

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, quote
 
 import pytest
 import yaml
-from conftest import ROOT, built_pages, mkdocs_build
+from conftest import PUBLISHED_URL, ROOT, built_pages, mkdocs_build
 from pybtex.database import parse_string
 
 from primer import published
@@ -140,8 +140,8 @@ def render_all(pages) -> dict:
 def check_block(path: str, page: _PageParser, site_url: str | None, memo: dict | None = None) -> list[str]:
     """Everything wrong with one page's cite block and meta tags (empty when all is well): the
     CSL-JSON record is the truth; APA and Chicago are the processor's rendering of it, and BibTeX,
-    RIS, COinS and the meta tags agree with it field by field (title, authors, date, version, URL,
-    type, language)."""
+    RIS, COinS and the meta tags agree with it field by field (title, authors, date, URL, type, language;
+    no version anywhere: a Zotero Report has no field for it, and the edition is in a published URL)."""
     where = f"/{path}"
     block = page.block
     if block is None:
@@ -169,8 +169,8 @@ def check_block(path: str, page: _PageParser, site_url: str | None, memo: dict |
     authors = [a.get("literal") for a in item.get("author", [])]
     if item.get("type") != "report" or authors != [SITE.author] or item.get("URL") != expected_url:
         problems.append(f"{where}: CSL-JSON is not a report by the corporate author with URL {expected_url}: {item}")
-    if version != SITE.version or language != "en" or item.get("publisher") != SITE.institution:
-        problems.append(f"{where}: CSL-JSON version/language/publisher wrong: {item}")
+    if version is not None or language != "en" or item.get("publisher") != SITE.institution:
+        problems.append(f"{where}: CSL-JSON version/language/publisher wrong (no version: Zotero would drop it): {item}")
 
     # APA and Chicago: exactly the processor's rendering of the record
     rendered = rendered_alone(item, memo)
@@ -186,18 +186,26 @@ def check_block(path: str, page: _PageParser, site_url: str | None, memo: dict |
     key, entry = next(iter(entries.items()))
     fields = {name.lower(): value for name, value in entry.fields.items()}
     bib_authors = [bib_plain(str(person)) for person in entry.persons.get("author", [])]
-    want = {"title": title, "institution": SITE.institution, "version": version, "date": date, "url": expected_url,
+    want = {"title": title, "publisher": SITE.institution, "series": item.get("collection-title"), "version": version, "date": date, "url": expected_url,
             "language": language, "year": date[:4] if date else None}
-    if entry.type != "techreport" or len(entries) != 1 or bib_authors != authors:
-        problems.append(f"{where}: BibTeX is not one @techreport by {authors}: {entry.type} {bib_authors}")
+    if entry.type != "manual" or len(entries) != 1 or bib_authors != authors:
+        problems.append(f"{where}: BibTeX is not one @manual by {authors}: {entry.type} {bib_authors}")
+    # a published page (site_url set): the build's day as the access date, which cite.js makes the reader's
+    accessed = cite.build_day().isoformat() if site_url else None
+    want["urldate"] = accessed
     for name, value in want.items():
         if (bib_plain(fields[name]) if name in fields else None) != value:
             problems.append(f"{where}: BibTeX {name} = {fields.get(name)!r}, the record says {value!r}")
+    record_accessed = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(item["accessed"]["date-parts"][0])) \
+        if item.get("accessed") else None
+    if record_accessed != accessed:
+        problems.append(f"{where}: CSL-JSON accessed = {item.get('accessed')}, expected {accessed}")
 
     # RIS
     ris = dict(line.split("  - ", 1) for line in text["RIS"].split("\n") if "  - " in line)
     want = {"TY": "RPRT", "AU": SITE.author, "TI": title, "ET": version, "LA": language, "UR": expected_url,
-            "DA": date.replace("-", "/") if date else None, "PB": SITE.institution}
+            "DA": date.replace("-", "/") if date else None, "PB": SITE.institution,
+            "Y2": accessed.replace("-", "/") if accessed else None}
     for tag, value in want.items():
         if ris.get(tag) != value:
             problems.append(f"{where}: RIS {tag} = {ris.get(tag)!r}, the record says {value!r}")
@@ -237,7 +245,7 @@ def check_block(path: str, page: _PageParser, site_url: str | None, memo: dict |
     # the live formats (cite.js fills them in): the same record with the URL and an access date
     templates = json.loads(attrs.get("data-cite-templates") or "{}")
     live_url = (site_url or cite.SITE_URL_PLACEHOLDER) + path
-    if f"url         = {{{live_url}}}" not in templates.get("BibTeX", ""):
+    if f"url       = {{{live_url}}}" not in templates.get("BibTeX", ""):
         problems.append(f"{where}: the live BibTeX lacks url {live_url}")
     if dict(templates.get("coins", [])).get("rft_id") != live_url:
         problems.append(f"{where}: the live COinS lacks rft_id {live_url}")
@@ -276,10 +284,10 @@ def test_every_format_agrees_with_the_others_and_the_meta_tags():
     assert entry.fields["title"] == "{Guangdong} and the {Greater} {Bay} {Area}"  # capitals protected
     assert entry.fields["abstract"] == r'What the sources say about "Guangdong" \& the 50\% share.'
     assert citation.chicago == (  # the processor's rendering (Chicago 18th, author-date)
-        "Dual Circulation Primer contributors. 2025. Guangdong and the Greater Bay Area. Version 0.1.0. Dual "
+        "Dual Circulation Primer contributors. 2025. Guangdong and the Greater Bay Area. Dual "
         "Circulation (双循环): A Source-Checked Primer. Dual Circulation Primer.")
     assert citation.apa == (  # APA 7th
-        "Dual Circulation Primer contributors. (2025). Guangdong and the Greater Bay Area (Version 0.1.0, Dual "
+        "Dual Circulation Primer contributors. (2025). Guangdong and the Greater Bay Area (Dual "
         "Circulation (双循环): A Source-Checked Primer). Dual Circulation Primer.")
     assert citation.templates["APA"].endswith(". Dual Circulation Primer. [site URL]/primer/guangdong-greater-bay-area/")
 
@@ -305,7 +313,7 @@ def test_without_site_url_the_static_formats_carry_no_url_and_the_live_ones_a_pl
     names = {name for _, name, _ in citation.meta}
     assert not names & {"citation_public_url", "og:url", "DC.identifier"}
     assert "rft_id" not in citation.coins
-    assert "urldate     = {[date]}" in citation.templates["BibTeX"]
+    assert "urldate   = {[date]}" in citation.templates["BibTeX"]
     assert ("rft_id", citation.url) in citation.templates["coins"]
 
 
@@ -321,6 +329,52 @@ def test_with_site_url_every_url_is_absolute():
     assert "[site URL]" not in citation.bibtex + citation.chicago + citation.apa + citation.ris + citation.csl_json
     assert citation.chicago.endswith(f" {url}.") and citation.apa.endswith(f" {url}")
     assert f"rft_id={quote(url, safe='')}" in citation.coins
+
+
+def test_with_site_url_the_static_formats_carry_the_url_and_the_builds_day(monkeypatch):
+    """What a reader of a published page copies without JavaScript is whole: the URL, and the build's day as the
+    access date (cite.js puts in the reader's), in every format; never a placeholder."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765065600")   # 2025-12-07
+    site = cite.Site.from_config(SITE.title, "https://primer.example.org/0.1.0/", {
+        "primer": {"version": "0.1.0", "title_sentence_case": SITE.title_sentence_case, "author": SITE.author,
+                   "institution": SITE.institution}})
+    url = "https://primer.example.org/0.1.0/primer/guangdong-greater-bay-area/"
+    dated = cite.cite(site, _page(last="2025-03-04"))
+    assert dated.record["accessed"] == {"date-parts": [[2025, 12, 7]]} and dated.record["URL"] == url
+    assert "urldate   = {2025-12-07}," in dated.bibtex and f"url       = {{{url}}}," in dated.bibtex
+    assert "\nY2  - 2025/12/07\n" in dated.ris and f"\nUR  - {url}\n" in dated.ris
+    assert json.loads(dated.csl_json)[0]["accessed"] == {"date-parts": [[2025, 12, 7]]}
+    undated = cite.cite(site, _page(unknown=cite.NO_GIT))   # a tarball's build: the access date is printed
+    assert undated.apa.endswith(f"Retrieved December 7, 2025, from {url}"), undated.apa
+    assert undated.chicago.endswith(f"Accessed December 7, 2025. {url}."), undated.chicago
+    for citation in (dated, undated):
+        static = citation.apa + citation.chicago + citation.bibtex + citation.ris + citation.csl_json + citation.coins
+        assert "[date" not in static and "[site URL]" not in static
+        assert "[date accessed]" in citation.templates["APA"] + citation.templates["Chicago"] or citation is dated
+    body = cite.render_block(site, _page(last="2025-03-04"), dated)
+    assert "the access date is the day this copy was built" in body
+
+
+@pytest.mark.skipif(shutil.which("biber") is None,
+                    reason="biber is not installed (Debian: apt-get install biber; .ci/run installs it)")
+def test_biblatex_keeps_every_field_of_a_page_and_a_section(tmp_path, monkeypatch):
+    """biber, against biblatex's data model: no field of a page's or a section's BibTeX is invalid for its type
+    (a @techreport would lose the series: "Invalid field 'series' for entrytype 'report'")."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765065600")
+    site = cite.Site.from_config(SITE.title, "https://primer.example.org/0.1.0/", {
+        "primer": {"version": "0.1.0", "title_sentence_case": SITE.title_sentence_case, "author": SITE.author,
+                   "institution": SITE.institution}})
+    page = _page(last="2025-03-04")
+    section = cite.record(site, page, live=True, section=cite.Section("2.1", "Trade & the 50% share", "trade"))
+    filled = cite.with_build_day(cite.to_bibtex(section))   # as cite.js fills it in, with the reader's day
+    (tmp_path / "cite.bib").write_text(cite.cite(site, page).bibtex + "\n" + filled + "\n", encoding="utf-8")
+    result = subprocess.run(["biber", "--tool", "--validate-datamodel", "--output-file=checked.bib", "cite.bib"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    warnings = [line for line in (result.stdout + result.stderr).splitlines() if line.startswith(("WARN", "ERROR"))]
+    assert warnings == []
+    checked = (tmp_path / "checked.bib").read_text(encoding="utf-8").lower()
+    assert checked.count("series") == 2 and checked.count("publisher") == 2, checked
 
 
 def test_an_undated_page_says_so_and_invents_no_date():
@@ -511,8 +565,10 @@ def test_every_section_citation_is_the_processors_rendering_of_its_record(built_
             if "issued" in item else None
         info = cite.Page(title=item["title"], path=path, dates=cite.Dates(None, last))
         for anchor, entry in sections.items():
-            record = cite.record(SITE, info, live=True, section=cite.Section(entry["number"], entry["heading"], anchor))
+            section = cite.Section(entry["number"], entry["heading"], anchor)
+            record = cite.record(SITE, info, live=True, section=section)
             expected[record["id"]] = (path, anchor, entry, record)
+            problems += _section_files(built_site, f"/{path}#{anchor}", entry, cite.static_record(SITE, info, section))
     rendered = csl_render.render([record for *_, record in expected.values()])
     for key, (path, anchor, entry, record) in expected.items():
         for style in ("apa", "chicago"):
@@ -520,8 +576,27 @@ def test_every_section_citation_is_the_processors_rendering_of_its_record(built_
                 problems.append(f"/{path}#{anchor}: {style} {entry[style]!r} is not {rendered[key][style]!r}")
         if entry["bibtex"] != cite.to_bibtex(record):
             problems.append(f"/{path}#{anchor}: its BibTeX is not derived from its record")
+        if [tuple(pair) for pair in entry.get("coins", [])] != cite.coins_pairs({k: v for k, v in record.items() if k != "accessed"}):
+            problems.append(f"/{path}#{anchor}: its COinS is not derived from its record")
     assert expected, "no section citations found"
     assert not problems, "\n".join(problems)
+
+
+def _section_files(site: Path, where: str, entry: dict, record: dict) -> list[str]:
+    """What is wrong with a section's RIS and CSL-JSON files (its cite panel links to them): each must be there,
+    the CSL-JSON the section's static RECORD, the RIS derived from it."""
+    files = entry.get("files") or {}
+    if set(files) != {"RIS", "CSL-JSON"}:
+        return [f"{where}: its panel offers files {sorted(files)}, not RIS and CSL-JSON"]
+    missing = [path for path in files.values() if not (site / path).is_file()]
+    if missing:
+        return [f"{where}: its files {missing} are not in the site"]
+    problems = []
+    if json.loads((site / files["CSL-JSON"]).read_text(encoding="utf-8")) != [record]:
+        problems.append(f"{where}: {files['CSL-JSON']} is not the section's record {record}")
+    if (site / files["RIS"]).read_text(encoding="utf-8") != cite.to_ris(record) + "\n":
+        problems.append(f"{where}: {files['RIS']} is not the section's RIS")
+    return problems
 
 
 def _git_log_dates(rel: str) -> tuple[str, str] | None:
@@ -611,15 +686,11 @@ def test_published_check_catches_an_anchor_removed_from_a_copy_of_the_site(built
 # --- one more build: a copy with site_url, outside git --------------------------------------------
 
 
-def test_build_with_site_url_outside_git(project_copy, tmp_path, monkeypatch):
+def test_build_with_site_url_outside_git(published_site):
     """A source tarball (no .git) with a public address: the build passes, dates fall back,
     every URL is absolute, og:url and the sitemap are there."""
-    site_url = "https://primer.example.org/dual-circulation/"
-    assert "site_url: !ENV PRIMER_SITE_URL" in (project_copy / "mkdocs.yml").read_text(encoding="utf-8")
-    monkeypatch.setenv("PRIMER_SITE_URL", site_url)  # as the publishing workflow sets it
-    site = tmp_path / "site"
-    result = mkdocs_build(project_copy, site)
-    assert result.returncode == 0, result.stdout + result.stderr
+    site_url, site = PUBLISHED_URL, published_site
+    assert "site_url: !ENV PRIMER_SITE_URL" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
     pages = built_pages(site)
     problems, read = [], {path: read_page(index) for path, index in pages.items()}
@@ -631,6 +702,13 @@ def test_build_with_site_url_outside_git(project_copy, tmp_path, monkeypatch):
                    for fallback in (cite.NO_GIT, cite.GENERATED)):
             problems.append(f"/{path}: does not say its dates were not recorded: {shown[:100]!r}")
     assert not problems, "\n".join(problems)
+
+    # a section's files carry its fragment URL and the build's day, like the page's static formats
+    page = read_page(site / "primer" / "external-risks" / "index.html")
+    anchor, entry = next(iter(json.loads(page.block["attrs"]["data-cite-sections"]).items()))
+    ris = (site / entry["files"]["RIS"]).read_text(encoding="utf-8")
+    assert f"\nUR  - {site_url}primer/external-risks/#{anchor}\n" in ris, ris
+    assert f"\nY2  - {cite.build_day():%Y/%m/%d}\n" in ris and f"section {entry['number']}: " in ris, ris
 
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     locs = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))

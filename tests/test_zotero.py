@@ -5,8 +5,8 @@ Followed: zotero/translators at 2814370161d05d799086825fac8d499db3a33aa3, files 
 "Embedded Metadata.js" (HIGHWIRE_MAPPINGS, init's hwType, addHighwireMetadata, addLowQualityMetadata);
 zotero/utilities at 4051881d59c6c12d34417d4c226f37218051be90, openurl.js (parseContextObject) and
 utilities.js (cleanAuthor). Only the branches a page of the primer reaches are ported; no Zotero
-code is copied. A Zotero Report has no version field: the version reaches Zotero through neither
-translator (README, "What reference managers read").
+code is copied. A Zotero Report has no version field, so no format carries one: the edition is in a published
+page's URL (README, "What reference managers read"). tests/test_routes.py renders what each route saves.
 """
 from __future__ import annotations
 

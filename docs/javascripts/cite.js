@@ -13,7 +13,11 @@
    - the block's data-cite-sections holds each h2/h3 section's citation (APA, Chicago, BibTeX) by
      anchor, with its number: the script shows the number before the heading and adds a "cite"
      button (a real button: tap, click, Enter or Space) that opens a panel with the three formats,
-     each with a copy button (Material's clipboard handler copies data-clipboard-text);
+     each with a copy button (Material's clipboard handler copies data-clipboard-text), and links to
+     the section's RIS and CSL-JSON files ("files", written by the build under cite/), which reference
+     managers (Zotero's Connector among them) import on click; while the address names a section
+     (#anchor), the COinS span holds that section's ("coins"), so that saving the page to Zotero
+     saves the section;
    - on the bibliography page, each source document's "Cite this source" box (primer.build.stages.bibliography)
      holds in data-source-cite its reference and in-text citations rendered by the CSL processor,
      one per kind of locator, with a placeholder where the locator goes (one for a number such as
@@ -54,8 +58,10 @@
       if (codes[i] && templates[label]) codes[i].textContent = filled(templates[label], block);
     });
     var span = block.querySelector("span.Z3988");
-    if (span && templates.coins) {
-      span.setAttribute("title", templates.coins.map(function (pair) {
+    var section = data(block, "data-cite-sections")[decodeURIComponent(window.location.hash.slice(1))];
+    var coins = (section && section.coins) || templates.coins;  // the address names a section: Zotero saves it
+    if (span && coins) {
+      span.setAttribute("title", coins.map(function (pair) {
         return pair[0] + "=" + encodeURIComponent(filled(pair[1], block));
       }).join("&"));
     }
@@ -78,7 +84,24 @@
     window.setTimeout(function () { status.textContent = message; }, 50);
   }
 
-  function sectionPanel(entry, id) {
+  function downloads(entry, root) {
+    var row = document.createElement("p");
+    row.className = "cite-panel__downloads";
+    row.appendChild(document.createTextNode("Import into a reference manager: "));
+    Object.keys(entry.files || {}).forEach(function (label, i) {
+      if (i) row.appendChild(document.createTextNode(" "));
+      var link = document.createElement("a");
+      link.className = "md-button cite-panel__download";
+      link.href = root + entry.files[label];
+      link.textContent = label;
+      link.setAttribute("aria-label", label + " file of section " + entry.number);
+      if (label !== "RIS") link.setAttribute("download", "");  // RIS opens in the reference manager
+      row.appendChild(link);
+    });
+    return row;
+  }
+
+  function sectionPanel(entry, id, root) {
     var panel = document.createElement("div");
     panel.className = "cite-panel";
     panel.id = id;
@@ -106,6 +129,7 @@
       row.appendChild(copy);
       panel.appendChild(row);
     });
+    if (entry.files) panel.appendChild(downloads(entry, root));
     return panel;
   }
 
@@ -129,7 +153,7 @@
       button.setAttribute("data-number", entry.number);
       var permalink = heading.querySelector(".headerlink");
       if (permalink) { permalink.after(button); } else { heading.appendChild(button); }
-      heading.after(sectionPanel(entry, panelId));
+      heading.after(sectionPanel(entry, panelId, block.getAttribute("data-site-root") || "./"));
     });
   }
 
@@ -237,6 +261,11 @@
         copy.getAttribute("data-number") + " copied to the clipboard");
     }
   }, true);
+
+  window.addEventListener("hashchange", function () {
+    var block = document.querySelector(".cite-block");
+    if (block) refresh(block);
+  });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);  // Material: every page shown, instant navigation included

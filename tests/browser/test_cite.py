@@ -39,7 +39,7 @@ def test_the_live_formats_carry_the_address_and_todays_date(open_page, site_url)
     assert "[date" not in joined and "[site URL]" not in joined, "cite.js left a placeholder"
     iso = _today(page).isoformat()
     assert texts[1].endswith(f" {site_url}{PAGE}"), texts[1]  # APA
-    assert f"urldate     = {{{iso}}}" in texts[2] and f"url         = {{{site_url}{PAGE}}}" in texts[2], texts[2]
+    assert f"urldate   = {{{iso}}}" in texts[2] and f"url       = {{{site_url}{PAGE}}}" in texts[2], texts[2]
     coins = html.unescape(page.get_attribute(".cite-block span.Z3988", "title"))
     assert "rft_id=" + re.sub(r"[:/]", lambda m: f"%{ord(m.group(0)):02X}", site_url + PAGE) in coins, coins
     traffic.assert_clean()
@@ -146,4 +146,40 @@ def test_a_source_read_online_without_a_date_is_cited_with_todays_access_date(op
     apa = box.locator('code[data-source-format="APA"]').text_content()
     assert f"Retrieved {MONTHS[day.month - 1]} {day.day}, {day.year}, from https://www.chinesedream.earth/" in apa
     assert f"urldate      = {{{day.isoformat()}}}" in box.locator('code[data-source-format="BibTeX"]').text_content()
+    traffic.assert_clean()
+
+
+def test_a_section_is_saved_from_its_address_and_its_files(open_page, site_url):
+    """At a section's address, the COinS span (what Zotero's web save reads first) is the section's, and back to the
+    page's when the address names none; the section's panel links to its RIS and CSL-JSON files, which the site
+    serves, the section's own record."""
+    page, traffic = open_page()
+    goto(page, site_url + PAGE, traffic)
+    anchor, entry = list(_sections(page).items())[1]
+    goto(page, site_url, traffic)
+    goto(page, f"{site_url}{PAGE}#{anchor}", traffic)   # arriving at the section's address
+
+    def coins() -> dict:
+        return dict(pair.split("=", 1) for pair in html.unescape(
+            page.get_attribute(".cite-block span.Z3988", "title")).split("&"))
+    from urllib.parse import unquote
+    saved = coins()
+    assert unquote(saved["rft.btitle"]).endswith(f", section {entry['number']}: {entry['heading']}"), saved
+    assert unquote(saved["rft_id"]) == f"{site_url}{PAGE}#{anchor}", saved
+    page.evaluate("() => { window.location.hash = ''; }")
+    page.wait_for_function("() => !decodeURIComponent(document.querySelector('.cite-block span.Z3988')"
+                           ".getAttribute('title')).includes(', section ')", timeout=5_000)
+
+    button = page.locator(f"#{anchor} button.cite-section")
+    button.click()
+    links = page.locator("#" + button.get_attribute("aria-controls") + " a.cite-panel__download")
+    assert links.count() == 2 and links.nth(0).text_content() == "RIS", links.all_text_contents()
+    for i, name in ((0, "RIS"), (1, "CSL-JSON")):
+        href = links.nth(i).evaluate("a => a.href")
+        assert href == site_url + entry["files"][name], href
+        response = page.request.get(href)
+        assert response.ok, f"{href}: HTTP {response.status}"
+        if name == "CSL-JSON":
+            item = response.json()[0]
+            assert item["title"].endswith(f", section {entry['number']}: {entry['heading']}"), item
     traffic.assert_clean()

@@ -276,6 +276,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
 
     def on_post_build(self, *, config):
         self.strict.check()                                                          # --strict: any warning stops
+        self.build.cite.write_downloads(config.site_dir)                             # 3 cite: sections' RIS, CSL-JSON
         self.build.charts.finish()                                                   # 4 derive: drawings kept
         self.build.print_edition.write_pdf(config)                                   # 6 print: the PDF
         self.build.ran(6, "post_build")

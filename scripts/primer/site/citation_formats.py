@@ -5,20 +5,22 @@
 
 `record(site, page, live=…, section=…)` is the page's (or an h2/h3 section's) citation as ONE CSL-JSON
 item: a report in the primer's series (`collection-title` = site_name), by the corporate author kept
-whole (`{"literal": extra.primer.author}`), issued at the page's last revision, with `version`
-(extra.primer.version), `publisher` (extra.primer.institution, a report's institution), `URL` and
-`language`. `cite(site, page)` derives every format from it: APA and Chicago rendered by a CSL
-processor with the official styles (primer.site.csl_render: pandoc's citeproc), BibTeX (@techreport), RIS
+whole (`{"literal": extra.primer.author}`), issued at the page's last revision, with `publisher`
+(extra.primer.institution, a report's institution), `URL` and `language`. No `version`: a Zotero Report
+has no field for it, so a reader who saved the page would cite it without; the edition is in the URL
+instead (a published edition lives at …/0.1.0/…, mike's folder), the same whichever way the page is taken. `cite(site, page)` derives every format from it: APA and Chicago rendered by a CSL
+processor with the official styles (primer.site.csl_render: pandoc's citeproc), BibTeX (@manual), RIS
 (RPRT), CSL-JSON, COinS and the meta tags (Highwire `citation_*`, Dublin Core, Open Graph), field by
 field (to_bibtex, to_ris, to_coins, to_meta); `render_block` writes the "Cite this page" block.
 tests/test_cite.py checks every built page and section against its record.
 
-Two records per page. The static one is what the HTML says without JavaScript: its URL only when
-site_url is set (the publishing workflow sets it from PRIMER_SITE_URL), never a placeholder, and no
-access date. The live one (in the block's data-cite-templates, and each section's in
-data-cite-sections) is what docs/javascripts/cite.js completes: SITE_URL_PLACEHOLDER + the page's path
-while site_url is unset, and an access date printed as a placeholder (ACCESSED_PLACEHOLDER, ISO;
-ACCESSED_LONG_PLACEHOLDER in APA and Chicago; RIS_ACCESSED_PLACEHOLDER in RIS) for the reader's date.
+Two records per page. The static one (`static_record`) is what the HTML says without JavaScript: with
+site_url set (the publishing workflow sets it from PRIMER_SITE_URL) its URL and the build's day as the access
+date (build_day: SOURCE_DATE_EPOCH, else today), without it neither; never a placeholder. The live one
+(in the block's data-cite-templates, and each section's in data-cite-sections) is what docs/javascripts/cite.js
+completes: SITE_URL_PLACEHOLDER + the page's path while site_url is unset, and an access date printed as a
+placeholder (ACCESSED_PLACEHOLDER, ISO; ACCESSED_LONG_PLACEHOLDER in APA and Chicago; RIS_ACCESSED_PLACEHOLDER
+in RIS) for the reader's date.
 
 A source document (a work of references.bib) is cited by primer.site.source_citations.
 
@@ -180,17 +182,18 @@ class Section:
 
 def record(site: Site, page: Page, *, live: bool, section: Section | None = None) -> dict:
     """The page's (or section's) citation as one CSL-JSON item: a report in a series, by a corporate
-    author kept whole, with version, institution, URL and language. Every format is derived from it.
+    author kept whole, with institution, URL and language (no version: see the module's docstring). Every
+    format is derived from it.
 
     `live`: the record the reader's browser completes: its URL carries SITE_URL_PLACEHOLDER while
     site_url is unset, and it has an access date (_SENTINEL, which the formats print as a placeholder).
-    Not live: what the static HTML says: the URL only when site_url makes it absolute, no access date."""
+    Not live: the URL only when site_url makes it absolute, no access date (static_record adds the build's day)."""
     key = page_key(page.path) + (f"-s{section.number.replace('.', '-')}" if section else "")
     title = " ".join(page.title.split())
     if section:
         title = f"{title}, section {section.number}: {' '.join(section.heading.split())}"
     item = {"id": key, "type": "report", "title": title, "author": [{"literal": site.author}],
-            "publisher": site.institution, "collection-title": site.title, "version": site.version}
+            "publisher": site.institution, "collection-title": site.title}
     if page.dates.last:
         item["issued"] = {"date-parts": [[int(part) for part in page.dates.last.split("-")]]}
     if live or site.url:
@@ -227,14 +230,15 @@ def _author(item: dict) -> str:
 
 
 def to_bibtex(item: dict) -> str:
-    """@techreport, field by field from the record (biblatex's version, date, urldate, language)."""
+    """@manual, field by field from the record (biblatex's date, urldate, language). @manual, not @techreport:
+    biblatex's report has no series (biber: "Invalid field 'series' for entrytype 'report'", and the series is
+    dropped), its manual has series and publisher; citation.js reads @manual as a CSL report."""
     date = _iso(item, "issued")
     fields = [
         ("author", "{" + _bibtex_text(_author(item)) + "}"),  # braced: a corporate author, not a person
         ("title", _bibtex_title(item["title"])),
-        ("institution", _bibtex_text(item["publisher"])),
+        ("publisher", _bibtex_text(item["publisher"])),
         ("series", _bibtex_text(item["collection-title"])),
-        ("version", _bibtex_text(item["version"])),
         ("year", date[:4] if date else None),
         ("date", date),
         ("url", item.get("URL")),
@@ -243,7 +247,7 @@ def to_bibtex(item: dict) -> str:
         ("abstract", _bibtex_text(item.get("abstract") or "") or None),
     ]
     width = max(len(name) for name, _ in fields)
-    return "\n".join([f"@techreport{{{item['id']},"]
+    return "\n".join([f"@manual{{{item['id']},"]
                      + [f"  {name.ljust(width)} = {{{value}}}," for name, value in fields if value] + ["}"])
 
 
@@ -252,16 +256,22 @@ def to_ris(item: dict) -> str:
     date = _iso(item, "issued")
     accessed = _iso(item, "accessed")
     lines = [("TY", "RPRT"), ("AU", _author(item)), ("TI", item["title"]), ("T2", item["collection-title"]),
-             ("PB", item["publisher"]), ("ET", item["version"]), ("PY", date[:4] if date else None),
+             ("PB", item["publisher"]), ("PY", date[:4] if date else None),
              ("DA", date.replace("-", "/") if date else None), ("UR", item.get("URL")),
-             ("Y2", RIS_ACCESSED_PLACEHOLDER if accessed else None), ("LA", item.get("language")),
+             ("Y2", _ris_accessed(accessed)), ("LA", item.get("language")),
              ("AB", item.get("abstract"))]
     return "\n".join(f"{tag}  - {value}" for tag, value in lines if value) + "\nER  - "
 
 
+def _ris_accessed(accessed: str | None) -> str | None:
+    if accessed == ACCESSED_PLACEHOLDER:
+        return RIS_ACCESSED_PLACEHOLDER
+    return accessed.replace("-", "/") if accessed else None
+
+
 def to_csl_json(item: dict) -> str:
     shown = dict(item)
-    if "accessed" in shown:
+    if _iso(item, "accessed") == ACCESSED_PLACEHOLDER:
         shown["accessed"] = {"raw": ACCESSED_PLACEHOLDER}
     return json.dumps([shown], ensure_ascii=False, indent=2)
 
@@ -270,10 +280,10 @@ def coins_pairs(item: dict) -> list[tuple[str, str]]:
     """COinS (Z39.88 KEV, book format, genre report), as read by Zotero's COinS translator
     (zotero/utilities openurl.js parseContextObject): rft.btitle the title, rft.aucorp a corporate
     author, rft.pub the institution, rft.series the series, rft.date, rft.language, rft_id the URL
-    (which gives the item its URL and access date); rft.edition carries the version for the others."""
+    (which gives the item its URL and access date)."""
     kev = [("ctx_ver", "Z39.88-2004"), ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", "report"),
            ("rft.btitle", item["title"]), ("rft.aucorp", _author(item)), ("rft.pub", item["publisher"]),
-           ("rft.series", item["collection-title"]), ("rft.edition", item["version"]),
+           ("rft.series", item["collection-title"]),
            ("rft.date", _iso(item, "issued")), ("rft.language", item.get("language")),
            ("rft.description", item.get("abstract")), ("rft_id", item.get("URL"))]
     return [(name, value) for name, value in kev if value]
@@ -350,7 +360,7 @@ def cite(site: Site, page: Page, render=None) -> Citation:
     """The page's citation in every format. `render(records) -> {id: {"apa", "chicago"}}` is the CSL
     processor (primer.site.csl_render.render, pandoc's citeproc, by default); primer.build.stages.cite passes one that
     defers every page's and section's records to a single run for the whole build."""
-    static, live = record(site, page, live=False), record(site, page, live=True)
+    static, live = static_record(site, page), record(site, page, live=True)
     static["id"] += "-static"
     rendered = _render([static, live], render)
     static["id"] = live["id"]
@@ -364,14 +374,48 @@ def cite(site: Site, page: Page, render=None) -> Citation:
                     templates=templates)
 
 
+def static_record(site: Site, page: Page, section: Section | None = None, day: dt.date | None = None) -> dict:
+    """What a reader without JavaScript copies (or downloads): with site_url set, the URL and the build's day as
+    the access date (cite.js puts in the reader's day), never a placeholder; without it, neither."""
+    item = record(site, page, live=False, section=section)
+    if site.url:
+        day = day or build_day()
+        item["accessed"] = {"date-parts": [[day.year, day.month, day.day]]}
+    return item
+
+
+DOWNLOADS = "cite"  # the folder, under the site's root, of each section's RIS and CSL-JSON file
+
+
+def section_files(site: Site, page: Page, section: Section) -> dict[str, str]:
+    """{"RIS": path, "CSL-JSON": path}: where the section's files are, from the site's root."""
+    key = record(site, page, live=False, section=section)["id"]
+    return {"RIS": f"{DOWNLOADS}/{key}.ris", "CSL-JSON": f"{DOWNLOADS}/{key}.json"}
+
+
+def section_downloads(site: Site, page: Page, sections: list[Section]) -> dict[str, str]:
+    """{path from the site's root: text}: each section's RIS and CSL-JSON file, what a reference manager imports
+    on click, from the section's static record (its own title; with site_url, its fragment URL and the build's
+    day as the access date)."""
+    out = {}
+    for section in sections:
+        item, paths = static_record(site, page, section), section_files(site, page, section)
+        out[paths["RIS"]], out[paths["CSL-JSON"]] = to_ris(item) + "\n", to_csl_json(item) + "\n"
+    return out
+
+
 def section_citations(site: Site, page: Page, sections: list[Section], render=None) -> dict[str, dict]:
-    """{anchor: {number, heading, url, apa, chicago, bibtex}} for each section of the page, from
-    each section's live record (cite.js fills in the address and the access date)."""
+    """{anchor: {number, heading, url, apa, chicago, bibtex, coins, files}} for each section of the page, from
+    each section's live record (cite.js fills in the address and the access date); `coins`: what cite.js puts
+    into the COinS span while the address names the section, so that Zotero saves the section; `files`: its
+    RIS and CSL-JSON files (section_downloads), by format."""
     records = [record(site, page, live=True, section=section) for section in sections]
     rendered = _render(records, render) if records else {}
     return {section.anchor: {"number": section.number, "heading": section.heading, "url": item["URL"],
                              "apa": rendered[item["id"]]["apa"], "chicago": rendered[item["id"]]["chicago"],
-                             "bibtex": to_bibtex(item)}
+                             "bibtex": to_bibtex(item),
+                             "coins": coins_pairs({k: v for k, v in item.items() if k != "accessed"}),
+                             "files": section_files(site, page, section)}
             for section, item in zip(sections, records)}
 
 
@@ -444,7 +488,8 @@ def render_block(site: Site, page: Page, citation: Citation, footnotes: bool = F
     help_text = ("To cite one section, use the *cite* button beside its heading. Your browser adds today's date "
                  "as the access date")
     if citation.absolute:
-        help_text += "; without JavaScript the citations carry no access date: add the date you read the page."
+        help_text += ("; without JavaScript the access date is the day this copy was built: make it the day you "
+                      "read the page.")
     else:
         help_text += (" and the address you are reading the page at. Without JavaScript the citations carry "
                       "neither, since this copy of the primer has no public address: add the address and "

@@ -36,6 +36,35 @@ _KEEP = 16
 _LIST_ONLY = re.compile(r'\s(?:disambiguate-add-year-suffix|subsequent-author-substitute(?:-rule)?)="[^"]*"')
 
 
+# Words the CSL specification's title case keeps lowercase ("stop words") and citeproc-js (the processor of Zotero,
+# Mendeley and citation.js) too, but pandoc's citeproc capitalises: "Two-Way Internationalisation Under Dual
+# Circulation" on the page, "…under…" in a reader's reference manager. Each is marked `nocase` in the records pandoc
+# renders (not in the records the site publishes), so the page prints what the reader's software will.
+_PANDOC_CAPITALISES = frozenset(
+    "across afore after against along alongside amid amidst among amongst anenst apropos apud around aside astride "
+    "athwart atop barring before behind below beneath beside besides between beyond circa despite during except "
+    "forenenst given inside lest like modulo near next notwithstanding off out per plus pro qua sans since than "
+    "through throughout thruout toward towards under underneath until unto upon versus within without".split())
+_WORD = re.compile(r"(?<=[ (])([a-z]+)(?=[ ,;.)])")
+
+
+def as_citeproc_js_cases(title: str) -> str:
+    """TITLE with each word of _PANDOC_CAPITALISES (lowercase, not the first or last word nor one after a colon)
+    kept lowercase by pandoc's title case, as citeproc-js keeps it (CSL's `<span class="nocase">`)."""
+    def keep(match):
+        before, after = title[:match.start()].rstrip(" ("), title[match.end():].strip(" ,;.)")
+        if match.group(1) not in _PANDOC_CAPITALISES or not after or before.endswith((":", "?", "!")):
+            return match.group(0)
+        return f'<span class="nocase">{match.group(1)}</span>'
+    return _WORD.sub(keep, title)
+
+
+def _for_pandoc(record: dict) -> dict:
+    titles = {name: as_citeproc_js_cases(record[name]) for name in ("title", "collection-title")
+              if isinstance(record.get(name), str)}
+    return record | titles
+
+
 def style_text(name: str) -> str:
     """The official style, less what only a reference list of several works needs (_LIST_ONLY)."""
     return _LIST_ONLY.sub("", STYLES[name].read_text(encoding="utf-8"))
@@ -91,7 +120,7 @@ def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str, cache_d
 
 
 def _run(records: list[dict], cache_dir: Path, texts: dict[str, str]) -> dict[str, dict[str, str]]:
-    by_style = _pandoc_run(json.dumps(records, ensure_ascii=False), "json", "---\nnocite: '@*'\n---\n", "records",
+    by_style = _pandoc_run(json.dumps([_for_pandoc(record) for record in records], ensure_ascii=False), "json", "---\nnocite: '@*'\n---\n", "records",
                            cache_dir, texts)
     return {record["id"]: {name: by_style[name]["references"][record["id"]] for name in STYLES} for record in records}
 

@@ -6,7 +6,8 @@
 - `add_block` (page Markdown, last): the "Cite this page" block appended to the Markdown (Chicago, APA,
   BibTeX, RIS, CSL-JSON, each with Material's copy button; the dates; the COinS span), and the meta tags in
   page.meta["cite"], which overrides/main.html prints into <head>.
-- `number_sections` (page HTML): its h2/h3 sections numbered (2, 2.1), each with its own record.
+- `number_sections` (page HTML): its h2/h3 sections numbered (2, 2.1), each with its own record, and its RIS and
+  CSL-JSON files (cite/<key>.ris, .json), which `write_downloads` (post build) puts into the site.
 - `render_all` (env, before the print edition gathers the pages): APA and Chicago rendered by pandoc's
   citeproc (primer.site.csl_render) in ONE run for every page's and section's record of the build; until
   then a page holds a token for each rendering, replaced in page.content (and in `fill`, in the output of a
@@ -49,6 +50,7 @@ class CiteRecords:
         self.tokens: dict[str, tuple[str, str]] = {}
         self.pages: dict[str, cite.Page] = {}
         self.rendered: dict | None = None
+        self.downloads: dict[str, str] = {}   # each section's RIS and CSL-JSON file: {path from the site's root: text}
 
     def _defer(self, records):
         """A CSL processor that renders nothing yet: a token per record and style, rendered in render_all."""
@@ -99,10 +101,19 @@ class CiteRecords:
         info = self.pages.get(page.file.src_uri)
         if info is None:
             return content
-        sections = cite.section_citations(self.site, info, _sections(page.toc.items), render=self._defer)
+        found = _sections(page.toc.items)
+        sections = cite.section_citations(self.site, info, found, render=self._defer)
+        self.downloads.update(cite.section_downloads(self.site, info, found))
         attribute = f'{cite.SECTIONS_ATTRIBUTE}="{{}}"'
         value = html.escape(json.dumps(sections, ensure_ascii=False), quote=True)
         return content.replace(attribute, f'{cite.SECTIONS_ATTRIBUTE}="{value}"', 1)
+
+    def write_downloads(self, site_dir) -> None:
+        """Each section's RIS and CSL-JSON file, into the built site (cite/)."""
+        for path, text in self.downloads.items():
+            target = Path(site_dir) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
 
     def render_all(self, files) -> None:
         try:
