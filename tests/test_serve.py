@@ -66,11 +66,12 @@ def test_every_input_is_watched_and_served_fresh(served):
     body = served_when(page, lambda b: "Manifestzq" in b, "the manifest's edit", lines)
     assert "Source text: Manifestzq on the Synergistic" in body
 
-    # references.bib: a title, in the bibliography (its CSL processor) and the works cited of a chapter (mkdocs-bibtex's)
+    # references.bib: a title, in the bibliography and in the works cited of a chapter (a source document's reference
+    # as primer.site.source_citations renders it for both: curly quotes)
     edit(project / "references.bib", "title        = {Internal Circulation", "title        = {Bibzq Circulation")
     served_when(url + "reference/bibliography/", lambda b: "Bibzq Circulation" in b, "the .bib's edit", lines)
     served_when(url + "primer/domestic-circulation/",
-                lambda b: '<li id="work-chinesedreamndinternal">chinesedream.earth. n.d. "Bibzq Circulation' in b,
+                lambda b: '<li id="work-chinesedreamndinternal">chinesedream.earth. n.d. “Bibzq Circulation' in b,
                 "the .bib's edit (works cited)", lines)
 
     # the CSL style: Chicago's "n.d." renamed; every Chicago rendering of the site has it, none the old one:
