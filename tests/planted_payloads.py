@@ -39,7 +39,7 @@ ROWS = (
     Row("ChartLabel", "charts.yaml", "- label: Beijing", ("reference/charts/",)),
     Row("Manifest", "sources/manifest.yaml", "Research on the Synergistic Development of China's Two-Way",
         ("sources/li-2025-two-way-internationalization/text/",)),
-    Row("Bib", "references.bib", "title     = {Research on the Synergistic Development",
+    Row("Bib", "references.bib", "title     = {Research on the synergistic development",
         ("reference/bibliography/", "sources/li-2025-two-way-internationalization/")),
     Row("Title", "docs/primer/index.md", "title: The primer", ("primer/",)),
     Row("Description", "docs/primer/index.md", "description: Thematic chapters", ("primer/",)),
