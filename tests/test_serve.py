@@ -68,7 +68,7 @@ def test_every_input_is_watched_and_served_fresh(served):
 
     # references.bib: a title, in the bibliography and in the works cited of a chapter (a source document's reference
     # as primer.site.source_citations renders it for both: curly quotes)
-    edit(project / "references.bib", "title        = {Internal Circulation", "title        = {Bibzq Circulation")
+    edit(project / "references.bib", "title        = {Internal circulation", "title        = {Bibzq circulation")
     served_when(url + "reference/bibliography/", lambda b: "Bibzq Circulation" in b, "the .bib's edit", lines)
     served_when(url + "primer/domestic-circulation/",
                 lambda b: '<li id="work-chinesedreamndinternal">chinesedream.earth. n.d. “Bibzq Circulation' in b,
