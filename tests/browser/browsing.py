@@ -25,30 +25,73 @@ SETTINGS = {"desktop-light": (DESKTOP, "light"), "desktop-dark": (DESKTOP, "dark
 # page): the dark scheme changes only colours; the phone changes the layout, not the colours
 # or the type sizes (Material sets the same root size below 100em), so neither colour rule runs there.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-AXE_OPTIONS = {
-    "desktop-light": {"resultTypes": ["violations"]},
-    "desktop-dark": {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": COLOUR_RULES}},
-    "mobile-light": {"resultTypes": ["violations"], "rules": {rule: {"enabled": False} for rule in COLOUR_RULES}},
-}
-# Pages that repeat other pages get axe in the first setting only: the print edition is every printed
-# page on one page, each checked on its own page in every setting. The ledgers' pages, one per chapter,
-# are one template filled from the same rows: in the other settings axe checks the largest of each
-# kind (AXE_LEDGER_SAMPLES), whose every style the others share. Every page is still loaded and its
-# layout, apparatus and traffic checked in every setting.
+ALL_BUT_COLOUR = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULES}}
+ONLY_COLOUR = {"runOnly": {"type": "rule", "values": COLOUR_RULES}}
+# Pages that repeat other pages: the print edition is every printed page on one page; the ledgers' pages,
+# one per chapter, are one template filled from the same rows (the largest of each kind, AXE_LEDGER_SAMPLES,
+# stands for them). What the colour rules read of a text is its style: its colour, the background behind it,
+# its size and weight, its opacity, and a link's decoration and its paragraph's colour (TEXT_STYLES_JS). On a
+# repeating page the colour rules run only when the page shows a text style they have not yet checked in that
+# setting; every other rule runs on every page on the desktop. tests/browser/test_accessibility.py asserts that
+# the colour rules saw every text style of every page, in both schemes.
 AXE_FIRST_SETTING_ONLY = {"reference/print-edition/"}
 AXE_LEDGER_PAGES = ("reference/figure-ledger/", "reference/claims-ledger/")
 AXE_LEDGER_SAMPLES = {"reference/figure-ledger/sources-guangdong-technological-brief/",
                       "reference/claims-ledger/primer-agreement-and-disagreement/"}
 
 
-def axe_in(path: str, setting: str) -> bool:
-    """Whether axe runs on PATH in SETTING (see AXE_FIRST_SETTING_ONLY)."""
-    if setting == next(iter(SETTINGS)):
-        return True
-    if path in AXE_FIRST_SETTING_ONLY:
-        return False
+def repeats(path: str) -> bool:
+    """Whether PATH repeats other pages (the print edition, a ledger page other than the samples)."""
     ledger = any(path.startswith(prefix) and path != prefix for prefix in AXE_LEDGER_PAGES)
-    return not ledger or path in AXE_LEDGER_SAMPLES
+    return path in AXE_FIRST_SETTING_ONLY or (ledger and path not in AXE_LEDGER_SAMPLES)
+
+
+def survey_order(paths: list[str]) -> list[str]:
+    """The pages in the order the survey visits them: the repeating pages last, so that the colour rules have
+    checked the styles of the pages they repeat before deciding whether they need checking themselves."""
+    return sorted(paths, key=repeats)
+
+
+def axe_options(path: str, setting: str, styles: set[str], colour_checked: set[str]) -> dict | None:
+    """axe-core's options for PATH in SETTING (None: axe does not run). STYLES: the page's text styles
+    (TEXT_STYLES_JS); COLOUR_CHECKED: those the colour rules have checked in this setting so far."""
+    colour = not repeats(path) or not styles <= colour_checked
+    first = setting == next(iter(SETTINGS))
+    if setting == "desktop-dark":
+        rules = ONLY_COLOUR if colour else None
+    elif first:
+        rules = {} if colour else ALL_BUT_COLOUR
+    else:   # the phone: the layout's rules, on the pages that do not repeat others
+        rules = None if repeats(path) else ALL_BUT_COLOUR
+    return None if rules is None else {"resultTypes": ["violations"], **rules}
+
+
+# Each text's style as the colour rules read it, once per distinct style: the element's colour, size, weight and
+# decoration, its opacity (with its ancestors'), the first background behind it (a colour or an image) and, for
+# a link, its parent's colour (link-in-text-block compares them).
+TEXT_STYLES_JS = """() => {
+    const styles = new Set(), behind = new Map();
+    const backdrop = el => {
+        if (!el || el === document.documentElement) return ["", 1];
+        if (behind.has(el)) return behind.get(el);
+        const cs = getComputedStyle(el), [colour, opacity] = backdrop(el.parentElement);
+        const own = cs.backgroundImage !== "none" ? cs.backgroundImage
+            : (cs.backgroundColor !== "rgba(0, 0, 0, 0)" ? cs.backgroundColor : "");
+        const found = [own || colour, opacity * parseFloat(cs.opacity)];
+        behind.set(el, found);
+        return found;
+    };
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const el = node.parentElement;
+        if (!node.textContent.trim() || !el || !el.getClientRects().length) continue;
+        const cs = getComputedStyle(el), [background, opacity] = backdrop(el);
+        const link = el.closest("a");
+        styles.add(JSON.stringify([cs.color, background, opacity, cs.fontSize, cs.fontWeight, cs.textDecorationLine,
+            link && link.parentElement ? getComputedStyle(link.parentElement).color : null]));
+    }
+    return [...styles];
+}"""
 MATERIAL_SCHEME = {"light": "default", "dark": "slate"}
 # Material shows "Initializing search" (theme.language: en) until its search worker has loaded
 # the index and the lunr languages, then "Type to start searching". A page without search is ready.
@@ -190,6 +233,8 @@ class PageVisit:
     overflow: dict | None  # OVERFLOW_JS's answer: None when the page does not scroll sideways
     violations: list[dict]  # axe-core's violations
     apparatus: dict | None = None  # primer.bench.apparatus.MEASURE_JS's answer: words, height, tables, marks
+    axe: dict | None = None  # the options axe ran with (axe_options), None when it did not run
+    styles: frozenset = frozenset()  # the page's text styles (TEXT_STYLES_JS)
 
 
 @dataclass
@@ -206,9 +251,9 @@ def survey_site(browser, site_url: str, paths: list[str], setting: str) -> Surve
     axe = Axe()
     viewport, color_scheme = SETTINGS[setting]
     context, page, traffic = open_context(browser, viewport, color_scheme)
-    visits = []
+    visits, colour_checked = [], set()
     try:
-        for path in paths:
+        for path in survey_order(paths):
             seen = len(traffic.requests)
             # Checked once loaded, while Material's search worker fetches the index and builds it
             # (it changes nothing on the page until one searches); then wait for it to finish.
@@ -217,10 +262,14 @@ def survey_site(browser, site_url: str, paths: list[str], setting: str) -> Surve
             scheme = page.get_attribute("body", "data-md-color-scheme")
             overflow = page.evaluate(OVERFLOW_JS)
             apparatus = page.evaluate(MEASURE_JS)
-            violations = axe.run(page, options=AXE_OPTIONS[setting]).response["violations"] if axe_in(path, setting) else []
+            styles = frozenset(page.evaluate(TEXT_STYLES_JS))
+            options = axe_options(path, setting, styles, colour_checked)
+            violations = axe.run(page, options=options).response["violations"] if options is not None else []
+            if options is not None and "rules" not in options:   # the colour rules ran
+                colour_checked |= styles
             traffic.wait_quiet(page)
             visits.append(PageVisit(path, scheme, site_url + SEARCH_INDEX in traffic.requests[seen:],
-                                    overflow, violations, apparatus))
+                                    overflow, violations, apparatus, options, styles))
     finally:
         context.close()
     # what was recorded, without the browser's objects Playwright attached to the recorder: a survey is kept

@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from .browsing import AXE_LEDGER_SAMPLES, MATERIAL_SCHEME, SETTINGS, axe_in
+from .browsing import AXE_LEDGER_SAMPLES, MATERIAL_SCHEME, ONLY_COLOUR, SETTINGS, axe_options, repeats
 
 BLOCKING = {"serious", "critical"}
 
@@ -21,8 +21,18 @@ def test_no_serious_accessibility_violation(survey, setting):
     result = survey(setting)
     paths = {visit.path for visit in result.visits}
     assert AXE_LEDGER_SAMPLES <= paths, f"a ledger page axe checks in every setting is gone: {AXE_LEDGER_SAMPLES - paths}"
-    checked = sum(axe_in(path, setting) for path in paths)
-    assert checked >= (len(paths) if setting == next(iter(SETTINGS)) else 25), f"axe ran on {checked} pages only"
+    checked = [visit for visit in result.visits if visit.axe is not None]
+    if setting == next(iter(SETTINGS)):
+        assert len(checked) == len(paths), f"axe did not run on {sorted(paths - {v.path for v in checked})}"
+    else:
+        assert len(checked) >= 25, f"axe ran on {len(checked)} pages only"
+    if setting != "mobile-light":   # the colour rules saw every text style of every page in this scheme
+        assert all(visit.styles for visit in result.visits), "a page with no text style: TEXT_STYLES_JS reads nothing"
+        coloured = [visit for visit in checked if "rules" not in visit.axe]
+        assert {visit.path for visit in coloured} >= {path for path in paths if not repeats(path)}
+        seen = frozenset().union(*(visit.styles for visit in coloured))
+        unseen = {visit.path: len(visit.styles - seen) for visit in result.visits if visit.styles - seen}
+        assert not unseen, f"text styles the colour rules never checked ({setting}), by page: {unseen}"
     expected = MATERIAL_SCHEME[SETTINGS[setting][1]]
     wrong = [f"/{visit.path}" for visit in result.visits if visit.scheme != expected]
     assert not wrong, f"not in Material's {expected!r} scheme ({setting}): {wrong}"
@@ -47,3 +57,20 @@ def test_no_serious_accessibility_violation(survey, setting):
                       f"{len(pages)} page(s), {setting}", stacklevel=1)
     assert not problems, "\n".join(problems)
     result.traffic.assert_clean()
+
+
+def test_a_repeating_page_gets_the_colour_rules_when_it_shows_a_style_they_have_not_checked():
+    """The survey's choice of rules (browsing.axe_options): a ledger page other than the samples, or the print
+    edition, is checked for colour only when one of its text styles is new in that setting."""
+    ledger, chapter = "reference/claims-ledger/primer-external-risks/", "primer/external-risks/"
+    assert repeats(ledger) and repeats("reference/print-edition/") and not repeats(chapter)
+    assert not any(repeats(path) for path in AXE_LEDGER_SAMPLES)
+    checked = {"a", "b"}
+    assert axe_options(ledger, "desktop-light", {"a"}, checked)["rules"]          # every rule but colour
+    assert "rules" not in axe_options(ledger, "desktop-light", {"a", "c"}, checked)   # every rule
+    assert axe_options(ledger, "desktop-dark", {"b"}, checked) is None
+    assert axe_options(ledger, "desktop-dark", {"c"}, checked)["runOnly"] == ONLY_COLOUR["runOnly"]
+    assert axe_options(chapter, "desktop-dark", {"a"}, checked)["runOnly"] == ONLY_COLOUR["runOnly"]
+    assert "rules" not in axe_options(chapter, "desktop-light", set(), checked)
+    assert axe_options(ledger, "mobile-light", {"c"}, checked) is None
+    assert axe_options(chapter, "mobile-light", {"c"}, checked)["rules"]
