@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import mkdocs_build
 from planted_payloads import ROWS, payload, planted_site
 
 from primer.site import csp, safe_html
@@ -200,3 +201,37 @@ def test_under_serve_the_policy_lets_the_live_reload_script_run_and_still_report
     policy = _CSP.search(served.output).group(1)
     assert "script-src 'self' 'unsafe-inline';" in policy and "sha256" not in policy and "default-src 'self'" in policy
     assert len(served.refused) == 1
+
+
+def test_a_link_that_would_run_as_script_stops_the_strict_build(project_copy, tmp_path):
+    """A `javascript:` link in a chapter, and one in references.bib (pandoc writes a reference's URL as a
+    link): each is named with the page and where it is written, and the strict build stops."""
+    chapter = project_copy / "docs" / "primer" / "external-risks.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nSee [this](javascript:alert(1)).\n", encoding="utf-8")
+    bib = project_copy / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    url = re.search(r"url\s*=\s*\{(https://[^}]*)\}", text).group(1)
+    bib.write_text(text.replace(url, "javascript:alert(2)", 1), encoding="utf-8")
+    result = mkdocs_build(project_copy, tmp_path / "site")
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    line = chapter.read_text(encoding="utf-8").splitlines().index("See [this](javascript:alert(1)).") + 1
+    assert (f'primer/external-risks.md: the link href="javascript:alert(1)" uses the scheme javascript:, which a '
+            f"browser would follow as script or as no page (written in docs/primer/external-risks.md:{line})") in log
+    bib_line = text[:text.index(url)].count("\n") + 1
+    assert 'href="javascript:alert(2)"' in log and f"(written in references.bib:{bib_line})" in log, log
+
+
+@pytest.mark.parametrize("tag", ['<a href="javascript:alert(1)">', '<a href="jav&#x09;ascript:alert(1)">',
+                                 "<a href=' JAVASCRIPT:alert(1)'>", '<a href="java\nscript:alert(1)">',
+                                 "<img src=data:text/html,x>", '<iframe src="vbscript:x">',
+                                 '<form action="&#106;avascript:alert(1)">', '<a href="&#x01;javascript:x">'])
+def test_a_url_a_browser_would_run_or_not_open_as_a_page_is_found(tag):
+    assert [found[:2] for found in safe_html.unsafe_urls(f"<p>\n{tag}x</p>")] == [(2, tag.split()[1].split("=")[0])]
+
+
+def test_safe_urls_and_text_that_only_looks_like_a_link_are_left_alone():
+    page = ('<a href="https://example.org/">a</a> <a href="http://x">b</a> <a href="mailto:a@b.org">c</a> '
+            '<a href="../x/#y">d</a> <img src="img/a.png"> <a href="#fn:1">e</a> <a title="a: b" href="x.html">f</a>'
+            "<code>&lt;a href=&quot;javascript:1&quot;&gt;</code> href=javascript:2")
+    assert safe_html.unsafe_urls(page) == []

@@ -268,10 +268,12 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         output = repairs.name_search_dialog(output)                                  # 5 pages
         output = repairs.drop_empty_tabindex(output)                                 # 5 pages
         output = safety.tooltips(output)                                             # 5 pages: tooltips as text
+        safety.unsafe_links(output, page.file.src_uri, b.root, page.file.abs_src_path)  # 5 pages: no script URL
         return b.content_policy.add(output, page.file.src_uri)                       # 5 pages: CSP, last
 
     def on_post_template(self, output_content, *, template_name, config):
         output = repairs.drop_empty_tabindex(output_content)                         # 5 pages: 404.html
+        safety.unsafe_links(output, template_name, self.build.root, None)            # 5 pages: no script URL
         return self.build.content_policy.add(output, template_name)                  # 5 pages: CSP, last
 
     def on_post_build(self, *, config):

@@ -17,6 +17,11 @@ so that `<img src=x onerror=…>` in a definition is shown as those characters a
   twice, the second parse gives back the text. A value without `&`, `<` or `>` is unchanged (what a reader
   sees without script, in the browser's own tooltip, is the same). COinS spans (class="Z3988") keep theirs:
   reference managers read it as a query string, and it holds no `<`.
+- `unsafe_urls(html)`: every URL of a page's tags that is neither relative nor http:, https: or mailto:
+  (`javascript:` runs as script when followed; `data:` and `vbscript:` are no page to cite), read as a browser
+  reads it: character references decoded, tabs and line breaks dropped, leading spaces and control characters
+  stripped (`jav&#x09;ascript:` is `javascript:`). The page's Content-Security-Policy would refuse a
+  `javascript:` link; the build refuses to publish one (primer.build.stages.safety).
 """
 from __future__ import annotations
 
@@ -56,3 +61,25 @@ def tooltips_as_text(content: str) -> str:
         return match.group(1) + html.escape(html.escape(value, quote=False), quote=True) + match.group(3)
 
     return _TITLE.sub(twice, content)
+
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_URL_ATTRIBUTE = re.compile(r"""\s(href|src|action|formaction|poster|data|xlink:href|background)\s*=\s*"""
+                            r"""(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def unsafe_urls(page: str) -> list[tuple[int, str, str]]:
+    """(line, attribute, URL) for every URL of PAGE's tags with a scheme other than SAFE_SCHEMES (docstring)."""
+    found = []
+    for tag in _TAG.finditer(page):
+        for attribute in _URL_ATTRIBUTE.finditer(tag.group(0)):
+            raw = next(value for value in attribute.groups()[1:] if value is not None)
+            url = re.sub(r"[\t\n\r]", "", html.unescape(raw)).lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
+                                                                  "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
+                                                                  "\x1a\x1b\x1c\x1d\x1e\x1f ")
+            scheme = _SCHEME.match(url)
+            if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+                found.append((page.count("\n", 0, tag.start()) + 1, attribute.group(1).lower(), url))
+    return found

@@ -5,6 +5,9 @@ Content-Security-Policy (the logic is primer.site.safe_html's and primer.site.cs
   front-matter `title` as the HTML Material's templates print unescaped (the `description` is escaped by the
   cite stage, which reads it last).
 - `tooltips` (page output): every title="…" of the content escaped for the second parse of Material's tooltips.
+- `unsafe_links` (page output and 404.html): a link or source that is neither relative nor http:, https: or
+  mailto: (`javascript:` would run as script) is a warning naming the page and where the URL is written (the
+  page's Markdown or a data file, with its line), so a strict build stops.
 - `ContentPolicy.add` (page output and 404.html, last): the policy's <meta>; an inline script it does not allow
   is a warning naming the page (a strict build stops), since browsers will not run it. Under `mkdocs serve` the
   policy allows inline scripts, for the server's live-reload script (the warnings stay).
@@ -12,6 +15,7 @@ Content-Security-Policy (the logic is primer.site.safe_html's and primer.site.cs
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from primer.site import csp, safe_html
 
@@ -28,6 +32,33 @@ def tooltips(output: str) -> str:
     if start < 0 or end < start:
         return output
     return output[:start] + safe_html.tooltips_as_text(output[start:end]) + output[end:]
+
+
+# where a URL of a page may be written, besides the page's own Markdown
+DATA_FILES = ("references.bib", "sources/manifest.yaml", "sources/evidence.yaml", "glossary.yaml", "charts.yaml",
+              "CHANGELOG.md")
+
+
+def unsafe_links(output: str, where: str, root: Path, markdown: str | None) -> None:
+    """Warn of every URL of OUTPUT that safe_html.unsafe_urls finds (WHERE: the page; MARKDOWN: its source file)."""
+    for _line, attribute, url in safe_html.unsafe_urls(output):
+        written = _written_in(url, [Path(markdown)] if markdown else [], root) or "the theme's templates or overrides"
+        log.warning(f"{where}: the link {attribute}=\"{url[:60]}\" uses the scheme {url.split(':')[0]}:, which a "
+                    f"browser would follow as script or as no page (written in {written}); links may be relative, "
+                    "or use http:, https: or mailto: only: fix or remove it there")
+
+
+def _written_in(url: str, pages: list[Path], root: Path) -> str:
+    """`file:line` of the first of PAGES and DATA_FILES whose text holds URL, or ""."""
+    for path in [*pages, *(root / name for name in DATA_FILES)]:
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        at = text.find(url)
+        if at >= 0:
+            shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+            return f"{shown}:{text.count(chr(10), 0, at) + 1}"
+    return ""
 
 
 class ContentPolicy:
