@@ -17,13 +17,17 @@ from conftest import ROOT, _git, built_pages, copy_project, release_edition
 from primer import publish  # (scripts/primer/publish.py)
 from primer.build.stages import editions as editions_hook
 from primer.checks.links import check_site
+from primer.publish import REDIRECT_SCRIPT
+from primer.site import csp
 
 CONFIG_JSON = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
 
 
 def _redirect_target(page: Path) -> str:
-    match = re.search(r'window\.location\.replace\(\s*"([^"]+)"', page.read_text(encoding="utf-8"))
-    assert match, f"{page} is not a redirect page"
+    """Where a redirect page of mike's leads: its canonical link, which its script follows (primer.publish)."""
+    text = page.read_text(encoding="utf-8")
+    match = re.search(r'<link rel="canonical" href="([^"]+)">', text)
+    assert match and REDIRECT_SCRIPT in text, f"{page} is not a redirect page"
     return match.group(1)
 
 
@@ -69,6 +73,20 @@ def test_latest_and_the_root_lead_to_the_current_edition(published_editions):
         page = e.served / "latest" / url / "index.html"
         target = (page.parent / _redirect_target(page)).resolve()
         assert target == (e.served / e.current / url).resolve(), f"latest/{url} leads to {target}"
+
+
+def test_every_redirect_page_carries_the_policy_and_it_allows_its_one_script(published_editions):
+    """mike's redirect pages (the root, latest/…) carry the site's Content-Security-Policy, whose one hash is
+    their script's; an edition's own pages carry theirs (tests/test_content_safety.py)."""
+    e = published_editions
+    pages = [e.served / "index.html", *sorted((e.served / "latest").rglob("*.html"))]
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', text)
+        scripts = re.findall(r"<script>(.*?)</script>", text, re.S)
+        assert policy and scripts == [REDIRECT_SCRIPT], f"{page}: no policy, or another script"
+        assert policy.group(1) == csp.policy(scripts)
 
 
 def test_each_edition_cites_itself_and_has_the_selector(published_editions):

@@ -24,15 +24,37 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from primer.checks.links import _mkdocs_config
-from primer.site import changelog
+from primer.site import changelog, csp
 
 ALIAS = "latest"  # mkdocs.yml extra.version.default: the alias of the current edition
 # latest/… redirects to the edition it names: one copy of each page. Given here, not as the mike
 # plugin's option in mkdocs.yml: every other build would import the plugin to no effect.
 MIKE_OPTIONS = ["--alias-type", "redirect"]
+# mike's redirect pages (latest/… and the site's root), from this template rather than mike's own, so that they
+# carry the site's Content-Security-Policy like every other page: their one inline script is the same text on
+# every page (it reads the address from the canonical link), so one hash allows it. It keeps the query and the
+# fragment (a cited section); without script, the refresh goes to the page.
+REDIRECT_SCRIPT = ('location.replace(document.querySelector(\'link[rel="canonical"]\').href'
+                   " + location.search + location.hash);")
+REDIRECT_TEMPLATE = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta http-equiv="Content-Security-Policy" content="{csp.policy([REDIRECT_SCRIPT])}">
+  <title>Redirecting</title>
+  <link rel="canonical" href="{{{{ href }}}}">
+  <noscript><meta http-equiv="refresh" content="1; url={{{{ href }}}}"></noscript>
+  <script>{REDIRECT_SCRIPT}</script>
+</head>
+<body>
+  Redirecting to <a href="{{{{ href }}}}">{{{{ href }}}}</a>…
+</body>
+</html>
+"""
 
 
 class Refused(Exception):
@@ -110,17 +132,20 @@ def publish(root: Path, *, push: bool = False, force: bool = False, tag: str | N
         print(f"publish: replacing edition {edition} on {branch}, as --force asks", file=sys.stderr)
     commit = _git(root, "rev-parse", "--short", "HEAD").strip() or "?"
     git_options = ["-b", branch, "-r", remote] + (["--push"] if push else [])
-    steps = [
-        ["deploy", "--update-aliases", *MIKE_OPTIONS, "-m", f"Publish edition {edition} from {commit}",
-         *git_options, edition, ALIAS],
-        ["set-default", "-m", f"The site's root leads to {ALIAS}", *git_options, ALIAS],  # no commit if it does
-    ]
-    for step in steps:
-        result = subprocess.run([*_mike(), *step], cwd=root, env=_env(), capture_output=True, text=True)
-        if result.returncode != 0:
-            print(f"publish: `mike {step[0]}` failed for edition {edition}:\n{result.stdout}{result.stderr}",
-                  file=sys.stderr)
-            return 2
+    with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+        template = Path(tmp) / "redirect.html"
+        template.write_text(REDIRECT_TEMPLATE, encoding="utf-8")
+        steps = [
+            ["deploy", "--update-aliases", *MIKE_OPTIONS, "-T", str(template), "-m",
+             f"Publish edition {edition} from {commit}", *git_options, edition, ALIAS],
+            ["set-default", "-T", str(template), "-m", f"The site's root leads to {ALIAS}", *git_options, ALIAS],
+        ]  # set-default makes no commit if the root already leads there
+        for step in steps:
+            result = subprocess.run([*_mike(), *step], cwd=root, env=_env(), capture_output=True, text=True)
+            if result.returncode != 0:
+                print(f"publish: `mike {step[0]}` failed for edition {edition}:\n{result.stdout}{result.stderr}",
+                      file=sys.stderr)
+                return 2
     where = f"{remote}/{branch}" if push else f"the local branch {branch} (push it, or run with --push)"
     print(f"publish: edition {edition} is on {where} at {edition}/, and {ALIAS}/ leads to it; earlier "
           f"editions: {', '.join(sorted(published - {edition})) or 'none'}")

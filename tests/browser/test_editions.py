@@ -33,3 +33,14 @@ def test_an_earlier_edition_stays_at_its_url_and_points_to_the_current_one(open_
     page.wait_for_url(f"{editions_url}{published_editions.current}/")
     traffic.wait_quiet(page)
     traffic.assert_clean()
+
+
+def test_latest_forwards_a_cited_section_with_its_query_under_the_policy(open_page, editions_url, published_editions):
+    """A section cited at latest/… opens in the current edition at that section, the query kept; the redirect
+    page's script runs under its Content-Security-Policy (a refusal would be in the traffic's problems)."""
+    page, traffic = open_page()
+    goto(page, f"{editions_url}latest/primer/external-risks/?from=report#technology-controls-and-the-chokehold-problem", traffic)
+    page.wait_for_url(f"{editions_url}{published_editions.current}/primer/external-risks/?from=report"
+                      "#technology-controls-and-the-chokehold-problem")
+    traffic.wait_quiet(page)
+    traffic.assert_clean()
