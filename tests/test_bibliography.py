@@ -3,8 +3,10 @@ with one line that names the file, the line and the fix."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import yaml
 from conftest import ROOT
 from pybtex.database import parse_file
 
@@ -181,6 +183,42 @@ def test_a_problem_is_on_its_entrys_line_when_blank_lines_come_before_it(tmp_pat
     text = "% the references\n\n\n" + GOOD.replace("  journal = {J},\n", "")
     problems = _lint(tmp_path, text)
     assert len(problems) == 1 and problems[0].split(":")[1] == "4", problems   # the `@article{` line
+
+
+def test_an_author_list_ending_and_others(tmp_path):
+    """Zotero's BibTeX import and citation.js make "others" a person ("…, & others."): the lint names the line
+    of the list and the fix (issue #25, part 5)."""
+    text = GOOD.replace("{Smith, Ann}", "{Smith, Ann and Doe, Bo and\n            others}")
+    problems = _lint(tmp_path, text)
+    assert problems == [f'{tmp_path / "references.bib"}:2: "smith2020dual": the author list ends "and others", '
+                        "which Zotero's BibTeX import and citation.js read as a person called \"others\"; give the "
+                        "full list the work shows (keep its byline in sources/evidence.yaml), or where the work's own "
+                        "list cannot be found, the names the citing source gives, and say in `note` that its list "
+                        'ends "et al."'], problems
+    # an editor list too, and a name that only begins with "others" is a name
+    assert len(_lint(tmp_path, GOOD.replace("  year", "  editor = {Roe, Al and others},\n  year"))) == 1
+    assert _lint(tmp_path, GOOD.replace("{Smith, Ann}", "{Smith, Ann and Othersen, Bo}")) == []
+
+
+def test_author_lists_taken_from_a_works_record_match_its_kept_byline():
+    """An entry whose authors were corrected from the work's own record (its byline kept in
+    sources/evidence.yaml) names exactly the people of that byline, each given and family name as it shows them."""
+    evidence = yaml.safe_load((ROOT / "sources" / "evidence.yaml").read_text(encoding="utf-8"))["evidence"]
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    bylines = {w["key"]: p["text"] for w in evidence for p in w["passages"] if p["locator"] == "byline"}
+    assert {"javed2021dual", "zhu2023rise"} <= set(bylines), sorted(bylines)
+    for key, byline in bylines.items():
+        people = entries[key].persons["author"]
+        names = [" ".join(p.first_names + p.middle_names + p.last_names) for p in people]
+        for name in names:
+            assert name in byline, f"{key}: {name!r} is not in its kept byline: {byline}"
+        # and no one of the byline is left out: the names appear in the byline in the entry's order
+        where = [byline.index(name) for name in names]
+        assert where == sorted(where), (key, names)
+        rest = re.sub(r"\([^)]*\)", "", byline)     # less the affiliations
+        for name in names:
+            rest = rest.replace(name, "")
+        assert not rest.strip(" ,"), f"{key}: the byline names more than the entry: {rest.strip()}"
 
 
 def test_a_date_without_a_year(tmp_path):
