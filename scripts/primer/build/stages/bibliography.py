@@ -109,8 +109,9 @@ def render(registry, cited: dict[str, dict] | None = None) -> str:
         "The documents the primer summarises; their texts are kept with the primer, unchanged.\n",
         *(_entry(k, entries[k], formatted[k], cited.get(k)) for k in sources),
         "## Works the sources cite\n",
-        "As the source documents give them. Where a source cites a work only by author and year, the entry "
-        "says so and records what is unknown.\n",
+        "The works the source documents cite, as they give them (but where a work's own record shows otherwise, "
+        "as the entry's note says), and the public evidence the source notes compare them with. Where a source "
+        "cites a work only by author and year, the entry says so and records what is unknown.\n",
         *(_entry(k, entries[k], formatted[k]) for k in others),
     ]
     return "\n".join(parts)
