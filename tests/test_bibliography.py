@@ -80,6 +80,19 @@ def test_misc_must_say_what_is_unknown(tmp_path):
     assert len(problems) == 1 and "@misc needs a `note` field; state what is unknown" in problems[0]
 
 
+def test_a_needed_field_may_be_missing_only_where_the_note_says_it_is_unknown(tmp_path):
+    """An untitled, unattributed report (the Guangdong brief): its note says what is unknown."""
+    brief = "@report{anonndbrief,\n  title = {[A brief]},\n  type = {Policy brief},\n{note}}\n"
+    problems = _lint(tmp_path, brief.replace("{note}", ""))
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        f'"anonndbrief": @report needs a `{name}` field, or a `note` saying it is unknown'
+        for name in ("author", "institution", "year")], problems
+    said = brief.replace("{note}", "  note = {Author, publisher, date and URL unknown},\n")
+    assert _lint(tmp_path, said) == []
+    # the note must name what is unknown: a date alone leaves the author and the issuer wanting
+    assert len(_lint(tmp_path, brief.replace("{note}", "  note = {Date unknown},\n"))) == 2
+
+
 def test_malformed_doi(tmp_path):
     for bad in ("https://doi.org/10.1000/xyz", "10.1/x", "doi:10.1000/xyz", "10.1000/has space"):
         problems = _lint(tmp_path, GOOD.replace("10.1000/xyz.123", bad))

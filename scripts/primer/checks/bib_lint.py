@@ -4,7 +4,7 @@
 
 Checks that the file parses, that keys are unique and follow the house style
 (`authorYEARword`, lowercase ASCII, `nd` for an unknown year), that each entry
-has the fields its type needs, that DOIs are well formed, that `file` paths
+has the fields its type needs (or a `note` saying which are unknown), that DOIs are well formed, that `file` paths
 exist, that page ranges use an en dash (CSL prints `--` literally), and that no
 name list ends "and others" (Zotero's BibTeX import and citation.js make it a person).
 Used by the build's citations stage (`primer.build.stages.citations`) (so a bad .bib fails the build
@@ -25,6 +25,10 @@ KEY_RE = re.compile(r"^[a-z]+(?:\d{4}|nd)[a-z0-9]+$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s\"<>{}]+$")
 ENTRY_RE = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]*)\s*,", re.MULTILINE)
 OTHERS_RE = re.compile(r"\band\s+others\s*[}\"]", re.IGNORECASE)
+# How a `note` names a field it says is unknown ("Author, publisher, date and URL unknown"): a field the type
+# needs may then be missing (unknown metadata is stated in `note`, never guessed).
+UNKNOWN_NAMES = {"author": "authors?", "editor": "editors?", "institution": "publisher|institution|issuer",
+                 "publisher": "publisher", "year": "dates?|year", "date": "dates?"}
 
 # Fields each entry type must have ("title" everywhere; "author|editor" means either).
 REQUIRED = {
@@ -52,6 +56,13 @@ class Problem:
 
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
+
+
+def said_unknown(note: str, field: str) -> bool:
+    """Whether NOTE says that FIELD (a field a type needs) is unknown: its name, then "unknown" or "not
+    shown/stated" in the same clause."""
+    words = UNKNOWN_NAMES.get(field)
+    return bool(words and re.search(rf"\b(?:{words})\b[^.;]*\b(?:unknown|not (?:shown|stated))", note, re.I))
 
 
 def _others_line(text: str, start: int | None, line: int) -> int:
@@ -125,9 +136,12 @@ def lint(bib_path: str | Path, root: str | Path | None = None) -> list[Problem]:
             required = ["title"]
         for need in required:
             options = need.split("|")
-            if not any(opt in fields or opt in has_people for opt in options):
+            if not any(opt in fields or opt in has_people or said_unknown(fields.get("note", ""), opt)
+                       for opt in options):
                 problems.append(Problem(shown, line, f'"{key}": @{kind} needs a `{need.replace("|", "` or `")}` field'
-                                        + ("; state what is unknown in `note`" if need == "note" else "")))
+                                        + ("; state what is unknown in `note`" if need == "note" else "")
+                                        + (", or a `note` saying it is unknown"
+                                           if any(opt in UNKNOWN_NAMES for opt in options) else "")))
         doi = fields.get("doi")
         if doi is not None and not DOI_RE.match(doi.strip()):
             problems.append(Problem(shown, line, f'"{key}": DOI "{doi}" is not well formed (expected 10.NNNN/suffix, '
