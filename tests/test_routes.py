@@ -287,6 +287,19 @@ def _kind(route: Route) -> str:
     return f"undated {kind}" if " n.d. " in route.page["chicago"] else kind
 
 
+def site_rows(site, day: dt.date) -> list[tuple[Route, str, str, str]]:
+    """compare() of every route of PAGES and SECTIONS in the built SITE."""
+    routes = [route for path in PAGES for route in page_routes(site, path, day)]
+    routes += [route for path, which in SECTIONS for route in section_routes(site, path, which, day)]
+    return compare(routes)
+
+
+def unexplained(rows) -> list[str]:
+    """The strings of ROWS that differ from the page's where KNOWN_LIMITS gives no reason, each with both."""
+    return [f"{route.id}, {style}:\n  route: {got}\n  page:  {want}" for route, style, got, want in rows
+            if got != want and (_kind(route), route.name) not in KNOWN_LIMITS]
+
+
 @needs_citeproc_js
 def test_the_pages_title_case_is_citeproc_js_title_case():
     """Chicago's title case as the page prints it (pandoc's citeproc) and as a reader's reference manager does
@@ -310,33 +323,25 @@ def test_every_route_gives_the_string_the_page_prints(built_site):
     """For three pages, the bibliography and two sections: each route (CSL-JSON, RIS and BibTeX imported; Zotero's
     web save, by COinS and by Embedded Metadata) rendered by citeproc-js equals the page's APA and Chicago, but for
     KNOWN_LIMITS, which must still differ."""
-    day = dt.date.today()
-    routes = [route for path in PAGES for route in page_routes(built_site, path, day)]
-    routes += [route for path, which in SECTIONS for route in section_routes(built_site, path, which, day)]
-    rows = compare(routes)
-    wrong = [f"{route.id}, {style}:\n  route: {got}\n  page:  {want}" for route, style, got, want in rows
-             if got != want and (_kind(route), route.name) not in KNOWN_LIMITS]
+    rows = site_rows(built_site, dt.date.today())
+    wrong = unexplained(rows)
     kinds = {_kind(route) for route, *_ in rows}
     fixed = sorted({f"{kind} {name}" for kind, name in KNOWN_LIMITS if kind in kinds}
                    - {f"{_kind(route)} {route.name}" for route, style, got, want in rows if got != want})
     assert not wrong, f"{len(wrong)} of {len(rows)} strings differ from the page's:\n" + "\n".join(wrong) + \
         "\n\n" + table(rows)
     assert not fixed, f"these routes now give the page's string: take them off KNOWN_LIMITS: {fixed}"
-    assert {route.name for route in routes} >= {"CSL-JSON", "RIS", "BibTeX", "Zotero (COinS)"}
+    assert {route.name for route, *_ in rows} >= {"CSL-JSON", "RIS", "BibTeX", "Zotero (COinS)"}
 
 
 @needs_citeproc_js
 def test_every_route_of_a_published_page_gives_the_string_the_page_prints(published_site):
     """The same with site_url set (a published edition): the static formats carry the URL and the build's day, the
     COinS its rft_id, so a reader without JavaScript gets the same reference from every route too."""
-    day = dt.date.today()
-    routes = [route for path in PAGES for route in page_routes(published_site, path, day)]
-    routes += [route for path, which in SECTIONS for route in section_routes(published_site, path, which, day)]
-    rows = compare(routes)
-    wrong = [f"{route.id}, {style}:\n  route: {got}\n  page:  {want}" for route, style, got, want in rows
-             if got != want and (_kind(route), route.name) not in KNOWN_LIMITS]
+    rows = site_rows(published_site, dt.date.today())
+    wrong = unexplained(rows)
     assert not wrong, "\n".join(wrong) + "\n\n" + table(rows)
-    static = [route for route in routes if route.state != "with JavaScript"]
+    static = [route for route, *_ in rows if route.state != "with JavaScript"]
     assert static and all("https://primer.example.org/" in route.page["apa"] for route in static)
 
 
@@ -399,15 +404,14 @@ def test_a_source_title_in_title_case_is_found(tmp_path):
     assert [line.split(":")[0] for line in wrong] == ["source li2025twoway with JavaScript BibTeX (the box), apa",
                                                       "source li2025twoway with JavaScript references.bib, apa"], wrong
 
+
 def main() -> int:
     """python tests/test_routes.py SITE: the table of matches of a built site (for the issue's before/after)."""
     import sys
     from pathlib import Path
     site = Path(sys.argv[1])
     day = dt.date.today()
-    routes = [route for path in PAGES for route in page_routes(site, path, day)]
-    routes += [route for path, which in SECTIONS for route in section_routes(site, path, which, day)]
-    rows = compare(routes)
+    rows = site_rows(site, day)
     print(table(rows))
     sources = compare(source_routes(SOURCES, day))
     print("\n" + table(sources))
