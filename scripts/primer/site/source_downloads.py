@@ -5,8 +5,8 @@ source" box, beside the box's APA, Chicago and BibTeX (primer.site.source_citati
     files(key) -> {"RIS": path, "CSL-JSON": path}                                  where they are, from the root
 
 The CSL-JSON file is the record the box's strings are rendered from, as pandoc's reader gives it (one pandoc run
-for every document: source_citations.record, read as biblatex), so a reader's citeproc renders from the same
-item. RIS is written from that item field by field (to_ris). An undated work read online is cited with the day
+for every document: source_citations.record, read as biblatex; kept in .cache/sources/, keyed by pandoc's version
+and the entries), so a reader's citeproc renders from the same item. RIS is written from that item field by field (to_ris). An undated work read online is cited with the day
 it was read: the box gives the reader's day (docs/javascripts/cite.js) and, without JavaScript, the build's; a
 file cannot know the reader's day, so it carries the build's (citation_formats.build_day), as the box's static
 text does. No MkDocs import: primer.build.stages.bibliography adds the files to the site.
@@ -18,8 +18,12 @@ import json
 import subprocess
 from pathlib import Path
 
+from primer import ROOT
+from primer.build import cache_files
 from primer.site import source_citations
 
+CACHE = ROOT / ".cache" / "sources"   # pandoc's reading of the entries (a build reads it back when they are unchanged)
+_KEEP = 4
 DOWNLOADS = "cite"   # the folder under the site's root, shared with the sections' files (citation_formats)
 
 # CSL type -> RIS type (as citation-js's RIS reader maps it back: NEWS article-newspaper, CHAP chapter, …)
@@ -38,17 +42,30 @@ def csl_items(keys: list[str], bib_text: str, day: dt.date | None = None) -> dic
     from primer.site import citation_formats, csl_render
 
     records = {key: source_citations.record(key, bib_text) for key in keys}
-    pandoc, _ = csl_render._pandoc()
-    result = subprocess.run([pandoc, "-f", "biblatex", "-t", "csljson"], input="\n\n".join(records.values()),
-                            capture_output=True, text=True, timeout=120)
-    if result.returncode != 0:
-        raise RuntimeError(f"pandoc could not read the source documents' entries: {result.stderr.strip()}")
-    items = {item["id"]: item for item in json.loads(result.stdout)}
+    items = {item["id"]: item for item in _read(csl_render, "\n\n".join(records.values()))}
     day = day or citation_formats.build_day()
     for key, entry in records.items():
         if source_citations.needs_access_date(entry):
             items[key]["accessed"] = {"date-parts": [[day.year, day.month, day.day]]}
     return {key: items[key] for key in keys}
+
+
+def _read(csl_render, entries: str) -> list[dict]:
+    """ENTRIES (biblatex) as pandoc's reader gives them in CSL-JSON: from CACHE, or one pandoc run."""
+    pandoc, version = csl_render._pandoc()
+    cached = CACHE / f"{cache_files.key('primer-source-csl 1', version, entries)}.json"
+    text = cache_files.read(cached)
+    if text is not None:
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass   # damaged: read again
+    result = subprocess.run([pandoc, "-f", "biblatex", "-t", "csljson"], input=entries, capture_output=True,
+                            text=True, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"pandoc could not read the source documents' entries: {result.stderr.strip()}")
+    cache_files.write(cached, result.stdout, _KEEP)
+    return json.loads(result.stdout)
 
 
 def _date(item: dict, name: str) -> str | None:
