@@ -3,8 +3,10 @@ with one line that names the file, the line and the fix."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import yaml
 from conftest import ROOT
 from pybtex.database import parse_file
 
@@ -76,6 +78,19 @@ def test_missing_required_field(tmp_path):
 def test_misc_must_say_what_is_unknown(tmp_path):
     problems = _lint(tmp_path, "@misc{anon2020brief,\n  title = {A brief},\n}\n")
     assert len(problems) == 1 and "@misc needs a `note` field; state what is unknown" in problems[0]
+
+
+def test_a_needed_field_may_be_missing_only_where_the_note_says_it_is_unknown(tmp_path):
+    """An untitled, unattributed report (the Guangdong brief): its note says what is unknown."""
+    brief = "@report{anonndbrief,\n  title = {[A brief]},\n  type = {Policy brief},\n{note}}\n"
+    problems = _lint(tmp_path, brief.replace("{note}", ""))
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        f'"anonndbrief": @report needs a `{name}` field, or a `note` saying it is unknown'
+        for name in ("author", "institution", "year")], problems
+    said = brief.replace("{note}", "  note = {Author, publisher, date and URL unknown},\n")
+    assert _lint(tmp_path, said) == []
+    # the note must name what is unknown: a date alone leaves the author and the issuer wanting
+    assert len(_lint(tmp_path, brief.replace("{note}", "  note = {Date unknown},\n"))) == 2
 
 
 def test_malformed_doi(tmp_path):
@@ -181,6 +196,42 @@ def test_a_problem_is_on_its_entrys_line_when_blank_lines_come_before_it(tmp_pat
     text = "% the references\n\n\n" + GOOD.replace("  journal = {J},\n", "")
     problems = _lint(tmp_path, text)
     assert len(problems) == 1 and problems[0].split(":")[1] == "4", problems   # the `@article{` line
+
+
+def test_an_author_list_ending_and_others(tmp_path):
+    """Zotero's BibTeX import and citation.js make "others" a person ("…, & others."): the lint names the line
+    of the list and the fix (issue #25, part 5)."""
+    text = GOOD.replace("{Smith, Ann}", "{Smith, Ann and Doe, Bo and\n            others}")
+    problems = _lint(tmp_path, text)
+    assert problems == [f'{tmp_path / "references.bib"}:2: "smith2020dual": the author list ends "and others", '
+                        "which Zotero's BibTeX import and citation.js read as a person called \"others\"; give the "
+                        "full list the work shows (keep its byline in sources/evidence.yaml), or where the work's own "
+                        "list cannot be found, the names the citing source gives, and say in `note` that its list "
+                        'ends "et al."'], problems
+    # an editor list too, and a name that only begins with "others" is a name
+    assert len(_lint(tmp_path, GOOD.replace("  year", "  editor = {Roe, Al and others},\n  year"))) == 1
+    assert _lint(tmp_path, GOOD.replace("{Smith, Ann}", "{Smith, Ann and Othersen, Bo}")) == []
+
+
+def test_author_lists_taken_from_a_works_record_match_its_kept_byline():
+    """An entry whose authors were corrected from the work's own record (its byline kept in
+    sources/evidence.yaml) names exactly the people of that byline, each given and family name as it shows them."""
+    evidence = yaml.safe_load((ROOT / "sources" / "evidence.yaml").read_text(encoding="utf-8"))["evidence"]
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    bylines = {w["key"]: p["text"] for w in evidence for p in w["passages"] if p["locator"] == "byline"}
+    assert {"javed2021dual", "zhu2023rise"} <= set(bylines), sorted(bylines)
+    for key, byline in bylines.items():
+        people = entries[key].persons["author"]
+        names = [" ".join(p.first_names + p.middle_names + p.last_names) for p in people]
+        for name in names:
+            assert name in byline, f"{key}: {name!r} is not in its kept byline: {byline}"
+        # and no one of the byline is left out: the names appear in the byline in the entry's order
+        where = [byline.index(name) for name in names]
+        assert where == sorted(where), (key, names)
+        rest = re.sub(r"\([^)]*\)", "", byline)     # less the affiliations
+        for name in names:
+            rest = rest.replace(name, "")
+        assert not rest.strip(" ,"), f"{key}: the byline names more than the entry: {rest.strip()}"
 
 
 def test_a_date_without_a_year(tmp_path):

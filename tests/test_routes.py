@@ -10,8 +10,8 @@ Metadata as the Connector offers it), the item then exported to CSL as Zotero do
 (`zotero_csl`). Skipped, saying how to install them, when Node or the packages are missing (as the browser tests
 without Chromium); `make test` installs the packages when Node is present, and `.ci/run` installs Node.
 
-A source document's routes (source_routes): its "Cite this source" box's BibTeX and its references.bib entry,
-against the box's printed reference, with the known limits in SOURCE_LIMITS.
+A source document's routes (source_routes): its "Cite this source" box's BibTeX, RIS and CSL-JSON files and its
+references.bib entry, against the box's printed reference, with the known limits in SOURCE_LIMITS.
 
 Two states of a page: without JavaScript (the static formats of the "Cite this page" tabs), and with it (what
 docs/javascripts/cite.js puts in: the reader's address and today's date), in which Zotero's web save is taken.
@@ -33,7 +33,7 @@ from test_cite import read_page
 from test_zotero import coins_item, embedded_item
 
 from primer.site import citation_formats as cite
-from primer.site import csl_render
+from primer.site import csl_render, source_downloads
 from primer.site import source_citations as sc
 
 NODE = shutil.which("node")
@@ -195,17 +195,25 @@ def section_routes(site, path: str, which: int, day: dt.date) -> list[Route]:
 
 def source_routes(keys, day: dt.date, bib=sc.BIB) -> list[Route]:
     """The routes of source documents (KEYS): what a reader takes from a "Cite this source" box (its BibTeX, as
-    cite.js fills in the reader's access date; the box offers no RIS or CSL-JSON) and the work's references.bib
-    entry as written, each against the box's printed reference (not its in-text citation), with JavaScript. The
-    box prints source_templates' strings, the bibliography page the same rendering (test_source_citations)."""
+    cite.js fills in the reader's access date; its RIS and CSL-JSON files, as the build writes them, with the
+    build's day as the access date, DAY here) and the work's references.bib entry as written, each against the
+    box's printed reference (not its in-text citation): with JavaScript, or for the files as the box prints it
+    without (the build's day). The box prints source_templates' strings, the bibliography page the same rendering
+    (test_source_citations)."""
     templates = sc.source_templates(list(keys), bib)   # one pandoc run
+    files = source_downloads.downloads(list(keys), bib, day)
     text = bib.read_text(encoding="utf-8")
     routes = []
     for key in keys:
         printed = {style: filled(templates[key][style], ADDRESS, day) for style in STYLES}
+        static = {style: cite.with_build_day(templates[key][style], day) for style in STYLES}
         entry = re.search(r"^@\w+\{" + re.escape(key) + r",.*?^\}", text, re.M | re.S).group(0)
+        paths = source_downloads.files(key)
         routes += [Route(f"source {key}", "with JavaScript", "BibTeX (the box)", "bibtex",
                          filled(templates[key]["bibtex"], ADDRESS, day), printed),
+                   Route(f"source {key}", "its file (static)", "RIS (the box)", "ris", files[paths["RIS"]], static),
+                   Route(f"source {key}", "its file (static)", "CSL-JSON (the box)", "csl", files[paths["CSL-JSON"]],
+                         static),
                    Route(f"source {key}", "with JavaScript", "references.bib", "bibtex", entry, printed)]
     return routes
 
@@ -279,6 +287,19 @@ def _kind(route: Route) -> str:
     return f"undated {kind}" if " n.d. " in route.page["chicago"] else kind
 
 
+def site_rows(site, day: dt.date) -> list[tuple[Route, str, str, str]]:
+    """compare() of every route of PAGES and SECTIONS in the built SITE."""
+    routes = [route for path in PAGES for route in page_routes(site, path, day)]
+    routes += [route for path, which in SECTIONS for route in section_routes(site, path, which, day)]
+    return compare(routes)
+
+
+def unexplained(rows) -> list[str]:
+    """The strings of ROWS that differ from the page's where KNOWN_LIMITS gives no reason, each with both."""
+    return [f"{route.id}, {style}:\n  route: {got}\n  page:  {want}" for route, style, got, want in rows
+            if got != want and (_kind(route), route.name) not in KNOWN_LIMITS]
+
+
 @needs_citeproc_js
 def test_the_pages_title_case_is_citeproc_js_title_case():
     """Chicago's title case as the page prints it (pandoc's citeproc) and as a reader's reference manager does
@@ -302,33 +323,25 @@ def test_every_route_gives_the_string_the_page_prints(built_site):
     """For three pages, the bibliography and two sections: each route (CSL-JSON, RIS and BibTeX imported; Zotero's
     web save, by COinS and by Embedded Metadata) rendered by citeproc-js equals the page's APA and Chicago, but for
     KNOWN_LIMITS, which must still differ."""
-    day = dt.date.today()
-    routes = [route for path in PAGES for route in page_routes(built_site, path, day)]
-    routes += [route for path, which in SECTIONS for route in section_routes(built_site, path, which, day)]
-    rows = compare(routes)
-    wrong = [f"{route.id}, {style}:\n  route: {got}\n  page:  {want}" for route, style, got, want in rows
-             if got != want and (_kind(route), route.name) not in KNOWN_LIMITS]
+    rows = site_rows(built_site, dt.date.today())
+    wrong = unexplained(rows)
     kinds = {_kind(route) for route, *_ in rows}
     fixed = sorted({f"{kind} {name}" for kind, name in KNOWN_LIMITS if kind in kinds}
                    - {f"{_kind(route)} {route.name}" for route, style, got, want in rows if got != want})
     assert not wrong, f"{len(wrong)} of {len(rows)} strings differ from the page's:\n" + "\n".join(wrong) + \
         "\n\n" + table(rows)
     assert not fixed, f"these routes now give the page's string: take them off KNOWN_LIMITS: {fixed}"
-    assert {route.name for route in routes} >= {"CSL-JSON", "RIS", "BibTeX", "Zotero (COinS)"}
+    assert {route.name for route, *_ in rows} >= {"CSL-JSON", "RIS", "BibTeX", "Zotero (COinS)"}
 
 
 @needs_citeproc_js
 def test_every_route_of_a_published_page_gives_the_string_the_page_prints(published_site):
     """The same with site_url set (a published edition): the static formats carry the URL and the build's day, the
     COinS its rft_id, so a reader without JavaScript gets the same reference from every route too."""
-    day = dt.date.today()
-    routes = [route for path in PAGES for route in page_routes(published_site, path, day)]
-    routes += [route for path, which in SECTIONS for route in section_routes(published_site, path, which, day)]
-    rows = compare(routes)
-    wrong = [f"{route.id}, {style}:\n  route: {got}\n  page:  {want}" for route, style, got, want in rows
-             if got != want and (_kind(route), route.name) not in KNOWN_LIMITS]
+    rows = site_rows(published_site, dt.date.today())
+    wrong = unexplained(rows)
     assert not wrong, "\n".join(wrong) + "\n\n" + table(rows)
-    static = [route for route in routes if route.state != "with JavaScript"]
+    static = [route for route, *_ in rows if route.state != "with JavaScript"]
     assert static and all("https://primer.example.org/" in route.page["apa"] for route in static)
 
 
@@ -336,8 +349,8 @@ def test_every_route_of_a_published_page_gives_the_string_the_page_prints(publis
 _SUBTYPE = ("citation-js reads biblatex's `entrysubtype = {newspaper}` as the CSL genre (APA '[Newspaper]', Chicago "
             "'Newspaper.'), where pandoc reads it as the type article-newspaper (test_references holds it), whose genre "
             "neither style prints")
-_DOCUMENT = ("citation-js reads @misc as the CSL type `document`, whose title Chicago puts in quotation marks; pandoc "
-             "reads @misc as no type, and prints the bracketed description bare, as CMOS prints a description")
+_REPORTER = ("citation-js reads a NEWS record's AU as the reporter, as its table of the RIS specification has it, "
+             "which neither style prints as the author; the file writes AU, the author tag every RIS reader knows")
 _NO_URLDATE = ("the entry records no access date (the primer did not record when it read the page, and never invents "
                "one); the box's BibTeX carries the reader's, which the box's reference prints (APA 'Retrieved <date>, "
                "from', Chicago 'Accessed <date>')")
@@ -346,8 +359,8 @@ SOURCE_LIMITS = {
     ("zhaondinnovative", "BibTeX (the box)", "chicago"): _SUBTYPE,
     ("zhaondinnovative", "references.bib", "apa"): f"{_SUBTYPE}; and {_NO_URLDATE}",
     ("zhaondinnovative", "references.bib", "chicago"): f"{_SUBTYPE}; and {_NO_URLDATE}",
-    ("guangdongndbrief", "BibTeX (the box)", "chicago"): _DOCUMENT,
-    ("guangdongndbrief", "references.bib", "chicago"): _DOCUMENT,
+    ("zhaondinnovative", "RIS (the box)", "apa"): _REPORTER,
+    ("zhaondinnovative", "RIS (the box)", "chicago"): _REPORTER,
     ("chinesedreamndinternal", "references.bib", "apa"): _NO_URLDATE,
     ("chinesedreamndinternal", "references.bib", "chicago"): _NO_URLDATE,
 }
@@ -367,14 +380,15 @@ def _source_mismatches(rows) -> tuple[list[str], list[tuple]]:
 
 @needs_citeproc_js
 def test_every_route_of_a_source_gives_the_reference_its_box_prints():
-    """For the four source documents: the box's BibTeX and the references.bib entry, imported by citation-js and
-    rendered in APA and Chicago, equal the box's printed reference, but for SOURCE_LIMITS, which must still differ."""
+    """For the four source documents: the box's BibTeX, RIS and CSL-JSON and the references.bib entry, imported by
+    citation-js and rendered in APA and Chicago, equal the box's printed reference, but for SOURCE_LIMITS, which
+    must still differ."""
     rows = compare(source_routes(SOURCES, dt.date.today()))
     wrong, fixed = _source_mismatches(rows)
     assert not wrong, f"{len(wrong)} of {len(rows)} strings differ from the box's:\n" + "\n".join(wrong) + \
         "\n\n" + table(rows)
     assert not fixed, f"these routes now give the box's string: take them off SOURCE_LIMITS: {fixed}"
-    assert len(rows) == len(SOURCES) * 2 * len(STYLES)
+    assert len(rows) == len(SOURCES) * 4 * len(STYLES)
 
 
 @needs_citeproc_js
@@ -386,8 +400,10 @@ def test_a_source_title_in_title_case_is_found(tmp_path):
         "{Research on the synergistic development of", "{Research on the Synergistic Development of", 1), encoding="utf-8")
     rows = compare(source_routes(["li2025twoway"], dt.date.today(), bib))
     wrong, _ = _source_mismatches(rows)
+    # (the box's RIS and CSL-JSON files carry the record as pandoc reads it, so they agree with the box)
     assert [line.split(":")[0] for line in wrong] == ["source li2025twoway with JavaScript BibTeX (the box), apa",
                                                       "source li2025twoway with JavaScript references.bib, apa"], wrong
+
 
 def main() -> int:
     """python tests/test_routes.py SITE: the table of matches of a built site (for the issue's before/after)."""
@@ -395,9 +411,7 @@ def main() -> int:
     from pathlib import Path
     site = Path(sys.argv[1])
     day = dt.date.today()
-    routes = [route for path in PAGES for route in page_routes(site, path, day)]
-    routes += [route for path, which in SECTIONS for route in section_routes(site, path, which, day)]
-    rows = compare(routes)
+    rows = site_rows(site, day)
     print(table(rows))
     sources = compare(source_routes(SOURCES, day))
     print("\n" + table(sources))

@@ -144,3 +144,32 @@ def test_the_bibliography_the_works_cited_and_the_box_print_one_rendering(built_
         if not works or any(work != printed for work in works):
             problems.append(f"{key}: a chapter's works cited differs: {set(works)} against {printed!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_each_box_links_its_sources_ris_and_csl_json_files(built_site):
+    """The box's RIS and CSL-JSON links lead to files in the built site, which hold what
+    primer.site.source_downloads writes (the record the box's strings are rendered from)."""
+    from urllib.parse import urljoin
+
+    from primer.site import source_downloads
+    page = (built_site / "reference" / "bibliography" / "index.html").read_text(encoding="utf-8")
+    written = source_downloads.downloads(SOURCES)
+    problems = []
+    for key in SOURCES:
+        box = re.search(rf'data-source-key="{key}">(.*?)</details>', page, re.S).group(1)
+        links = dict((label, href) for href, label in
+                     re.findall(r'<a class="md-button cite-panel__download" href="([^"]+)"[^>]*>([^<]+)</a>', box))
+        if set(links) != {"RIS", "CSL-JSON"}:
+            problems.append(f"{key}: the box links {sorted(links)}, not RIS and CSL-JSON")
+            continue
+        for label, href in links.items():
+            path = urljoin("/reference/bibliography/", href).lstrip("/")
+            target = built_site / path
+            if path != source_downloads.files(key)[label] or not target.is_file():
+                problems.append(f"{key}: {label} links {href}, which is not its file in the site")
+            elif target.read_text(encoding="utf-8") != written[path]:
+                problems.append(f"{key}: the site's {path} is not what source_downloads writes")
+    assert not problems, "\n".join(problems)
+    item = json.loads(written["cite/zhaondinnovative.json"])[0]
+    assert item["type"] == "article-newspaper" and item["author"] == [{"family": "Zhao", "given": "Jinping"}]
+    assert "TY  - RPRT" in written["cite/guangdongndbrief.ris"]

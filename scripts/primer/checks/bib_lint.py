@@ -4,8 +4,9 @@
 
 Checks that the file parses, that keys are unique and follow the house style
 (`authorYEARword`, lowercase ASCII, `nd` for an unknown year), that each entry
-has the fields its type needs, that DOIs are well formed, that `file` paths
-exist, and that page ranges use an en dash (CSL prints `--` literally).
+has the fields its type needs (or a `note` saying which are unknown), that DOIs are well formed, that `file` paths
+exist, that page ranges use an en dash (CSL prints `--` literally), and that no
+name list ends "and others" (Zotero's BibTeX import and citation.js make it a person).
 Used by the build's citations stage (`primer.build.stages.citations`) (so a bad .bib fails the build
 with a clear message) and by `tests/test_bibliography.py`.
 Exit status: 0 clean, 1 problems found.
@@ -23,6 +24,11 @@ from pybtex.scanner import PybtexError, PybtexSyntaxError
 KEY_RE = re.compile(r"^[a-z]+(?:\d{4}|nd)[a-z0-9]+$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s\"<>{}]+$")
 ENTRY_RE = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]*)\s*,", re.MULTILINE)
+OTHERS_RE = re.compile(r"\band\s+others\s*[}\"]", re.IGNORECASE)
+# How a `note` names a field it says is unknown ("Author, publisher, date and URL unknown"): a field the type
+# needs may then be missing (unknown metadata is stated in `note`, never guessed).
+UNKNOWN_NAMES = {"author": "authors?", "editor": "editors?", "institution": "publisher|institution|issuer",
+                 "publisher": "publisher", "year": "dates?|year", "date": "dates?"}
 
 # Fields each entry type must have ("title" everywhere; "author|editor" means either).
 REQUIRED = {
@@ -52,6 +58,23 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+def said_unknown(note: str, field: str) -> bool:
+    """Whether NOTE says that FIELD (a field a type needs) is unknown: its name, then "unknown" or "not
+    shown/stated" in the same clause."""
+    words = UNKNOWN_NAMES.get(field)
+    return bool(words and re.search(rf"\b(?:{words})\b[^.;]*\b(?:unknown|not (?:shown|stated))", note, re.I))
+
+
+def _others_line(text: str, start: int | None, line: int) -> int:
+    """The line of an entry's "and others" (from the entry's start), or the entry's own line."""
+    if start is not None:
+        end = text.find("\n@", start)
+        found = OTHERS_RE.search(text, start, end if end >= 0 else len(text))
+        if found:
+            return _line_of(text, found.start())
+    return line
+
+
 def lint(bib_path: str | Path, root: str | Path | None = None) -> list[Problem]:
     """Return the problems in a .bib file (an empty list when it is clean)."""
     bib_path = Path(bib_path)
@@ -67,12 +90,14 @@ def lint(bib_path: str | Path, root: str | Path | None = None) -> list[Problem]:
 
     problems: list[Problem] = []
     lines_of: dict[str, list[int]] = {}
+    starts: dict[str, int] = {}    # each entry's offset in the text, for the line of a field inside it
     for match in ENTRY_RE.finditer(text):
         kind, key = match.group(1).lower(), match.group(2)
         if kind in ("comment", "preamble", "string"):
             continue
         line = _line_of(text, match.start(1))   # the line of the `@`, not of a blank line before it
         lines_of.setdefault(key.lower(), []).append(line)
+        starts.setdefault(key.lower(), match.start(1))
         if not KEY_RE.match(key):
             problems.append(Problem(shown, line, f'key "{key}" breaks the house style authorYEARword '
                                     '(lowercase ASCII letters and digits, "nd" for an unknown year, no ":" or ".")'))
@@ -111,9 +136,12 @@ def lint(bib_path: str | Path, root: str | Path | None = None) -> list[Problem]:
             required = ["title"]
         for need in required:
             options = need.split("|")
-            if not any(opt in fields or opt in has_people for opt in options):
+            if not any(opt in fields or opt in has_people or said_unknown(fields.get("note", ""), opt)
+                       for opt in options):
                 problems.append(Problem(shown, line, f'"{key}": @{kind} needs a `{need.replace("|", "` or `")}` field'
-                                        + ("; state what is unknown in `note`" if need == "note" else "")))
+                                        + ("; state what is unknown in `note`" if need == "note" else "")
+                                        + (", or a `note` saying it is unknown"
+                                           if any(opt in UNKNOWN_NAMES for opt in options) else "")))
         doi = fields.get("doi")
         if doi is not None and not DOI_RE.match(doi.strip()):
             problems.append(Problem(shown, line, f'"{key}": DOI "{doi}" is not well formed (expected 10.NNNN/suffix, '
@@ -126,6 +154,14 @@ def lint(bib_path: str | Path, root: str | Path | None = None) -> list[Problem]:
         if date and "year" not in fields:
             problems.append(Problem(shown, line, f'"{key}": has `date` but no `year`; add `year = {{{date[:4]}}}` '
                                     "(plain BibTeX and some importers read no `date`)"))
+        for role, people in entry.persons.items():
+            if any(str(person).lower() == "others" for person in people):
+                problems.append(Problem(shown, _others_line(text, starts.get(key.lower()), line),
+                                        f'"{key}": the {role.lower()} list ends "and others", which Zotero\'s BibTeX '
+                                        'import and citation.js read as a person called "others"; give the full '
+                                        "list the work shows (keep its byline in sources/evidence.yaml), or where "
+                                        "the work's own list cannot be found, the names the citing source gives, "
+                                        'and say in `note` that its list ends "et al."'))
         file_field = fields.get("file")
         if file_field is not None and not (root / file_field).is_file():
             problems.append(Problem(shown, line, f'"{key}": file "{file_field}" does not exist '

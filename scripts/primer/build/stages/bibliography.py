@@ -8,7 +8,8 @@ the vendored source file. references.bib itself is published beside it.
 Runs after the citations stage has had every entry formatted in one pandoc run.
 
 Each source document's entry also offers its own reference to copy, in APA, Chicago and BibTeX,
-with a locator the reader fills in (section, paragraph, line, table, figure or page): its reference and
+and its RIS and CSL-JSON files to import (primer.site.source_downloads, written under cite/ like the
+sections'), with a locator the reader fills in (section, paragraph, line, table, figure or page): its reference and
 in-text citations rendered together by the CSL processor (`source_cites`: primer.site.source_citations,
 one pandoc run), the locator put in by docs/javascripts/cite.js. Without JavaScript the formats show the
 reference and the in-text citation without a locator. The entry prints the same rendering (and so does
@@ -22,12 +23,14 @@ import re
 from pathlib import Path
 
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 from primer.build import bibtex_adapter as bibtex
 from primer.site import citation_formats as cite
-from primer.site import source_citations
+from primer.site import source_citations, source_downloads
 
 PAGE = "reference/bibliography.md"
+PAGE_URL = "reference/bibliography/"   # where the page is, for the links to the source documents' files
 BIB_DOWNLOAD = "references.bib"
 
 
@@ -37,6 +40,16 @@ def _sort_key(text: str) -> str:
 
 def _latex_to_text(value: str) -> str:
     return re.sub(r"\\([&%$#_])", r"\1", value).replace("{", "").replace("}", "")
+
+
+def _downloads(key: str) -> str:
+    """The row of links to a source document's RIS and CSL-JSON files (as a section's panel has them)."""
+    e = html.escape
+    links = " ".join(
+        f'<a class="md-button cite-panel__download" href="{e(get_relative_url(path, PAGE_URL))}"'
+        f'{"" if label == "RIS" else " download"} aria-label="{e(label)} file of this source">{e(label)}</a>'
+        for label, path in source_downloads.files(key).items())   # RIS opens in the reference manager
+    return f'<p class="cite-panel__downloads">Import into a reference manager: {links}</p>'
 
 
 def _source_cite(key: str, data: dict) -> str:
@@ -61,7 +74,7 @@ def _source_cite(key: str, data: dict) -> str:
             f'class="source-cite__label">{options}</select> '
             f'<label for="locator-{e(key)}" class="source-cite__value-label">number or name</label> '
             f'<input id="locator-{e(key)}" class="source-cite__value" type="text" placeholder="4.2" autocomplete="off"></p>'
-            f'{formats}</details></div>')
+            f'{formats}{_downloads(key)}</details></div>')
 
 
 def _entry(key: str, entry, formatted: str, source: dict | None = None) -> str:
@@ -109,8 +122,9 @@ def render(registry, cited: dict[str, dict] | None = None) -> str:
         "The documents the primer summarises; their texts are kept with the primer, unchanged.\n",
         *(_entry(k, entries[k], formatted[k], cited.get(k)) for k in sources),
         "## Works the sources cite\n",
-        "As the source documents give them. Where a source cites a work only by author and year, the entry "
-        "says so and records what is unknown.\n",
+        "The works the source documents cite, as they give them (but where a work's own record shows otherwise, "
+        "as the entry's note says), and the public evidence the source notes compare them with. Where a source "
+        "cites a work only by author and year, the entry says so and records what is unknown.\n",
         *(_entry(k, entries[k], formatted[k]) for k in others),
     ]
     return "\n".join(parts)
@@ -119,4 +133,6 @@ def render(registry, cited: dict[str, dict] | None = None) -> str:
 def add_page(files, config, root: Path, cited: dict[str, dict]) -> None:
     bib_path = root / bibtex.plugin(config).config.bib_file
     files.append(File.generated(config, PAGE, content=render(bibtex.registry(config), cited)))
+    for path, text in source_downloads.downloads(list(cited), bib_path).items():   # each source's RIS, CSL-JSON
+        files.append(File.generated(config, path, content=text))
     files.append(File.generated(config, BIB_DOWNLOAD, abs_src_path=str(bib_path)))
