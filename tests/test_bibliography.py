@@ -205,9 +205,12 @@ def test_an_author_list_ending_and_others(tmp_path):
     problems = _lint(tmp_path, text)
     assert problems == [f'{tmp_path / "references.bib"}:2: "smith2020dual": the author list ends "and others", '
                         "which Zotero's BibTeX import and citation.js read as a person called \"others\"; give the "
-                        "full list the work shows (keep its byline in sources/evidence.yaml), or where the work's own "
-                        "list cannot be found, the names the citing source gives, and say in `note` that its list "
-                        'ends "et al."'], problems
+                        "full list the work shows (keep its byline in sources/evidence.yaml); only where it cannot be "
+                        'found, keep "and others" (printed "et al.") and say in `note` that the work\'s own author '
+                        "list was not found"], problems
+    # where the note says so, "and others" stays: the reference prints "et al." rather than a list it cannot know
+    noted = text.replace("  year", "  note = {The work's own author list was not found},\n  year")
+    assert _lint(tmp_path, noted) == []
     # an editor list too, and a name that only begins with "others" is a name
     assert len(_lint(tmp_path, GOOD.replace("  year", "  editor = {Roe, Al and others},\n  year"))) == 1
     assert _lint(tmp_path, GOOD.replace("{Smith, Ann}", "{Smith, Ann and Othersen, Bo}")) == []

@@ -5,8 +5,9 @@
 Checks that the file parses, that keys are unique and follow the house style
 (`authorYEARword`, lowercase ASCII, `nd` for an unknown year), that each entry
 has the fields its type needs (or a `note` saying which are unknown), that DOIs are well formed, that `file` paths
-exist, that page ranges use an en dash (CSL prints `--` literally), and that no
-name list ends "and others" (Zotero's BibTeX import and citation.js make it a person).
+exist, that page ranges use an en dash (CSL prints `--` literally), and that a
+name list ends "and others" (printed "et al.", but made a person by Zotero's BibTeX import and citation.js)
+only where `note` says the work's own list was not found.
 Used by the build's citations stage (`primer.build.stages.citations`) (so a bad .bib fails the build
 with a clear message) and by `tests/test_bibliography.py`.
 Exit status: 0 clean, 1 problems found.
@@ -25,6 +26,8 @@ KEY_RE = re.compile(r"^[a-z]+(?:\d{4}|nd)[a-z0-9]+$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/[^\s\"<>{}]+$")
 ENTRY_RE = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]*)\s*,", re.MULTILINE)
 OTHERS_RE = re.compile(r"\band\s+others\s*[}\"]", re.IGNORECASE)
+# what a `note` says where a work's own author list could not be found: "and others" stays, printed "et al."
+LIST_NOT_FOUND_RE = re.compile(r"own (?:author|name) list was not found", re.IGNORECASE)
 # How a `note` names a field it says is unknown ("Author, publisher, date and URL unknown"): a field the type
 # needs may then be missing (unknown metadata is stated in `note`, never guessed).
 UNKNOWN_NAMES = {"author": "authors?", "editor": "editors?", "institution": "publisher|institution|issuer",
@@ -155,13 +158,14 @@ def lint(bib_path: str | Path, root: str | Path | None = None) -> list[Problem]:
             problems.append(Problem(shown, line, f'"{key}": has `date` but no `year`; add `year = {{{date[:4]}}}` '
                                     "(plain BibTeX and some importers read no `date`)"))
         for role, people in entry.persons.items():
-            if any(str(person).lower() == "others" for person in people):
+            if any(str(person).lower() == "others" for person in people) \
+                    and not LIST_NOT_FOUND_RE.search(fields.get("note", "")):
                 problems.append(Problem(shown, _others_line(text, starts.get(key.lower()), line),
                                         f'"{key}": the {role.lower()} list ends "and others", which Zotero\'s BibTeX '
                                         'import and citation.js read as a person called "others"; give the full '
-                                        "list the work shows (keep its byline in sources/evidence.yaml), or where "
-                                        "the work's own list cannot be found, the names the citing source gives, "
-                                        'and say in `note` that its list ends "et al."'))
+                                        "list the work shows (keep its byline in sources/evidence.yaml); only where "
+                                        "it cannot be found, keep \"and others\" (printed \"et al.\") and say in "
+                                        "`note` that the work's own author list was not found"))
         file_field = fields.get("file")
         if file_field is not None and not (root / file_field).is_file():
             problems.append(Problem(shown, line, f'"{key}": file "{file_field}" does not exist '
