@@ -175,10 +175,25 @@ class Excerpts:
     """What each citation and each figure-ledger row shows of its source. ENTRIES: the manifest's entries by
     file; TEXTS: each source's text by file. A source republished whole is shown as it is (its passage)."""
 
-    def __init__(self, entries: dict[str, dict], texts: dict[str, str], evidence=()):
+    def __init__(self, entries: dict[str, dict], texts: dict[str, str], evidence=(), windows: dict | None = None):
         self.allowance = Allowance({f: texts[f] for f, e in entries.items() if e.get("republish") != "whole" and f in texts})
         self.evidence = set(evidence)   # the public-evidence passages kept in sources/evidence.yaml, by name
         self.decided: dict = {}
+        # each excerpt's window, by what it is cut from (`window` is a function of its arguments alone): WINDOWS
+        # may be kept from one build to the next (`mkdocs serve`'s rebuilds)
+        self.windows = {} if windows is None else windows
+
+    def _window(self, passage: str, marks: str, claim: str = "", max_words: int = MAX_WORDS,
+                figure: bool = False) -> str:
+        key = (passage, marks, claim, max_words, figure)
+        if key not in self.windows:
+            if figure:   # a figure ledger row: its source sentence, the figure
+                self.windows[key] = window(normal(passage.replace("… ", "").replace(" …", "")), [marks],
+                                           max_words=max_words)
+            else:        # a claim: its passage, the quoted words or figures (tab-separated), its sentence
+                self.windows[key] = window(normal(passage), [normal(m) for m in marks.split("\t") if m.strip()],
+                                           claim)
+        return self.windows[key]
 
     def _cut(self, file: str) -> bool:
         """Whether what is shown of FILE is an excerpt: a source whose licence is unknown, or a kept passage of public
@@ -186,8 +201,9 @@ class Excerpts:
         return file in self.allowance.sources or file in self.evidence
 
     @classmethod
-    def of_project(cls, root) -> Excerpts:
-        """From ROOT's sources/manifest.yaml and the source files it lists (a missing file shows nothing)."""
+    def of_project(cls, root, windows: dict | None = None) -> Excerpts:
+        """From ROOT's sources/manifest.yaml and the source files it lists (a missing file shows nothing); WINDOWS:
+        the excerpts' windows an earlier build cut (see __init__)."""
         from pathlib import Path
 
         from primer.site.passages import read_manifest
@@ -203,7 +219,7 @@ class Excerpts:
             kept = evidence.site_entries(root)
         except BadInput:   # the figure check has said why
             kept = {}
-        return cls(entries, texts, kept)
+        return cls(entries, texts, kept, windows)
 
     def plan(self, claims) -> None:
         """Decide every claim's excerpt, page by page, the claims that most need their passage first."""
@@ -224,8 +240,7 @@ class Excerpts:
             return claim.passage
         key = ("claim", claim.page, claim.line, claim.col, claim.key, claim.locator, claim.sentences)
         if key not in self.decided:
-            excerpt = window(normal(claim.passage), [normal(m) for m in claim.highlight.split("\t") if m.strip()],
-                             claim.sentence)
+            excerpt = self._window(claim.passage, claim.highlight, claim.sentence)
             self.decided[key] = excerpt if claim.source_file in self.evidence \
                 or self.allowance.grant(claim.page, claim.source_file, excerpt) else None
         return self.decided[key]
@@ -249,8 +264,7 @@ class Excerpts:
         key = ("row", page, row.line, row.col, row.figure)
         if key not in self.decided:
             size = 2 * FIGURE_CONTEXT + len(str(row.figure).split())
-            excerpt = window(normal(row.source_sentence.replace("… ", "").replace(" …", "")), [str(row.figure)],
-                             max_words=size)
+            excerpt = self._window(row.source_sentence, str(row.figure), max_words=size, figure=True)
             self.decided[key] = excerpt if row.source_file in self.evidence \
                 or self.allowance.grant(page, row.source_file, excerpt) else None
         return self.decided[key]
