@@ -20,6 +20,7 @@ PDF's text. No MkDocs import.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -116,9 +117,12 @@ class _Source:
     site_sentences: set = field(default_factory=set)
     pages: dict = field(default_factory=dict)                # page -> (spans, sentences)
     unlocated: int = 0                                      # where the next excerpt not found in TEXT is counted
+    merged: list = field(default_factory=list)               # the site's spans as their union: disjoint, in order
+    merged_size: int = 0                                     # ... and its length (_union(site))
 
     def __post_init__(self):
         self.unlocated = len(self.text)
+        self.starts = [s for s, _ in self.sentences]         # in order (sentences() finds them in order)
 
     def span(self, excerpt: str) -> tuple[int, int] | None:
         core = excerpt.replace(ELLIPSIS, "").strip()
@@ -126,8 +130,40 @@ class _Source:
         return (at, at + len(core)) if at >= 0 else None
 
     def prefixes(self, span: tuple[int, int]) -> set[int]:
+        """The sentences whose first PREFIX characters SPAN covers (those starting in it, found by bisection)."""
         a, b = span
-        return {i for i, (s, e) in enumerate(self.sentences) if a <= s and min(e, s + PREFIX) <= b}
+        out = set()
+        for i in range(bisect.bisect_left(self.starts, a), len(self.starts)):
+            s, e = self.sentences[i]
+            if s > b:
+                break
+            if min(e, s + PREFIX) <= b:
+                out.add(i)
+        return out
+
+    def site_with(self, span: tuple[int, int]) -> int:
+        """_union(site + [SPAN]) from the union kept so far: SPAN's length less what of it is already shown."""
+        a, b = span
+        if b <= a:
+            return self.merged_size
+        overlap = 0
+        for x, y in self.merged[max(0, bisect.bisect_right(self.merged, (a,)) - 1):]:
+            if x >= b:
+                break
+            overlap += max(0, min(b, y) - max(a, x))
+        return self.merged_size + (b - a) - overlap
+
+    def show(self, span: tuple[int, int]) -> None:
+        """SPAN added to the site's union."""
+        self.merged_size = self.site_with(span)
+        a, b = span
+        if b <= a:
+            return
+        keep = [(x, y) for x, y in self.merged if y < a or x > b]
+        for x, y in self.merged:
+            if not (y < a or x > b):
+                a, b = min(a, x), max(b, y)
+        self.merged = sorted(keep + [(a, b)])
 
 
 class Allowance:
@@ -149,11 +185,12 @@ class Allowance:
         new = source.prefixes(span)
         size = max(1, len(source.text))
         count = max(1, len(source.sentences))
-        if (_union(spans + [span]) > self.page_share * size or _union(source.site + [span]) > self.site_share * size
+        if (_union(spans + [span]) > self.page_share * size or source.site_with(span) > self.site_share * size
                 or len(found | new) > self.page_share * count or len(source.site_sentences | new) > self.site_share * count):
             return False
         source.pages[page] = (spans + [span], found | new)
         source.site.append(span)
+        source.show(span)
         source.site_sentences |= new
         return True
 
