@@ -118,3 +118,23 @@ def test_the_downloads_hold_no_more_of_a_kept_passage_than_the_pages(built_site)
     longer = [(c["page"], c["passage"]) for c in kept if c.get("method") != "absence"
               and len(c["passage"].replace("…", " ").split()) > excerpts.MAX_WORDS]
     assert not longer, longer[:3]
+
+
+def test_the_sites_share_and_the_sentences_covered_are_counted_as_the_plain_measures_count_them():
+    # the allowance keeps the site's union of spans and finds sentences by bisection (speed); both must give what
+    # the plain definitions give: _union over every span shown, and every sentence whose prefix a span covers
+    import random
+    rng = random.Random(7)
+    text = " ".join(f"Sentence number {i} has quite a few words in it to count as one, and then some more." for i in range(60))
+    source = excerpts._Source(text, excerpts.sentences(text))
+    shown = []
+    for _ in range(400):
+        a = rng.randrange(0, len(text) + 50)
+        span = (a, a + rng.choice([0, 1, 30, 119, 120, 121, 400, 2000]))
+        assert source.site_with(span) == excerpts._union(shown + [span]), span
+        assert source.prefixes(span) == {i for i, (s, e) in enumerate(source.sentences)
+                                         if span[0] <= s and min(e, s + excerpts.PREFIX) <= span[1]}, span
+        if rng.random() < 0.5:
+            source.show(span)
+            shown.append(span)
+    assert source.merged_size == excerpts._union(shown) and len(shown) > 150

@@ -5,72 +5,22 @@ a strict build still fails on it."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import mkdocs_build
-
-# Rebuilds as `mkdocs serve` makes them: one process, the configuration loaded again for each, on_startup
-# once with command "serve". Prints one JSON line per build: the cache's counts and the build's outcome.
-SERVE = r"""
-import json, logging, sys
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort
-
-class Warnings(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.seen = []
-    def emit(self, record):
-        self.seen.append(record.getMessage())
-
-started = False
-for site, edit in json.loads(sys.argv[1]):
-    if edit:
-        path, old, new = edit
-        text = open(path, encoding="utf-8").read()
-        assert old in text, old
-        open(path, "w", encoding="utf-8").write(text.replace(old, new, 1))
-    config = load_config("mkdocs.yml", site_dir=site)
-    if not started:
-        config.plugins.on_startup(command="serve", dirty=False)
-        started = True
-    stats = config.plugins["primer"].memory.render.stats
-    before = dict(stats)
-    warnings = Warnings()
-    logging.getLogger("mkdocs").addHandler(warnings)
-    try:
-        build(config, serve_url="http://127.0.0.1:8000/")
-        outcome = "built"
-    except Abort as err:
-        outcome = f"aborted: {err}"
-    finally:
-        logging.getLogger("mkdocs").removeHandler(warnings)
-    plugin = config.plugins["primer"]
-    print(json.dumps({"plugin": id(plugin), "build": id(plugin.build), "trace": plugin.build.trace,
-                      "hits": stats["memory"] - before["memory"],
-                      "disk": stats["disk"] - before["disk"],
-                      "misses": stats["misses"] - before["misses"],
-                      "outcome": outcome, "warnings": warnings.seen}))
-"""
+from serve_harness import serve
+from serve_harness import site_files as _files
 
 CHAPTER = "docs/primer/external-risks.md"
 
+# what each build reports: the render cache's counts and the stages that ran (tests/serve_harness.py)
+REPORT = ('{"plugin": id(plugin), "build": id(plugin.build), "trace": plugin.build.trace, "hits": render["hits"], '
+          '"disk": render["disk"], "misses": render["misses"]}')
+
 
 def _serve(project: Path, builds: list) -> list[dict]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0")
-    result = subprocess.run([sys.executable, "-c", SERVE, json.dumps(builds)], cwd=project, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    return serve(project, builds, REPORT, aborts=True, timeout=600)
 
 
 def test_a_rebuild_converts_only_the_edited_page_and_writes_the_same_site(render_cold_copy, tmp_path):

@@ -4,51 +4,23 @@ it writes when every page is indexed again, and an edited page is indexed again.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import warm
+from serve_harness import serve
 
 from primer.build import search_memo
 
-# Builds as `mkdocs serve` makes them (one process, the configuration loaded again for each, on_startup once with
-# command "serve"); one JSON line per build: where the search entries came from, the index's bytes' sha256, and
-# whether jieba loaded its dictionary in this process.
-SERVE = r"""
-import hashlib, json, sys
-from pathlib import Path
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-
-started = False
-for site, edit in json.loads(sys.argv[1]):
-    if edit:
-        path, old, new = edit
-        text = open(path, encoding="utf-8").read()
-        assert old in text, old
-        open(path, "w", encoding="utf-8").write(text.replace(old, new, 1))
-    config = load_config("mkdocs.yml", site_dir=site)
-    if not started:
-        config.plugins.on_startup(command="serve", dirty=False)
-        started = True
-    build(config, serve_url="http://127.0.0.1:8000/")
-    import jieba
-    index = Path(site, "search", "search_index.json").read_bytes()
-    print(json.dumps({**config.plugins["primer"].build.search, "index": hashlib.sha256(index).hexdigest(),
-                      "jieba": bool(jieba.dt.initialized)}))
-"""
-
 CHAPTER = "docs/primer/external-risks.md"
+
+# what each build reports: where the search entries came from, the index's bytes' sha256, and whether jieba loaded
+# its dictionary in this process (tests/serve_harness.py)
+REPORT = ('{**plugin.build.search, "index": hashlib.sha256((site / "search" / "search_index.json").read_bytes())'
+          '.hexdigest(), "jieba": bool(__import__("jieba").dt.initialized)}')
 
 
 def _serve(project: Path, builds: list) -> list[dict]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0")
-    result = subprocess.run([sys.executable, "-c", SERVE, json.dumps(builds)], cwd=project, env=env,
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return serve(project, builds, REPORT)
 
 
 def test_unchanged_pages_reuse_their_entries_and_the_index_is_the_same(cold_project_copy, tmp_path):

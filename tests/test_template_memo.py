@@ -3,50 +3,19 @@
 writes the site a first build of the same project writes."""
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import warm
-
-# Builds as `mkdocs serve` makes them (one process, the configuration loaded again for each, on_startup once with
-# command "serve"); one JSON line per build: how many pages' HTML was reused and how many rendered.
-SERVE = r"""
-import json, sys
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-
-started = False
-for site, edit in json.loads(sys.argv[1]):
-    if edit:
-        path, old, new = edit
-        text = open(path, encoding="utf-8").read()
-        assert old in text, old
-        open(path, "w", encoding="utf-8").write(text.replace(old, new, 1))
-    config = load_config("mkdocs.yml", site_dir=site)
-    if not started:
-        config.plugins.on_startup(command="serve", dirty=False)
-        started = True
-    build(config, serve_url="http://127.0.0.1:8000/")
-    print(json.dumps(config.plugins["primer"].build.templates))
-"""
+from serve_harness import serve
+from serve_harness import site_files as _files
 
 CHAPTER = "docs/primer/external-risks.md"
 
 
 def _serve(project: Path, builds: list) -> list[dict]:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PRIMER_PDF="0")
-    result = subprocess.run([sys.executable, "-c", SERVE, json.dumps(builds)], cwd=project, env=env,
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    # each build as `mkdocs serve` makes it (tests/serve_harness.py): how many pages' HTML was reused, how many rendered
+    return serve(project, builds, "plugin.build.templates")
 
 
 def _same(a: Path, b: Path) -> None:

@@ -18,7 +18,8 @@ The build's state lives on `self.build`, made fresh in `on_config` for every bui
 `mkdocs serve` (with `self.strict`, the count of warnings that makes --strict strict under -q and -v, made
 first so that it counts the other plugins' warnings too); what a stage needs from an earlier one is passed in its arguments. `self.memory` alone is
 kept across `mkdocs serve`'s rebuilds (MkDocs keeps a plugin instance that has `on_startup`): pages' renders,
-reading times, print sections, CSL renderings and charts already made, each keyed by what it was made from.
+reading times, print sections, CSL renderings, charts and the ledgers' chapter pages already made, each keyed by what it
+was made from.
 
 Under `mkdocs serve`, `on_serve` (after the first build) has every input of the build watched and each rebuild
 made into a folder of its own, served only when it succeeds: a failed rebuild keeps the last good site served, its
@@ -39,7 +40,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from primer.build import footnotes, render_cache, search_memo, template_memo, templates
+from primer.build import footnotes, render_cache, search_memo, stage_memo, template_memo, templates
 from primer.build.config import PrimerConfig
 from primer.build.live_server import LiveSite
 from primer.build.stages import (
@@ -78,6 +79,8 @@ class Memory:
     charts: dict = field(default_factory=dict)
     search: dict = field(default_factory=dict)   # each page's search entries, by page: (key, entries)
     pages_html: dict = field(default_factory=dict)   # each page's HTML from the theme, by page: (key, html)
+    stages: dict = field(default_factory=dict)   # the ledgers' chapter pages and downloads, by their parts' key
+    windows: dict = field(default_factory=dict)   # each excerpt's words, by what they were cut from (Excerpts)
     live: LiveSite | None = None   # under `mkdocs serve`, once its server is attached: where rebuilds write
 
 
@@ -93,6 +96,7 @@ class Build:
     charts: Charts
     reading_time: ReadingTime
     content_policy: ContentPolicy
+    reuse: stage_memo.Reuse   # serve: the ledgers' chapter pages and downloads of the last rebuild, where unchanged
     glossary: Glossary = field(default_factory=Glossary)
     figure_ledger: FigureLedger = field(default_factory=FigureLedger)
     claims_ledger: ClaimsLedger = field(default_factory=ClaimsLedger)
@@ -141,6 +145,8 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         if self.memory.live is not None:
             config.site_dir = self.memory.live.staging   # serve: made the served site only if the build succeeds
         self.memory.render.folder = cache / "render"
+        if len(self.memory.windows) > 200_000:   # serve: excerpts cut by earlier rebuilds, most no longer asked for
+            self.memory.windows.clear()
         editions.check(config)                                                       # 1 read
         footnotes.use_fast_footnotes(config)                                         # 3 cite: marks are footnotes
         self.build = Build(
@@ -152,6 +158,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
             charts=Charts(cache / "charts", self.memory.charts),                     # 4 derive
             reading_time=ReadingTime(self.config.reading.words_per_minute, self.memory.reading_times),  # 5 pages
             content_policy=ContentPolicy(config, self.command),                      # 5 pages
+            reuse=stage_memo.Reuse(self.memory.stages if self.command == "serve" else None),   # 4 derive
         )
         self.build.search = search_memo.use(config, self.memory.search, cache / "search")   # 5 pages: search entries
         self.build.ran(1, "config")
@@ -182,16 +189,18 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         b.check = figure_ledger.check(files, config, b.root, b.check_cache,          # 2 check
                                       stop_on_problems=config.strict and self.command != "serve")
         b.ran(2, "files")
-        b.excerpts = Excerpts.of_project(b.root)                                     # 3 cite: licences' limits
+        b.excerpts = Excerpts.of_project(b.root, self.memory.windows)                # 3 cite: licences' limits
         if b.check is not None:
             b.excerpts.plan(b.check.claims)
         b.source_cites = bibliography.source_cites(config, b.root)                  # 3 cite: each source's citations
         b.marks = Marks(config, b.root, b.check_cache, b.excerpts, b.source_cites)   # 3 cite: waits for pandoc
         if b.check is not None:
-            b.figure_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for)    # 4 derive
+            b.figure_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for,    # 4 derive
+                                      b.reuse)
         b.sources = claims_ledger.add_source_texts(files, config, b.root)            # 4 derive
         if b.check is not None:
-            b.claims_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for)  # 4 derive
+            b.claims_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for,  # 4 derive
+                                      b.reuse)
         bibliography.add_page(files, config, b.root, b.source_cites)                 # 3 cite
         b.charts.resolve(files, config, b.root, b.check)                             # 4 derive
         b.corrections.check_pages(files)                                             # 5 pages
@@ -278,6 +287,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
 
     def on_post_build(self, *, config):
         self.strict.check()                                                          # --strict: any warning stops
+        self.build.reuse.finish()                                                    # 4 derive: serve keeps these
         self.build.cite.write_downloads(config.site_dir)                             # 3 cite: sections' RIS, CSL-JSON
         self.build.charts.finish()                                                   # 4 derive: drawings kept
         self.build.print_edition.write_pdf(config)                                   # 6 print: the PDF

@@ -3,6 +3,7 @@ card (on a phone) or a table row (on a desktop): the claim, its citation, how it
 the passage itself, quoted words or figures marked, with a link to it. No MkDocs import (primer.build.stages.claims_ledger)."""
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -68,13 +69,15 @@ def passage_cell(entry: dict | None, claim, href: str, shown: str | None = None)
 
 
 def render(claims: list, entries: dict, titles: dict, page_url, shown=None,
-           label=None) -> tuple[dict[str, str], dict[str, str]]:
+           label=None, reuse=None) -> tuple[dict[str, str], dict[str, str]]:
     """({docs path: Markdown} of the ledger pages, {docs path: cards HTML for MARKER}). ENTRIES: the manifest's
     entries by file; TITLES: chapter titles by docs path; PAGE_URL(target docs path, from docs path) -> the
     final URL of a generated link (MkDocs' own, from the build); SHOWN(claim) -> what the ledger may show of
     its passage (primer.site.excerpts.Excerpts.for_claim; the whole passage by default); LABEL(key, locator) ->
-    a citation's short label ("Li 2025, §4.2"; the key and locator by default)."""
+    a citation's short label ("Li 2025, §4.2"; the key and locator by default). REUSE(parts, make) may give back
+    a chapter's page and cards made from the same parts by an earlier rebuild (primer.build.stage_memo)."""
     shown = shown or (lambda claim: claim.passage)
+    reuse = reuse or (lambda parts, make: make())
     label = label or (lambda key, locator: f"{key}, {locator}" if locator else key)
     s = claims_mod.summary(claims)
     overview = [
@@ -93,32 +96,47 @@ def render(claims: list, entries: dict, titles: dict, page_url, shown=None,
         "|---|---|---|---|---|---|---|",
     ]
     pages, tables = {}, {}
-    for page in sorted({c.page for c in claims}):
-        rows = [c for c in claims if c.page == page]
+    by_page: dict[str, list] = {}   # each page's claims, in order (grouped once, not once per page)
+    for c in claims:
+        by_page.setdefault(c.page, []).append(c)
+    for page in sorted(by_page):
+        rows = by_page[page]
         sub = sub_page(page)
         title = titles.get(page, page)
         counts = [sum(c.method == m for c in rows) for m in ("quotation", "figure", "wording")]
         overview.append(f"| [{_cell_md(title)}](../{page}) | {len(rows)} | " + " | ".join(map(str, counts))
                         + f" | {sum(c.status == 'weak' for c in rows)} | [claims]({sub.removeprefix('reference/')}) |")
-        cells = []
-        for c in rows:
-            entry = entries.get(c.source_file)
-            href = passages.passage_link(entry, c) if entry else ""
-            if href and entry.get("republish") == "whole":
-                href = page_url(href.split("#")[0], sub) + "#" + href.split("#")[1]
-            used = f'<a href="{_esc(page_url(page, sub))}">line {c.line}</a>'
-            weak = ' <strong class="ledger-weak">weak</strong>' if c.status == "weak" else ""
-            cells.append([f"{_esc(c.sentence)} <span class=\"ledger-where\">({used})</span>",
-                          _esc(label(c.key, c.locator)),
-                          f"{_esc(FOUND_BY.get(c.method, c.method))} (similarity {c.score} of 100){weak}",
-                          passage_cell(entry, c, href, shown(c))])
-        pages[sub] = (f"---\ntitle: \"Claims ledger: {title}\"\ndescription: Every claim on the page {page}, "
-                      "with the source passage it rests on.\nsearch:\n  exclude: true\n---\n\n"
-                      f"# Claims ledger: {_cell_md(title)}\n\nEvery cited unit of [{_cell_md(title)}](../../{page}), "
-                      f"in order, with its passage. Back to the [whole ledger](../claims-ledger.md).\n\n{MARKER}\n")
-        tables[sub] = card_table(COLUMNS, cells)
+        # what the chapter's page reads: each claim, what may be shown of it, its label, its source's entry, URLs
+        used = sorted({c.source_file for c in rows if c.source_file})
+        texts = [passages.text_page(entries[f]) for f in used if (entries.get(f) or {}).get("republish") == "whole"]
+        parts = ["claims ledger chapter", page, title, *map(repr, rows), repr([shown(c) for c in rows]),
+                 repr([label(c.key, c.locator) for c in rows]), repr([(f, entries.get(f)) for f in used]),
+                 repr([page_url(target, sub) for target in [page, *texts]])]
+        pages[sub], tables[sub] = reuse(parts, functools.partial(_chapter, page, rows, title, sub, entries, page_url,
+                                                                 shown, label))
     pages[PAGE] = "\n".join(overview) + "\n"
     return pages, tables
+
+
+def _chapter(page, rows, title, sub, entries, page_url, shown, label) -> tuple[str, str]:
+    """One chapter's ledger page (Markdown, its cards' MARKER in it) and its cards (HTML)."""
+    cells = []
+    for c in rows:
+        entry = entries.get(c.source_file)
+        href = passages.passage_link(entry, c) if entry else ""
+        if href and entry.get("republish") == "whole":
+            href = page_url(href.split("#")[0], sub) + "#" + href.split("#")[1]
+        used = f'<a href="{_esc(page_url(page, sub))}">line {c.line}</a>'
+        weak = ' <strong class="ledger-weak">weak</strong>' if c.status == "weak" else ""
+        cells.append([f"{_esc(c.sentence)} <span class=\"ledger-where\">({used})</span>",
+                      _esc(label(c.key, c.locator)),
+                      f"{_esc(FOUND_BY.get(c.method, c.method))} (similarity {c.score} of 100){weak}",
+                      passage_cell(entry, c, href, shown(c))])
+    return (f"---\ntitle: \"Claims ledger: {title}\"\ndescription: Every claim on the page {page}, "
+            "with the source passage it rests on.\nsearch:\n  exclude: true\n---\n\n"
+            f"# Claims ledger: {_cell_md(title)}\n\nEvery cited unit of [{_cell_md(title)}](../../{page}), "
+            f"in order, with its passage. Back to the [whole ledger](../claims-ledger.md).\n\n{MARKER}\n",
+            card_table(COLUMNS, cells))
 
 
 def chapter_titles(docs_dir: Path, pages) -> dict[str, str]:

@@ -20,6 +20,7 @@ PDF's text. No MkDocs import.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -116,9 +117,12 @@ class _Source:
     site_sentences: set = field(default_factory=set)
     pages: dict = field(default_factory=dict)                # page -> (spans, sentences)
     unlocated: int = 0                                      # where the next excerpt not found in TEXT is counted
+    merged: list = field(default_factory=list)               # the site's spans as their union: disjoint, in order
+    merged_size: int = 0                                     # ... and its length (_union(site))
 
     def __post_init__(self):
         self.unlocated = len(self.text)
+        self.starts = [s for s, _ in self.sentences]         # in order (sentences() finds them in order)
 
     def span(self, excerpt: str) -> tuple[int, int] | None:
         core = excerpt.replace(ELLIPSIS, "").strip()
@@ -126,8 +130,40 @@ class _Source:
         return (at, at + len(core)) if at >= 0 else None
 
     def prefixes(self, span: tuple[int, int]) -> set[int]:
+        """The sentences whose first PREFIX characters SPAN covers (those starting in it, found by bisection)."""
         a, b = span
-        return {i for i, (s, e) in enumerate(self.sentences) if a <= s and min(e, s + PREFIX) <= b}
+        out = set()
+        for i in range(bisect.bisect_left(self.starts, a), len(self.starts)):
+            s, e = self.sentences[i]
+            if s > b:
+                break
+            if min(e, s + PREFIX) <= b:
+                out.add(i)
+        return out
+
+    def site_with(self, span: tuple[int, int]) -> int:
+        """_union(site + [SPAN]) from the union kept so far: SPAN's length less what of it is already shown."""
+        a, b = span
+        if b <= a:
+            return self.merged_size
+        overlap = 0
+        for x, y in self.merged[max(0, bisect.bisect_right(self.merged, (a,)) - 1):]:
+            if x >= b:
+                break
+            overlap += max(0, min(b, y) - max(a, x))
+        return self.merged_size + (b - a) - overlap
+
+    def show(self, span: tuple[int, int]) -> None:
+        """SPAN added to the site's union."""
+        self.merged_size = self.site_with(span)
+        a, b = span
+        if b <= a:
+            return
+        keep = [(x, y) for x, y in self.merged if y < a or x > b]
+        for x, y in self.merged:
+            if not (y < a or x > b):
+                a, b = min(a, x), max(b, y)
+        self.merged = sorted(keep + [(a, b)])
 
 
 class Allowance:
@@ -149,11 +185,12 @@ class Allowance:
         new = source.prefixes(span)
         size = max(1, len(source.text))
         count = max(1, len(source.sentences))
-        if (_union(spans + [span]) > self.page_share * size or _union(source.site + [span]) > self.site_share * size
+        if (_union(spans + [span]) > self.page_share * size or source.site_with(span) > self.site_share * size
                 or len(found | new) > self.page_share * count or len(source.site_sentences | new) > self.site_share * count):
             return False
         source.pages[page] = (spans + [span], found | new)
         source.site.append(span)
+        source.show(span)
         source.site_sentences |= new
         return True
 
@@ -175,10 +212,25 @@ class Excerpts:
     """What each citation and each figure-ledger row shows of its source. ENTRIES: the manifest's entries by
     file; TEXTS: each source's text by file. A source republished whole is shown as it is (its passage)."""
 
-    def __init__(self, entries: dict[str, dict], texts: dict[str, str], evidence=()):
+    def __init__(self, entries: dict[str, dict], texts: dict[str, str], evidence=(), windows: dict | None = None):
         self.allowance = Allowance({f: texts[f] for f, e in entries.items() if e.get("republish") != "whole" and f in texts})
         self.evidence = set(evidence)   # the public-evidence passages kept in sources/evidence.yaml, by name
         self.decided: dict = {}
+        # each excerpt's window, by what it is cut from (`window` is a function of its arguments alone): WINDOWS
+        # may be kept from one build to the next (`mkdocs serve`'s rebuilds)
+        self.windows = {} if windows is None else windows
+
+    def _window(self, passage: str, marks: str, claim: str = "", max_words: int = MAX_WORDS,
+                figure: bool = False) -> str:
+        key = (passage, marks, claim, max_words, figure)
+        if key not in self.windows:
+            if figure:   # a figure ledger row: its source sentence, the figure
+                self.windows[key] = window(normal(passage.replace("… ", "").replace(" …", "")), [marks],
+                                           max_words=max_words)
+            else:        # a claim: its passage, the quoted words or figures (tab-separated), its sentence
+                self.windows[key] = window(normal(passage), [normal(m) for m in marks.split("\t") if m.strip()],
+                                           claim)
+        return self.windows[key]
 
     def _cut(self, file: str) -> bool:
         """Whether what is shown of FILE is an excerpt: a source whose licence is unknown, or a kept passage of public
@@ -186,8 +238,9 @@ class Excerpts:
         return file in self.allowance.sources or file in self.evidence
 
     @classmethod
-    def of_project(cls, root) -> Excerpts:
-        """From ROOT's sources/manifest.yaml and the source files it lists (a missing file shows nothing)."""
+    def of_project(cls, root, windows: dict | None = None) -> Excerpts:
+        """From ROOT's sources/manifest.yaml and the source files it lists (a missing file shows nothing); WINDOWS:
+        the excerpts' windows an earlier build cut (see __init__)."""
         from pathlib import Path
 
         from primer.site.passages import read_manifest
@@ -203,7 +256,7 @@ class Excerpts:
             kept = evidence.site_entries(root)
         except BadInput:   # the figure check has said why
             kept = {}
-        return cls(entries, texts, kept)
+        return cls(entries, texts, kept, windows)
 
     def plan(self, claims) -> None:
         """Decide every claim's excerpt, page by page, the claims that most need their passage first."""
@@ -224,8 +277,7 @@ class Excerpts:
             return claim.passage
         key = ("claim", claim.page, claim.line, claim.col, claim.key, claim.locator, claim.sentences)
         if key not in self.decided:
-            excerpt = window(normal(claim.passage), [normal(m) for m in claim.highlight.split("\t") if m.strip()],
-                             claim.sentence)
+            excerpt = self._window(claim.passage, claim.highlight, claim.sentence)
             self.decided[key] = excerpt if claim.source_file in self.evidence \
                 or self.allowance.grant(claim.page, claim.source_file, excerpt) else None
         return self.decided[key]
@@ -249,8 +301,7 @@ class Excerpts:
         key = ("row", page, row.line, row.col, row.figure)
         if key not in self.decided:
             size = 2 * FIGURE_CONTEXT + len(str(row.figure).split())
-            excerpt = window(normal(row.source_sentence.replace("… ", "").replace(" …", "")), [str(row.figure)],
-                             max_words=size)
+            excerpt = self._window(row.source_sentence, str(row.figure), max_words=size, figure=True)
             self.decided[key] = excerpt if row.source_file in self.evidence \
                 or self.allowance.grant(page, row.source_file, excerpt) else None
         return self.decided[key]

@@ -35,9 +35,11 @@ class ClaimsLedger:
     def __init__(self):
         self.tables: dict[str, str] = {}   # ledger page: its cards, put in place of its marker
 
-    def add_pages(self, files, config, root: Path, result, excerpts, label=None) -> None:
+    def add_pages(self, files, config, root: Path, result, excerpts, label=None, reuse=None) -> None:
         """The claims ledger's pages and downloads, from the check's RESULT; of a source whose licence is unknown,
-        each passage as EXCERPTS allows (primer.site.excerpts)."""
+        each passage as EXCERPTS allows (primer.site.excerpts). REUSE (primer.build.stage_memo): under `mkdocs
+        serve`, a chapter's page and the downloads made from the same parts by the last rebuild."""
+        reuse = reuse or (lambda parts, make: make())
         here = {}
 
         def page_url(target: str, from_page: str) -> str:
@@ -50,15 +52,18 @@ class ClaimsLedger:
 
         by_file = passages.by_file(root)
         titles = claims_pages.chapter_titles(Path(config.docs_dir), {c.page for c in result.claims})
-        pages, self.tables = claims_pages.render(result.claims, by_file, titles, page_url, excerpts.for_claim, label)
+        pages, self.tables = claims_pages.render(result.claims, by_file, titles, page_url, excerpts.for_claim, label,
+                                                 reuse)
         unkept_titles = claims_pages.chapter_titles(Path(config.docs_dir), {u[0] for u in result.unkept})
         pages[claims_pages.PAGE] += claims_pages.unkept_section(result.unkept, unkept_titles, label)
         for path, content in pages.items():
             files.append(File.generated(config, path, content=content))
         published = excerpts.published_claims(result.claims)   # the downloads show what the pages show of each source
-        files.append(File.generated(config, "claims.json",
-                                    content=claims_mod.to_json(published, {"quotations": result.quotations})))
-        files.append(File.generated(config, "claims.csv", content=claims_mod.to_csv(published)))
+        json_text, csv_text = reuse(["claims ledger downloads", repr(published), repr(result.quotations)],
+                                    lambda: (claims_mod.to_json(published, {"quotations": result.quotations}),
+                                             claims_mod.to_csv(published)))
+        files.append(File.generated(config, "claims.json", content=json_text))
+        files.append(File.generated(config, "claims.csv", content=csv_text))
 
     def put_cards(self, output: str, page) -> str:
         """The claims' cards in place of their marker in the finished page: after the search plugin and the

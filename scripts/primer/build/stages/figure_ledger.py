@@ -25,6 +25,7 @@ page's text (the glossary's) are marked in the table here.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import logging
 import re
@@ -120,16 +121,19 @@ def ledger_page(page: str) -> str:
     return f"{SUBDIR}/{'home' if name == 'index' else name}.md"  # index.md would be the overview's own URL
 
 
-def _title(path: Path, fallback: str) -> str:
-    match = re.search(r"^title:\s*(.+)$", path.read_text(encoding="utf-8"), re.MULTILINE) if path.is_file() else None
+def _title_of(text: str | None, fallback: str) -> str:
+    """A page's front-matter title, from its TEXT (None: no such file)."""
+    match = re.search(r"^title:\s*(.+)$", text, re.MULTILINE) if text is not None else None
     return match.group(1).strip().strip("\"'") if match else fallback
 
 
 def render(result, docs_dir: Path, files, config, entries: dict | None = None,
-           excerpts=None, label=None) -> tuple[dict[str, str], dict[str, tuple[str, list]]]:
+           excerpts=None, label=None, reuse=None) -> tuple[dict[str, str], dict[str, tuple[str, list]]]:
     """The ledger as pages: an overview (PAGE) and one page per chapter, so no page grows too heavy;
     and each chapter page's table, as HTML with its links to sections (page, anchor, link as the
-    Markdown link would be written)."""
+    Markdown link would be written). REUSE(parts, make) (primer.build.stage_memo) may give back a chapter's
+    page and table made from the same parts by an earlier rebuild."""
+    reuse = reuse or (lambda parts, make: make())
     pages, tables = {}, {}
     overview = [
         "---\ntitle: Figure ledger\ndescription: Every figure the primer quotes, where it is used, and the "
@@ -141,68 +145,82 @@ def render(result, docs_dir: Path, files, config, entries: dict | None = None,
         "| Page | Figures | Sourced | Derived | Editorial | External | Ledger |",
         "|---|---|---|---|---|---|---|",
     ]
-    for page in sorted({row.page for row in result.rows}):
-        rows = [row for row in result.rows if row.page == page]
+    by_page: dict[str, list] = {}   # each page's rows, in the result's order (grouped once, not once per page)
+    for row in result.rows:
+        by_page.setdefault(row.page, []).append(row)
+    for page in sorted(by_page):
+        rows = by_page[page]
         path = docs_dir / page
-        title = _title(path, page)
-        anchors = headings(path.read_text(encoding="utf-8")) if path.is_file() else []
-        title_line = _h1_line(path)
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+        title = _title_of(text, page)
         sub = ledger_page(page)
-        target_file, here = files.get_file_from_path(page), File(sub, None, config.site_dir, config.use_directory_urls)
+        target_file = files.get_file_from_path(page)
         if target_file is None:
             log.warning("figure ledger: %s is not a page of this build; its figures are listed without links", page)
         counts = [sum(row.kind == kind for row in rows) for kind in ("sourced", "derived", "editorial", "external")]
         overview.append(f"| [{_cell(title)}](../{page}) | {len(rows)} | " + " | ".join(map(str, counts))
                         + f" | [figures]({sub.removeprefix('reference/')}) |")
-        lines = [
-            f"---\ntitle: \"Figure ledger: {title}\"\ndescription: Every figure on the page {page}, with the "
-            "source sentence it was checked against.\n"
-            "search:\n  exclude: true\n"  # repeats of the chapters' figures: kept out of the search index
-            "---\n",
-            f"# Figure ledger: {_cell(title)}\n",
-            f"Every figure on [{_cell(title)}](../../{page}), in order. Back to the [whole ledger](../figure-ledger.md). "
-            f"{INTRO}\n",
-        ]
-        cells, links = [], []
-        for row in rows:
-            anchor, section = "", "the opening"
-            for line, candidate, heading in anchors:
-                if line <= row.line:
-                    anchor, section = candidate, ("the opening" if line == title_line else heading)
-            used_in = _html(section)
-            if target_file is not None:  # the URL MkDocs would write for the Markdown link ../../{page}#{anchor}
-                href = target_file.url_relative_to(here) + (f"#{anchor}" if anchor else "")
-                used_in = f'<a class="ledger-used-in" href="{html.escape(href)}">{used_in}</a>'
-                if anchor:
-                    links.append((page, anchor, f"../../{page}#{anchor}"))
-            cited = label(row.key, row.locator) if label and row.key else (
-                f"{row.key}, {row.locator}" if row.locator else row.key)
-            entry = (entries or {}).get(row.source_file)
-            sentence = row.source_sentence or (f"= {row.formula}" if row.formula else "")
-            if excerpts is not None and row.source_sentence:
-                sentence = excerpts.for_row(row, sub)
-            source = WITHHELD if sentence is None else f'<span class="source-verbatim">{_html(sentence)}</span>'
-            if entry and row.source_line:
-                href = _source_href(entry, row, config, here)
-                if href:
-                    where = (f"line {row.source_line} in the source text" if entry.get("republish") == "whole"
-                             else "read it at the original")
-                    source += f' <a class="ledger-source-link" href="{html.escape(href)}">({where})</a>'
-            value = f'<span class="ledger-where">{_html(row.value)} ({_html(row.unit)})</span>' if row.value else ""
-            cells.append([_html(row.figure) + (f"<br>{value}" if value else ""), used_in, _html(row.kind),
-                          _html(cited), source, _html(row.match)])
-        lines.append(TABLE_MARKER)
-        tables[sub] = (claims_pages.card_table(COLUMNS, cells), links)
-        pages[sub] = "\n".join(lines) + "\n"
+        # what the chapter's page reads, in the order it reads it (an excerpt is granted in the order asked)
+        shown = [excerpts.for_row(row, sub) if excerpts is not None and row.source_sentence else None for row in rows]
+        cited = [label(row.key, row.locator) if label and row.key else None for row in rows]
+        used = sorted({row.source_file for row in rows if row.source_file})
+        parts = ["figure ledger chapter", page, text, getattr(target_file, "url", None), config.use_directory_urls,
+                 *map(repr, rows), repr(shown), repr(cited), repr([(f, (entries or {}).get(f)) for f in used])]
+        pages[sub], tables[sub] = reuse(parts, functools.partial(_chapter, page, rows, text, title, sub, target_file,
+                                                                 config, entries, excerpts, label))
     pages[PAGE] = "\n".join(overview) + "\n"
     return pages, tables
 
 
-def _h1_line(path: Path) -> int | None:
-    """The line of the page's title heading (`# …`), whose section is the page's opening."""
-    if not path.is_file():
-        return None
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+def _chapter(page, rows, text, title, sub, target_file, config, entries, excerpts, label) -> tuple[str, tuple]:
+    """One chapter's ledger page (Markdown) and its table (HTML, its links to sections)."""
+    anchors = headings(text) if text is not None else []
+    title_line = _h1_line(text)
+    here = File(sub, None, config.site_dir, config.use_directory_urls)
+    lines = [
+        f"---\ntitle: \"Figure ledger: {title}\"\ndescription: Every figure on the page {page}, with the "
+        "source sentence it was checked against.\n"
+        "search:\n  exclude: true\n"  # repeats of the chapters' figures: kept out of the search index
+        "---\n",
+        f"# Figure ledger: {_cell(title)}\n",
+        f"Every figure on [{_cell(title)}](../../{page}), in order. Back to the [whole ledger](../figure-ledger.md). "
+        f"{INTRO}\n",
+    ]
+    cells, links = [], []
+    for row in rows:
+        anchor, section = "", "the opening"
+        for line, candidate, heading in anchors:
+            if line <= row.line:
+                anchor, section = candidate, ("the opening" if line == title_line else heading)
+        used_in = _html(section)
+        if target_file is not None:  # the URL MkDocs would write for the Markdown link ../../{page}#{anchor}
+            href = target_file.url_relative_to(here) + (f"#{anchor}" if anchor else "")
+            used_in = f'<a class="ledger-used-in" href="{html.escape(href)}">{used_in}</a>'
+            if anchor:
+                links.append((page, anchor, f"../../{page}#{anchor}"))
+        cited = label(row.key, row.locator) if label and row.key else (
+            f"{row.key}, {row.locator}" if row.locator else row.key)
+        entry = (entries or {}).get(row.source_file)
+        sentence = row.source_sentence or (f"= {row.formula}" if row.formula else "")
+        if excerpts is not None and row.source_sentence:
+            sentence = excerpts.for_row(row, sub)
+        source = WITHHELD if sentence is None else f'<span class="source-verbatim">{_html(sentence)}</span>'
+        if entry and row.source_line:
+            href = _source_href(entry, row, config, here)
+            if href:
+                where = (f"line {row.source_line} in the source text" if entry.get("republish") == "whole"
+                         else "read it at the original")
+                source += f' <a class="ledger-source-link" href="{html.escape(href)}">({where})</a>'
+        value = f'<span class="ledger-where">{_html(row.value)} ({_html(row.unit)})</span>' if row.value else ""
+        cells.append([_html(row.figure) + (f"<br>{value}" if value else ""), used_in, _html(row.kind),
+                      _html(cited), source, _html(row.match)])
+    lines.append(TABLE_MARKER)
+    return "\n".join(lines) + "\n", (claims_pages.card_table(COLUMNS, cells), links)
+
+
+def _h1_line(text: str | None) -> int | None:
+    """The line of the page's title heading (`# …`) in its TEXT, whose section is the page's opening."""
+    for number, line in enumerate((text or "").split("\n"), start=1):
         if line.startswith("# "):
             return number
     return None
@@ -307,17 +325,21 @@ class FigureLedger:
     def __init__(self):
         self.tables: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}  # page: (table HTML, its links)
 
-    def add_pages(self, files, config, root: Path, result, excerpts=None, label=None) -> None:
+    def add_pages(self, files, config, root: Path, result, excerpts=None, label=None, reuse=None) -> None:
         """The ledger's pages and downloads; of a source whose licence is unknown, the words around each figure as
-        EXCERPTS allows; each citation by its LABEL(key, locator)."""
+        EXCERPTS allows; each citation by its LABEL(key, locator). REUSE (primer.build.stage_memo): under `mkdocs
+        serve`, a chapter's page and the downloads made from the same parts by the last rebuild."""
+        reuse = reuse or (lambda parts, make: make())
         entries = passages.by_file(root)
-        pages, self.tables = render(result, Path(config.docs_dir), files, config, entries, excerpts, label)
+        pages, self.tables = render(result, Path(config.docs_dir), files, config, entries, excerpts, label, reuse)
         for path, content in pages.items():
             files.append(File.generated(config, path, content=content))
         if excerpts is not None:   # the downloads show what the pages show of each source
             result = dataclasses.replace(result, rows=excerpts.published_rows(result.rows, lambda r: ledger_page(r.page)))
-        files.append(File.generated(config, "figures.json", content=figures.to_json(result)))
-        files.append(File.generated(config, "figures.csv", content=figures.to_csv(result)))
+        json_text, csv_text = reuse(["figure ledger downloads", repr(result)],
+                                    lambda: (figures.to_json(result), figures.to_csv(result)))
+        files.append(File.generated(config, "figures.json", content=json_text))
+        files.append(File.generated(config, "figures.csv", content=csv_text))
 
     def put_table(self, html_text: str, page, files) -> str:
         """A ledger page's table in place of its marker, its links to sections handed to MkDocs' validation."""
