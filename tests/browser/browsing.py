@@ -29,15 +29,17 @@ ALL_BUT_COLOUR = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULES}}
 ONLY_COLOUR = {"runOnly": {"type": "rule", "values": COLOUR_RULES}}
 # Pages that repeat other pages: the print edition is every printed page on one page; the ledgers' pages,
 # one per chapter, are one template filled from the same rows (the largest of each kind, AXE_LEDGER_SAMPLES,
-# stands for them). What the colour rules read of a text is its style: its colour, the background behind it,
-# its size and weight, its opacity, and a link's decoration and its paragraph's colour (TEXT_STYLES_JS). On a
-# repeating page the colour rules run only when the page shows a text style they have not yet checked in that
-# setting; every other rule runs on every page on the desktop. tests/browser/test_accessibility.py asserts that
-# the colour rules saw every text style of every page, in both schemes.
+# stands for them). What the colour rules read of a text is its style: its colour, the backgrounds behind it,
+# its size and weight, its shadow and opacity, and a link's decoration and its paragraph's colour
+# (TEXT_STYLES_JS). On a repeating page the colour rules check only the texts whose style they have not yet
+# checked in that setting (NEW_STYLE, marked by TEXT_STYLES_JS); every other rule runs on every page on the
+# desktop. tests/browser/test_accessibility.py asserts that the colour rules saw every text style of every
+# page, in both schemes.
 AXE_FIRST_SETTING_ONLY = {"reference/print-edition/"}
 AXE_LEDGER_PAGES = ("reference/figure-ledger/", "reference/claims-ledger/")
 AXE_LEDGER_SAMPLES = {"reference/figure-ledger/sources-guangdong-technological-brief/",
                       "reference/claims-ledger/primer-agreement-and-disagreement/"}
+NEW_STYLE = "data-primer-new-style"
 
 
 def repeats(path: str) -> bool:
@@ -48,36 +50,43 @@ def repeats(path: str) -> bool:
 
 def survey_order(paths: list[str]) -> list[str]:
     """The pages in the order the survey visits them: the repeating pages last, so that the colour rules have
-    checked the styles of the pages they repeat before deciding whether they need checking themselves."""
+    checked the styles of the pages they repeat first."""
     return sorted(paths, key=repeats)
 
 
-def axe_options(path: str, setting: str, styles: set[str], colour_checked: set[str]) -> dict | None:
-    """axe-core's options for PATH in SETTING (None: axe does not run). STYLES: the page's text styles
-    (TEXT_STYLES_JS); COLOUR_CHECKED: those the colour rules have checked in this setting so far."""
-    colour = not repeats(path) or not styles <= colour_checked
-    first = setting == next(iter(SETTINGS))
+def axe_runs(path: str, setting: str, new_styles: bool) -> list[tuple[dict | None, dict]]:
+    """axe-core's runs on PATH in SETTING, each (context, options): none, one or two. NEW_STYLES: whether the
+    page shows a text style the colour rules have not checked in this setting (TEXT_STYLES_JS)."""
+    def run(rules, context=None):
+        return context, {"resultTypes": ["violations"], **rules}
+    new = [run(ONLY_COLOUR, {"include": [f"[{NEW_STYLE}]"]})] if new_styles else []
+    if setting == "mobile-light":   # the layout's rules, on the pages that do not repeat others
+        return [] if repeats(path) else [run(ALL_BUT_COLOUR)]
     if setting == "desktop-dark":
-        rules = ONLY_COLOUR if colour else None
-    elif first:
-        rules = {} if colour else ALL_BUT_COLOUR
-    else:   # the phone: the layout's rules, on the pages that do not repeat others
-        rules = None if repeats(path) else ALL_BUT_COLOUR
-    return None if rules is None else {"resultTypes": ["violations"], **rules}
+        return new if repeats(path) else [run(ONLY_COLOUR)]
+    return [run(ALL_BUT_COLOUR), *new] if repeats(path) else [run({})]
 
 
-# Each text's style as the colour rules read it, once per distinct style: the element's colour, size, weight and
-# decoration, its opacity (with its ancestors'), the first background behind it (a colour or an image) and, for
-# a link, its parent's colour (link-in-text-block compares them).
-TEXT_STYLES_JS = """() => {
-    const styles = new Set(), behind = new Map();
+def colour_checked(runs: list[tuple[dict | None, dict]]) -> bool:
+    """Whether RUNS include the colour rules."""
+    return any("rules" not in options for _context, options in runs)
+
+
+# Each text's style as the colour rules read it (distinct styles only): the element's colour, size, weight,
+# shadow and decoration, its opacity (with its ancestors'), the backgrounds behind it up to the first opaque one
+# (a colour or an image) and, for a link, its parent's colour (link-in-text-block compares them). Given the
+# styles already checked (a list), it marks each text's element whose style is not among them with NEW_STYLE.
+TEXT_STYLES_JS = """(checked) => {
+    const known = new Set(checked), styles = new Set(), behind = new Map();
+    const opaque = bg => bg.startsWith("url(") || bg.includes("gradient") || bg.startsWith("rgb(");
     const backdrop = el => {
-        if (!el || el === document.documentElement) return ["", 1];
+        if (!el || el === document.documentElement) return [[], 1];
         if (behind.has(el)) return behind.get(el);
-        const cs = getComputedStyle(el), [colour, opacity] = backdrop(el.parentElement);
+        const cs = getComputedStyle(el), [below, opacity] = backdrop(el.parentElement);
         const own = cs.backgroundImage !== "none" ? cs.backgroundImage
             : (cs.backgroundColor !== "rgba(0, 0, 0, 0)" ? cs.backgroundColor : "");
-        const found = [own || colour, opacity * parseFloat(cs.opacity)];
+        const layers = !own ? below : (opaque(own) ? [own] : [own, ...below]);
+        const found = [layers, opacity * parseFloat(cs.opacity)];
         behind.set(el, found);
         return found;
     };
@@ -85,10 +94,12 @@ TEXT_STYLES_JS = """() => {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const el = node.parentElement;
         if (!node.textContent.trim() || !el || !el.getClientRects().length) continue;
-        const cs = getComputedStyle(el), [background, opacity] = backdrop(el);
+        const cs = getComputedStyle(el), [layers, opacity] = backdrop(el);
         const link = el.closest("a");
-        styles.add(JSON.stringify([cs.color, background, opacity, cs.fontSize, cs.fontWeight, cs.textDecorationLine,
-            link && link.parentElement ? getComputedStyle(link.parentElement).color : null]));
+        const style = JSON.stringify([cs.color, layers, opacity, cs.fontSize, cs.fontWeight, cs.textShadow,
+            cs.textDecorationLine, link && link.parentElement ? getComputedStyle(link.parentElement).color : null]);
+        styles.add(style);
+        if (!known.has(style)) el.setAttribute("data-primer-new-style", "");
     }
     return [...styles];
 }"""
@@ -233,7 +244,7 @@ class PageVisit:
     overflow: dict | None  # OVERFLOW_JS's answer: None when the page does not scroll sideways
     violations: list[dict]  # axe-core's violations
     apparatus: dict | None = None  # primer.bench.apparatus.MEASURE_JS's answer: words, height, tables, marks
-    axe: dict | None = None  # the options axe ran with (axe_options), None when it did not run
+    axe: list = field(default_factory=list)  # axe's runs, each (context, options) (axe_runs)
     styles: frozenset = frozenset()  # the page's text styles (TEXT_STYLES_JS)
 
 
@@ -251,7 +262,7 @@ def survey_site(browser, site_url: str, paths: list[str], setting: str) -> Surve
     axe = Axe()
     viewport, color_scheme = SETTINGS[setting]
     context, page, traffic = open_context(browser, viewport, color_scheme)
-    visits, colour_checked = [], set()
+    visits, checked = [], set()   # the text styles the colour rules have checked
     try:
         for path in survey_order(paths):
             seen = len(traffic.requests)
@@ -262,14 +273,15 @@ def survey_site(browser, site_url: str, paths: list[str], setting: str) -> Surve
             scheme = page.get_attribute("body", "data-md-color-scheme")
             overflow = page.evaluate(OVERFLOW_JS)
             apparatus = page.evaluate(MEASURE_JS)
-            styles = frozenset(page.evaluate(TEXT_STYLES_JS))
-            options = axe_options(path, setting, styles, colour_checked)
-            violations = axe.run(page, options=options).response["violations"] if options is not None else []
-            if options is not None and "rules" not in options:   # the colour rules ran
-                colour_checked |= styles
+            styles = frozenset(page.evaluate(TEXT_STYLES_JS, sorted(checked) if repeats(path) else []))
+            runs = axe_runs(path, setting, bool(styles - checked))
+            violations = [found for context, options in runs
+                          for found in axe.run(page, context=context, options=options).response["violations"]]
+            if colour_checked(runs):
+                checked |= styles
             traffic.wait_quiet(page)
             visits.append(PageVisit(path, scheme, site_url + SEARCH_INDEX in traffic.requests[seen:],
-                                    overflow, violations, apparatus, options, styles))
+                                    overflow, violations, apparatus, runs, styles))
     finally:
         context.close()
     # what was recorded, without the browser's objects Playwright attached to the recorder: a survey is kept

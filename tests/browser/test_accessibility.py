@@ -6,7 +6,7 @@ import warnings
 
 import pytest
 
-from .browsing import AXE_LEDGER_SAMPLES, MATERIAL_SCHEME, ONLY_COLOUR, SETTINGS, axe_options, repeats
+from .browsing import AXE_LEDGER_SAMPLES, MATERIAL_SCHEME, NEW_STYLE, SETTINGS, TEXT_STYLES_JS, axe_runs, colour_checked, goto, repeats
 
 BLOCKING = {"serious", "critical"}
 
@@ -21,14 +21,14 @@ def test_no_serious_accessibility_violation(survey, setting):
     result = survey(setting)
     paths = {visit.path for visit in result.visits}
     assert AXE_LEDGER_SAMPLES <= paths, f"a ledger page axe checks in every setting is gone: {AXE_LEDGER_SAMPLES - paths}"
-    checked = [visit for visit in result.visits if visit.axe is not None]
+    checked = [visit for visit in result.visits if visit.axe]
     if setting == next(iter(SETTINGS)):
         assert len(checked) == len(paths), f"axe did not run on {sorted(paths - {v.path for v in checked})}"
     else:
         assert len(checked) >= 25, f"axe ran on {len(checked)} pages only"
     if setting != "mobile-light":   # the colour rules saw every text style of every page in this scheme
         assert all(visit.styles for visit in result.visits), "a page with no text style: TEXT_STYLES_JS reads nothing"
-        coloured = [visit for visit in checked if "rules" not in visit.axe]
+        coloured = [visit for visit in checked if colour_checked(visit.axe)]
         assert {visit.path for visit in coloured} >= {path for path in paths if not repeats(path)}
         seen = frozenset().union(*(visit.styles for visit in coloured))
         unseen = {visit.path: len(visit.styles - seen) for visit in result.visits if visit.styles - seen}
@@ -59,18 +59,49 @@ def test_no_serious_accessibility_violation(survey, setting):
     result.traffic.assert_clean()
 
 
-def test_a_repeating_page_gets_the_colour_rules_when_it_shows_a_style_they_have_not_checked():
-    """The survey's choice of rules (browsing.axe_options): a ledger page other than the samples, or the print
-    edition, is checked for colour only when one of its text styles is new in that setting."""
+def test_a_repeating_page_gets_the_colour_rules_on_the_texts_whose_style_they_have_not_checked():
+    """The survey's choice of runs (browsing.axe_runs): on a ledger page other than the samples, or the print
+    edition, the colour rules check only the texts marked as showing a style new in that setting, if any; on any
+    other page, the whole page."""
     ledger, chapter = "reference/claims-ledger/primer-external-risks/", "primer/external-risks/"
     assert repeats(ledger) and repeats("reference/print-edition/") and not repeats(chapter)
     assert not any(repeats(path) for path in AXE_LEDGER_SAMPLES)
-    checked = {"a", "b"}
-    assert axe_options(ledger, "desktop-light", {"a"}, checked)["rules"]          # every rule but colour
-    assert "rules" not in axe_options(ledger, "desktop-light", {"a", "c"}, checked)   # every rule
-    assert axe_options(ledger, "desktop-dark", {"b"}, checked) is None
-    assert axe_options(ledger, "desktop-dark", {"c"}, checked)["runOnly"] == ONLY_COLOUR["runOnly"]
-    assert axe_options(chapter, "desktop-dark", {"a"}, checked)["runOnly"] == ONLY_COLOUR["runOnly"]
-    assert "rules" not in axe_options(chapter, "desktop-light", set(), checked)
-    assert axe_options(ledger, "mobile-light", {"c"}, checked) is None
-    assert axe_options(chapter, "mobile-light", {"c"}, checked)["rules"]
+    new_only = {"include": [f"[{NEW_STYLE}]"]}
+
+    def shape(runs):   # (context, colour rules only / every rule but colour / every rule) for each run
+        return [(context, "colour" if "runOnly" in options else "no colour" if "rules" in options else "all")
+                for context, options in runs]
+    assert shape(axe_runs(ledger, "desktop-light", False)) == [(None, "no colour")]
+    assert shape(axe_runs(ledger, "desktop-light", True)) == [(None, "no colour"), (new_only, "colour")]
+    assert shape(axe_runs(ledger, "desktop-dark", False)) == []
+    assert shape(axe_runs(ledger, "desktop-dark", True)) == [(new_only, "colour")]
+    assert shape(axe_runs(chapter, "desktop-dark", False)) == [(None, "colour")]
+    assert shape(axe_runs(chapter, "desktop-light", False)) == [(None, "all")]
+    assert shape(axe_runs(ledger, "mobile-light", True)) == []
+    assert shape(axe_runs(chapter, "mobile-light", True)) == [(None, "no colour")]
+    assert colour_checked(axe_runs(ledger, "desktop-light", True)) and not colour_checked(axe_runs(ledger, "desktop-light", False))
+
+
+def test_the_colour_rules_check_exactly_the_texts_marked_as_a_new_style(open_page, site_url):
+    """TEXT_STYLES_JS marks the texts whose style is not among those given, and the colour rules, run on the
+    marked texts, check those and no other (on a ledger page, with every style known but one)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, traffic = open_page()
+    goto(page, site_url + "reference/claims-ledger/primer-external-risks/", traffic)
+    styles = page.evaluate(TEXT_STYLES_JS, [])
+    assert len(styles) > 3
+    page.evaluate(f"() => document.querySelectorAll('[{NEW_STYLE}]').forEach(el => el.removeAttribute('{NEW_STYLE}'))")
+    counts = {style: 0 for style in styles}
+    for style in styles:   # how many texts show each style: the rarest is the one left unknown
+        page.evaluate(TEXT_STYLES_JS, [s for s in styles if s != style])
+        counts[style] = page.locator(f"[{NEW_STYLE}]").count()
+        page.evaluate(f"() => document.querySelectorAll('[{NEW_STYLE}]').forEach(el => el.removeAttribute('{NEW_STYLE}'))")
+    assert all(counts.values()), counts
+    rare = min(styles, key=counts.get)
+    assert sorted(page.evaluate(TEXT_STYLES_JS, [s for s in styles if s != rare])) == sorted(styles)
+    result = Axe().run(page, context={"include": [f"[{NEW_STYLE}]"]},
+                       options={"runOnly": {"type": "rule", "values": ["color-contrast"]}, "resultTypes": ["passes"]})
+    targets = [" ".join(map(str, node["target"])) for rule in result.response["passes"] for node in rule["nodes"]]
+    assert 0 < len(targets) <= counts[rare], (len(targets), counts[rare])
+    assert all(page.evaluate(f"(t) => document.querySelector(t).closest('[{NEW_STYLE}]') !== null", t) for t in targets)
