@@ -59,7 +59,8 @@ def test_the_source_text_page_scrolls_to_and_highlights_the_cited_line(open_page
     page, traffic = open_page(viewport=MOBILE)
     goto(page, site_url + LI_TEXT + "#line-60")
     line = page.locator("#line-60")
-    assert line.evaluate("el => el.matches(':target')"), "line-60 is not the target"
+    # the fragment's target, once the page has settled (once, under load, it was read before it was set)
+    page.wait_for_function("() => document.querySelector('#line-60').matches(':target')", timeout=5_000)
     box = line.bounding_box()
     assert 0 <= box["y"] < page.viewport_size["height"], f"the cited line is not on screen: {box}"
     header = page.locator("header.md-header").bounding_box()
