@@ -168,3 +168,11 @@ def test_key_tells_apart_parts_that_join_to_the_same_text():
     assert cache_files.key("ab", "c") != cache_files.key("a", "bc")
     assert cache_files.key("a", b"b") == cache_files.key(b"a", "b") == cache_files.key("a", "b")
     assert cache_files.key(1) == cache_files.key("1") and len(cache_files.key()) == 64
+
+
+def test_read_json_gives_the_value_and_none_for_a_missing_unreadable_or_damaged_file(tmp_path):
+    (tmp_path / "good.json").write_text('{"a": [1, "b"]}', encoding="utf-8")
+    (tmp_path / "cut.json").write_text('{"a": [1, "b"', encoding="utf-8")        # a partial write of long ago
+    (tmp_path / "bytes.json").write_bytes(b'"\xff\xfe"')                          # not UTF-8
+    assert cache_files.read_json(tmp_path / "good.json") == {"a": [1, "b"]}
+    assert [cache_files.read_json(tmp_path / name) for name in ("cut.json", "bytes.json", "none.json")] == [None] * 3

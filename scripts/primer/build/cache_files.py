@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -33,6 +34,18 @@ def read(path: Path) -> str | None:
     with contextlib.suppress(OSError):
         os.utime(path)
     return text
+
+
+def read_json(path: Path):
+    """The JSON value kept at PATH (marked as just used, as `read`); None when it is missing, unreadable or
+    damaged (not JSON): the caller does the work again."""
+    text = read(path)
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def write(path: Path, text: str, keep: int, pattern: str | None = None) -> None:

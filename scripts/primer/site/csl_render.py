@@ -94,12 +94,9 @@ def _pandoc_run(bibliography: str, suffix: str, markdown: str, tag: str, cache_d
     digest = cache_files.key("primer-csl 3", tag, version, WRITER.read_bytes(),
                              *(texts[name] for name in sorted(STYLES)), suffix, bibliography, markdown)
     cached = cache_dir / f"{digest}.json"
-    text = cache_files.read(cached)
-    if text is not None:
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass  # damaged: render again
+    kept = cache_files.read_json(cached)
+    if kept is not None:
+        return kept
     with tempfile.TemporaryDirectory() as folder:
         bib = Path(folder) / f"records.{suffix}"
         bib.write_text(bibliography, encoding="utf-8")

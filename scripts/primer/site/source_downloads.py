@@ -54,12 +54,9 @@ def _read(csl_render, entries: str) -> list[dict]:
     """ENTRIES (biblatex) as pandoc's reader gives them in CSL-JSON: from CACHE, or one pandoc run."""
     pandoc, version = csl_render._pandoc()
     cached = CACHE / f"{cache_files.key('primer-source-csl 1', version, entries)}.json"
-    text = cache_files.read(cached)
-    if text is not None:
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass   # damaged: read again
+    kept = cache_files.read_json(cached)
+    if kept is not None:
+        return kept
     result = subprocess.run([pandoc, "-f", "biblatex", "-t", "csljson"], input=entries, capture_output=True,
                             text=True, timeout=120)
     if result.returncode != 0:

@@ -61,11 +61,7 @@ class ResultCache:
         self._key: str | None = None
 
     def _get(self, name: str):
-        text = cache_files.read(self.folder / f"{name}.json")
-        try:
-            return None if text is None else json.loads(text)
-        except ValueError:
-            return None
+        return cache_files.read_json(self.folder / f"{name}.json")
 
     def _put(self, name: str, data) -> None:
         # not kept when it cannot be written: the next run checks again
