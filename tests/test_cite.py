@@ -217,7 +217,7 @@ def check_block(path: str, page: _PageParser, site_url: str | None, memo: dict |
 
     # meta tags
     meta = page.meta
-    agree = {"citation_title": title, "citation_author": SITE.author,
+    agree = {"citation_title": title, "citation_author": SITE.author + ",",
              "citation_technical_report_institution": SITE.institution, "citation_language": language,
              "citation_series_title": item.get("collection-title"), "citation_abstract": item.get("abstract"),
              "citation_publication_date": date.replace("-", "/") if date else None,

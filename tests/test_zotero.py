@@ -11,6 +11,7 @@ page's URL (README, "What reference managers read"). tests/test_routes.py render
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import unquote
 
 from conftest import ROOT, built_pages
@@ -47,6 +48,34 @@ def coins_item(kev: str) -> dict | None:
     return item
 
 
+def clean_author(author: str, use_comma: bool) -> dict:
+    """utilities.js cleanAuthor: the name trimmed of spaces and . , / [ ] : at both ends; with USE_COMMA, the
+    last name before the first comma and the first name after it (none without a second part); without, the
+    first name before the last space whose next character is a letter. (Initials' full stops are not ported:
+    no primer name has initials.)"""
+    author = re.sub(r"[\s\u00a0.,/\[\]:]+$", "", re.sub(r"^[\s\u00a0.,/\[\]:]+", "", author))
+    author = re.sub(r"[\s\u00a0]+", " ", author, count=1)
+    if use_comma:
+        parts = re.split(r"[,\u060c] ?", author)
+        last, first = (parts[0], parts[1]) if len(parts) > 1 else (author, "")
+    else:
+        space = len(author)
+        while True:
+            space = author.rfind(" ", 0, space)
+            last, first = author[space + 1:], author[:space] if space >= 0 else ""
+            if space <= 0 or (last[:1].isalpha()):
+                break
+    return {"firstName": first, "lastName": last}
+
+
+def highwire_creators(content: str) -> list[dict]:
+    """Embedded Metadata.js processHighwireCreators for one citation_author tag (the primer writes one per
+    author): split at semicolons, each name trimmed, empty ones skipped, cleanAuthor with useComma when the name
+    has a comma. A creator left with no first name is saved as one field (itemToAPIJSON), as zotero_csl reads it."""
+    names = [name.strip() for name in re.split(r"\s*;\s*", content)]
+    return [clean_author(name, "," in name) for name in names if re.search(r"[^\s,\-.;]", name)]
+
+
 def embedded_item(meta: dict[str, list[str]], canonical: str | None) -> dict:
     """Embedded Metadata.js: the Highwire tags (a report from citation_technical_report_institution)."""
     item = {"itemType": "report" if "citation_technical_report_institution" in meta else "webpage"}
@@ -55,10 +84,7 @@ def embedded_item(meta: dict[str, list[str]], canonical: str | None) -> dict:
                        ("citation_language", "language"), ("citation_abstract", "abstractNote")):
         if tag in meta:
             item[field] = meta[tag][0]
-    item["creators"] = []
-    for author in meta.get("citation_author", []):  # cleanAuthor(author, "author", false): split at the last space
-        first, _, last = author.rpartition(" ")
-        item["creators"].append({"firstName": first, "lastName": last})
+    item["creators"] = [creator for tag in meta.get("citation_author", []) for creator in highwire_creators(tag)]
     item.setdefault("url", canonical)  # <link rel=canonical>, else the address
     item["accessDate"] = "CURRENT_TIMESTAMP"
     return item
@@ -89,6 +115,9 @@ def test_zotero_saves_every_page_as_a_complete_report(built_site):
         embedded = embedded_item(page.meta, None)
         if embedded["itemType"] != "report" or embedded.get("title") != record["title"]:
             problems.append(f"/{path}: Embedded Metadata would save {embedded}")
+        if embedded["creators"] != [{"firstName": "", "lastName": SITE.author}]:
+            problems.append(f"/{path}: Embedded Metadata would save the authors {embedded['creators']}, not "
+                            f"{SITE.author!r} as one name")
     assert not problems, "\n".join(problems)
 
 
@@ -119,3 +148,15 @@ def test_no_page_title_gives_zotero_a_one_word_short_title():
             short[page.relative_to(ROOT).as_posix()] = match.group(1).split(":")[0]
     assert short, "no page title has a colon: the test would pass vacuously"
     assert {page: s for page, s in short.items() if len(s.split()) < 2} == {}
+
+
+def test_embedded_metadata_keeps_an_inverted_name_whole_and_splits_the_others():
+    """Why the page writes citation_author as "Name,": cleanAuthor splits an uninverted name at its last space,
+    and reads "Family, Given" at the comma."""
+    assert highwire_creators("Dual Circulation Primer contributors") == [
+        {"firstName": "Dual Circulation Primer", "lastName": "contributors"}]
+    assert highwire_creators("Dual Circulation Primer contributors,") == [
+        {"firstName": "", "lastName": "Dual Circulation Primer contributors"}]
+    assert highwire_creators("Li, Wenqi; Zhao, Jinping") == [{"firstName": "Wenqi", "lastName": "Li"},
+                                                            {"firstName": "Jinping", "lastName": "Zhao"}]
+    assert highwire_creators(" ; ,") == []

@@ -229,6 +229,15 @@ def _author(item: dict) -> str:
     return "; ".join(a.get("literal") or f"{a.get('family', '')}, {a.get('given', '')}" for a in item["author"])
 
 
+def _highwire_authors(item: dict) -> list[str]:
+    """One citation_author per author, each inverted ("Family, Given"); an organisation as "Name," (the inverted
+    form with no given name). Highwire readers take "Last, First" apart at the comma: Zotero's Embedded Metadata
+    (cleanAuthor with useComma) keeps "Name," whole as one name, where it splits an uninverted "Dual Circulation
+    Primer contributors" at its last space (lastName "contributors")."""
+    return [f"{a['literal']}," if a.get("literal") else f"{a.get('family', '')}, {a.get('given', '')}"
+            for a in item["author"]]
+
+
 def to_bibtex(item: dict) -> str:
     """@manual, field by field from the record (biblatex's date, urldate, language). @manual, not @techreport:
     biblatex's report has no series (biber: "Invalid field 'series' for entrytype 'report'", and the series is
@@ -299,7 +308,7 @@ def to_meta(item: dict) -> list[tuple[str, str, str]]:
     date = _iso(item, "issued")
     url = item.get("URL")
     author, title, abstract = _author(item), item["title"], item.get("abstract")
-    meta = [("name", "citation_title", title), ("name", "citation_author", author)]
+    meta = [("name", "citation_title", title)] + [("name", "citation_author", name) for name in _highwire_authors(item)]
     if date:
         meta.append(("name", "citation_publication_date", date.replace("-", "/")))
     meta += [("name", "citation_technical_report_institution", item["publisher"]),
