@@ -3,7 +3,7 @@
    The build (primer.build.stages.cite, primer.site.citation_formats) writes every citation into the page, each
    format derived from one CSL-JSON record, APA and Chicago rendered by pandoc's citeproc:
    - the "Cite this page" tabs hold the static formats (what a reader without JavaScript gets: the
-     URL only when the site has a public address, no access date);
+     URL, and the build's day as the access date, only when the site has a public address, site_url);
    - the block's data-cite-templates holds the same formats from the record the browser completes,
      with placeholders for what only the reader's browser knows: "[site URL]/" (while mkdocs.yml
      has no site_url: the site's root as the reader sees it, from data-site-root) and the access
