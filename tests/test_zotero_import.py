@@ -133,3 +133,14 @@ def test_what_the_port_does_not_follow_fails_naming_the_place():
         ris_items("TY  - RPRT\nTI  - A long\n  title\nER  - ", "x.ris")
     with pytest.raises(NotPorted, match="TY 'ZZZZ'"):
         ris_items("TY  - ZZZZ\nTI  - T\nER  - ")
+
+
+def test_a_file_of_entries_is_read_entry_after_entry():
+    """Each entry from where the last one ended: an "@" inside a value starts no entry; the whole references.bib
+    is read, one item per entry."""
+    from conftest import ROOT
+    two = bibtex_items("@misc{a,\n  title = {Mail @misc{b} here},\n}\n\n@online{c,\n  title = {C},\n}")
+    assert [(item["itemType"], item["title"]) for item in two] == [("document", "Mail @miscb here"),
+                                                                   ("webpage", "C")]
+    text = (ROOT / "references.bib").read_text(encoding="utf-8")
+    assert len(bibtex_items(text, "references.bib")) == text.count("\n@")

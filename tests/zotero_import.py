@@ -313,7 +313,7 @@ _FIELD = {"address": "place", "chapter": "section", "edition": "edition", "type"
           "pagetotal": "numPages", "version": "version"}
 # fields BibTeX.js reads that this port does not (a primer file holding one fails, naming it)
 _NOT_PORTED = {"subtitle", "fjournal", "howpublished", "keywords", "keyword", "comment", "annote", "review", "notes",
-               "pdf", "path", "sentelink", "eprint", "eprinttype", "lccn", "mrnumber", "zmnumber", "pmid", "pmcid"}
+               "pdf", "path", "sentelink", "day", "eprint", "eprinttype", "lccn", "mrnumber", "zmnumber", "pmid", "pmcid"}
 _EXTRA_LABELS = ("LCCN", "MR", "Zbl", "PMID", "PMCID")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # unescapeBibTeX's table, the entries with no TeX command, in its order (the second pass, without braces, makes
@@ -325,20 +325,22 @@ _LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("'''", "\u2034"), ("''", "\u
 
 def bibtex_items(text: str, source: str = "BibTeX") -> list[dict]:
     """BibTeX.js's import of TEXT: one translator item per entry (before itemToAPIJSON: `saved`)."""
-    items = []
-    for match in re.finditer(r"@(\w+)\s*\{", text):
+    items, at = [], 0
+    entry = re.compile(r"@(\w+)\s*\{")
+    while match := entry.search(text, at):   # readString: from one entry's end to the next "@"
         kind = match.group(1).lower()
         line = text.count("\n", 0, match.start()) + 1
         if kind in ("comment", "string", "preamble"):
             raise NotPorted(f"{source}:{line}: @{kind}, not ported")
         if kind not in BIBTEX_TYPES:
             raise NotPorted(f"{source}:{line}: @{kind} is not in this port's type map (zotero_import.BIBTEX_TYPES)")
-        items.append(_bibtex_item(kind, text, match.end(), f"{source}:{line}"))
+        item, at = _bibtex_item(kind, text, match.end(), f"{source}:{line}")
+        items.append(item)
     return items
 
 
-def _bibtex_item(kind: str, text: str, at: int, where: str) -> dict:
-    """beginRecord: the key, then `name = value` pairs up to the closing brace."""
+def _bibtex_item(kind: str, text: str, at: int, where: str) -> tuple[dict, int]:
+    """beginRecord: the key, then `name = value` pairs up to the closing brace; the item, and where it ends."""
     item = {"itemType": BIBTEX_TYPES[kind], "creators": [], "notes": []}
     at = text.index(",", at) + 1
     while True:
@@ -346,6 +348,7 @@ def _bibtex_item(kind: str, text: str, at: int, where: str) -> dict:
         if not match:
             raise NotPorted(f"{where}: cannot read the entry at {text[at:at + 30]!r}")
         if match.group(1) == "}":
+            at = match.end()
             break
         field, at = match.group(2).lower(), match.end()
         if text[at] == "{":
@@ -367,7 +370,7 @@ def _bibtex_item(kind: str, text: str, at: int, where: str) -> dict:
     if not item.get("publisher") and item.get("backupPublisher"):
         item["publisher"] = item["backupPublisher"]
     item.pop("backupPublisher", None)
-    return item
+    return item, at
 
 
 def _braced(text: str, at: int, where: str) -> tuple[str, int]:
