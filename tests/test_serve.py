@@ -101,8 +101,9 @@ def test_a_strict_error_is_shown_on_the_last_good_site(served):
     try:
         body = served_when(page, lambda b: BANNER in b, "the error banner", lines)
         banner = re.search(rf"<div {BANNER}.*?</div>", body, re.DOTALL).group()
-        assert "docs/primer/external-risks.md:68:" in banner and "7%" in banner, banner
-        assert "strict mode" in banner
+        log = "\n".join(lines[-40:])
+        assert "docs/primer/external-risks.md:68:" in banner and "7%" in banner, f"{banner}\n\nserver:\n{log}"
+        assert "strict mode" in banner, f"{banner}\n\nthe server's last output:\n{log}"
         assert "Europe and the US 2% of <abbr" in body and "US 7%" not in body.replace(banner, "")
         assert any("still serving the last good site" in line for line in lines)
         # every page answers, with the banner
