@@ -177,3 +177,32 @@ def test_the_banner_is_put_in_html_pages_only_and_escaped(tmp_path):
         assert fetch("/style.css")[0] == b"<html><body class='x'><p>page"
     finally:
         site.close()
+
+
+def test_a_failure_that_repeats_is_named_on_the_banner_each_time(tmp_path):
+    """MkDocs' build logger prints a message once per process (the DuplicateFilter its command line adds), and
+    `build` logs a BuildError's message before it raises Abort: a second identical failure under `mkdocs serve`
+    logs nothing of it. The banner names it both times, from the error itself."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.exceptions import Abort, PluginError
+    from mkdocs.utils import DuplicateFilter
+
+    from primer.build.live_server import LiveSite
+
+    def builder(config=None):   # what mkdocs.commands.build.build does with a plugin's error
+        try:
+            raise PluginError("strict mode: 1 warning, each a fault to fix (above)")
+        except PluginError as error:
+            mkdocs_build.log.error(str(error))
+            raise Abort("Aborted with a BuildError!")  # noqa: B904 - as MkDocs raises it
+
+    site, once = LiveSite(str(tmp_path / "site")), DuplicateFilter()
+    mkdocs_build.log.addFilter(once)
+    try:
+        site.rebuild(builder)
+        first = list(site.errors)
+        site.rebuild(builder)
+        assert site.errors == first == ["strict mode: 1 warning, each a fault to fix (above)", "Aborted with a BuildError!"]
+    finally:
+        mkdocs_build.log.removeFilter(once)
+        site.close()

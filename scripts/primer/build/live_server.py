@@ -36,6 +36,8 @@ import time
 import traceback
 from pathlib import Path
 
+from mkdocs.exceptions import BuildError
+
 from primer.build import bibtex_adapter
 from primer.build.project_parts import PROJECT_PARTS
 
@@ -103,10 +105,15 @@ class LiveSite:
                 traceback.print_exc()
             shown = str(error) or type(error).__name__
             self.errors = list(dict.fromkeys(errors.lines))
-            if shown not in self.errors:
-                self.errors.append(shown)
+            # MkDocs logs a BuildError's message, then raises Abort while handling it; its build logger prints a
+            # message once per process (a DuplicateFilter), so a failure that repeats is named from the error
+            cause = error.__context__
+            reason = str(cause) if isinstance(cause, BuildError) else shown
+            for message in (reason, shown):
+                if message not in self.errors:
+                    self.errors.append(message)
             self.failed_at = time.strftime("%H:%M:%S")
-            log.error(f"the rebuild failed ({shown}): still serving the last good site, with the problems above "
+            log.error(f"the rebuild failed ({reason}): still serving the last good site, with the problems above "
                       "at the top of every page; fix them and save to rebuild")
             return
         finally:
