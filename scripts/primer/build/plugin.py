@@ -40,7 +40,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from primer.build import footnotes, post_page_memo, render_cache, search_memo, stage_memo, template_memo, templates
+from primer.build import footnotes, marks_memo, post_page_memo, render_cache, search_memo, stage_memo, template_memo, templates
 from primer.build.config import PrimerConfig
 from primer.build.live_server import LiveSite
 from primer.build.stages import (
@@ -80,6 +80,7 @@ class Memory:
     search: dict = field(default_factory=dict)   # each page's search entries, by page: (key, entries)
     pages_html: dict = field(default_factory=dict)   # each page's HTML from the theme, by page: (key, html)
     post_pages: dict = field(default_factory=dict)   # each page's output after its last steps, by page: (key, output)
+    marks: dict = field(default_factory=dict)   # each page's marks and notes, by page: (key, reads, marks)
     stages: dict = field(default_factory=dict)   # the ledgers' chapter pages and downloads, by their parts' key
     windows: dict = field(default_factory=dict)   # each excerpt's words, by what they were cut from (Excerpts)
     live: LiveSite | None = None   # under `mkdocs serve`, once its server is attached: where rebuilds write
@@ -198,7 +199,8 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         if b.check is not None:
             b.excerpts.plan(b.check.claims)
         b.source_cites = bibliography.source_cites(config, b.root)                  # 3 cite: each source's citations
-        b.marks = Marks(config, b.root, b.check_cache, b.excerpts, b.source_cites)   # 3 cite: waits for pandoc
+        b.marks = Marks(config, b.root, b.check_cache, b.excerpts, b.source_cites,   # 3 cite: waits for pandoc
+                        marks_memo.MarksMemo(self.memory.marks if self.command == "serve" else None))
         if b.check is not None:
             b.figure_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for,    # 4 derive
                                       b.reuse)
