@@ -5,6 +5,7 @@ excerpt's decision, a linked page's URL, the page's own URL) marks the page agai
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -26,18 +27,24 @@ def test_serve_rebuilds_mark_only_what_changed_and_write_a_new_processs_site(col
     end = text[-80:]   # a paragraph added after the last citation: the claims keep their places, the Markdown changes
     assert text.count(end) == 1
     body = [str(project / CHAPTER), end, end.rstrip("\n") + "\n\nA paragraph added under serve: zygomorphicword.\n"]
-    first, again, edited = serve(project, [[str(tmp_path / "a"), None], [str(tmp_path / "b"), None],
-                                           [str(tmp_path / "c"), body]], REPORT)
+    # a work's label, in every page that cites it
+    label = [str(project / "references.bib"), "{Guangdong brief}", "{Guangdong policy brief}"]
+    first, again, edited, relabelled = serve(project, [
+        [str(tmp_path / "a"), None], [str(tmp_path / "b"), None], [str(tmp_path / "c"), body],
+        [str(tmp_path / "d"), label]], REPORT)
     pages = first["misses"]
     assert pages > 40 and first["memory"] == 0
     assert again == {**again, "memory": pages, "misses": 0}
     assert 1 <= edited["misses"] <= 6 and edited["memory"] == pages - edited["misses"]
-    assert "zygomorphicword" in (tmp_path / "c" / "primer" / "external-risks" / "index.html").read_text(encoding="utf-8")
-    (fresh,) = serve(project, [[str(tmp_path / "d"), None]], REPORT)   # a new process: every page marked
+    chapter = tmp_path / "{}" / "primer" / "external-risks" / "index.html"
+    assert "zygomorphicword" in Path(str(chapter).format("c")).read_text(encoding="utf-8")
+    assert relabelled["misses"] == pages   # (the .bib is one of the figure check's inputs: every page's key changed)
+    assert "Guangdong policy brief" in Path(str(chapter).format("d")).read_text(encoding="utf-8")
+    (fresh,) = serve(project, [[str(tmp_path / "e"), None]], REPORT)   # a new process: every page marked
     assert fresh["memory"] == 0 and fresh["misses"] == pages
-    a, b, c, d = (site_files(tmp_path / name) for name in "abcd")
+    a, b, d, e = (site_files(tmp_path / name) for name in "abde")
     assert a == b
-    assert sorted(c) == sorted(d) and [name for name in c if c[name] != d[name]] == []
+    assert sorted(d) == sorted(e) and [name for name in d if d[name] != e[name]] == []
 
 
 # -- each thing the marks read, changed: the page marked again, as a new build marks it ------------------------
@@ -90,7 +97,9 @@ def _marks(inputs: Inputs, kept: dict | None, calls: list) -> Marks:
     second = inputs.text.rindex("@guangdongndbrief")
     claims.append(dataclasses.replace(claims[0], line=3, col=8, cites=f"3:{second - inputs.text.rfind(chr(10), 0, second)}"))
     marks = Marks.__new__(Marks)
-    marks.cache = SimpleNamespace(check_markdown=lambda text, page, display: SimpleNamespace(claims=claims))
+    # the figure check's cache: its project key changes with what the claims are made from (the sources, ...)
+    marks.cache = SimpleNamespace(check_markdown=lambda text, page, display: SimpleNamespace(claims=claims),
+                                  project_key=lambda: repr(inputs.claim_fields))
     marks.memo = MarksMemo(kept)
     marks.excerpts = _Excerpts(inputs.shown, calls)
     marks.sections, marks.docs, marks.entries = inputs.sections, "docs", inputs.entries

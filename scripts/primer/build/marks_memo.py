@@ -4,9 +4,11 @@ notes and passages were made again on every rebuild).
 
 `Marks.mark` (primer.build.stages.marks) makes a page's marked Markdown and what its later steps take from it (the
 notes' HTML in their slots, the anchors the notes link to, the works cited) from
-- the page's Markdown as the stages before it left it, its source path and URL, and the figure check's claims on
-  that Markdown (every field of each: the passage, its source file and lines, the words to mark, the status): the
-  key, the sha256 of these;
+- the page's Markdown as the stages before it left it and as its file has it, its source path and URL, the docs
+  folder, and the figure check's claims on that Markdown, which are a function of these and of the project's key in
+  the figure check's own cache (primer.checks.figures.cache.ResultCache.project_key: the check's code, the
+  manifest, the .bib, the public evidence and every source's bytes): the key, the sha256 of these, so that a page
+  given back reads no claims;
 - and what it reads of the build, each read recorded in the order made, with its value: each citation's label (the
   work's label from the .bib and the CSL style, the locator's from the manifest; none for an unknown key), each
   work's full reference, each claim's source entry (the manifest's or the public evidence's: its licence, URL,
@@ -46,12 +48,18 @@ class MarksMemo:
         return kept[2]
 
     def recording(self, read: Callable) -> tuple[Callable, list]:
-        """READ, recording each read and its value into the list returned with it."""
+        """READ, recording each read and its value into the list returned with it: each excerpt asked for, and the
+        first read of anything else (within a build, reading it again gives the same value)."""
         reads: list = []
+        seen: set = set()
 
         def recorded(kind, arg):
             value = read(kind, arg)
-            reads.append((kind, arg, repr(value)))
+            if kind == "excerpt":            # each, in order: an excerpt is granted when it is first asked for
+                reads.append((kind, arg, repr(value)))
+            elif (kind, arg) not in seen:
+                seen.add((kind, arg))
+                reads.append((kind, arg, repr(value)))
             return value
         return recorded, reads
 

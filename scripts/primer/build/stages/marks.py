@@ -67,18 +67,23 @@ class Marks:
             self.labels[cited] = citation_marks.label(cited, self.works[key], self.sections)
         return self.labels.get(cited, f"{key}, {locator}" if locator else key)
 
-    def _claims(self, text_now: str, page) -> dict:
+    @staticmethod
+    def _original(page) -> str | None:
+        """The page's file as written (None: it has none, or it cannot be read)."""
+        try:
+            return page.file.content_string.replace("\r\n", "\n")
+        except (OSError, UnicodeDecodeError, AttributeError):
+            return None
+
+    def _claims(self, text_now: str, page, original: str | None) -> dict:
         """{(offset of a citation's "@", key, locator): Claim} of the page as it stands now (the figure check's
-        claims, from its cache when this text was checked before)."""
+        claims, from its cache when this text was checked before); ORIGINAL: the page's file as written."""
         text, skipped = text_now, 0
-        try:  # the page as written, when only text without citations was appended to it: the result the
-            # figure check has for the file, front matter and all (whose lines TEXT_NOW no longer has)
-            original = page.file.content_string.replace("\r\n", "\n")
+        if original is not None:  # the page as written, when only text without citations was appended to it: the
+            # result the figure check has for the file, front matter and all (whose lines TEXT_NOW no longer has)
             body = get_data(original)[0]
             if original and original.endswith(body) and text_now.startswith(body) and "@" not in text_now[len(body):]:
                 text, skipped = original, original[:len(original) - len(body)].count("\n")
-        except (OSError, UnicodeDecodeError, AttributeError):
-            pass
         try:
             result = self.cache.check_markdown(text, page.file.src_uri, f"{self.docs}/{page.file.src_uri}")
         except (KeyError, figures.BadInput):
@@ -153,15 +158,19 @@ class Marks:
         self.slots.pop(src, None)
         self.anchors.pop(src, None)
         self.cited.pop(src, None)
-        claims = self._claims(text, page)
-        key = cache_files.key(FORMAT, self.docs, src, page.file.url, text, repr(list(claims.items())))
+        original = self._original(page)
+        try:   # the figure check's key of everything but the page: its claims are a function of this and the page
+            project = self.cache.project_key()
+        except (KeyError, figures.BadInput):   # (and the check gives no claims)
+            project = None
+        key = cache_files.key(FORMAT, project, self.docs, src, page.file.url, text, original)
 
         def read(kind, arg):
             return self._read(kind, arg, page, files)
         kept = self.memo.get(src, key, read)
         if kept is None:
             recorded, reads = self.memo.recording(read)
-            marked = self._mark(text, page, claims, recorded)
+            marked = self._mark(text, page, self._claims(text, page, original), recorded)
             kept = (marked, tuple(self.slots.get(src, ())), tuple(self.anchors.get(src, ())),
                     tuple(self.cited.get(src, ())))
             self.memo.keep(src, key, reads, kept)
