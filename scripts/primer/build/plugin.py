@@ -18,8 +18,8 @@ The build's state lives on `self.build`, made fresh in `on_config` for every bui
 `mkdocs serve` (with `self.strict`, the count of warnings that makes --strict strict under -q and -v, made
 first so that it counts the other plugins' warnings too); what a stage needs from an earlier one is passed in its arguments. `self.memory` alone is
 kept across `mkdocs serve`'s rebuilds (MkDocs keeps a plugin instance that has `on_startup`): pages' renders,
-reading times, print sections, CSL renderings, charts and the ledgers' chapter pages already made, each keyed by what it
-was made from.
+reading times, print sections, CSL renderings, charts, the ledgers' chapter pages already made, and each page's marks,
+theme HTML, search entries and finished output, each keyed by what it was made from.
 
 Under `mkdocs serve`, `on_serve` (after the first build) has every input of the build watched and each rebuild
 made into a folder of its own, served only when it succeeds: a failed rebuild keeps the last good site served, its
