@@ -18,8 +18,8 @@ The build's state lives on `self.build`, made fresh in `on_config` for every bui
 `mkdocs serve` (with `self.strict`, the count of warnings that makes --strict strict under -q and -v, made
 first so that it counts the other plugins' warnings too); what a stage needs from an earlier one is passed in its arguments. `self.memory` alone is
 kept across `mkdocs serve`'s rebuilds (MkDocs keeps a plugin instance that has `on_startup`): pages' renders,
-reading times, print sections, CSL renderings, charts and the ledgers' chapter pages already made, each keyed by what it
-was made from.
+reading times, print sections, CSL renderings, charts, the ledgers' chapter pages already made, and each page's marks,
+theme HTML, search entries and finished output, each keyed by what it was made from.
 
 Under `mkdocs serve`, `on_serve` (after the first build) has every input of the build watched and each rebuild
 made into a folder of its own, served only when it succeeds: a failed rebuild keeps the last good site served, its
@@ -40,7 +40,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from primer.build import footnotes, render_cache, search_memo, stage_memo, template_memo, templates
+from primer.build import footnotes, marks_memo, post_page_memo, render_cache, search_memo, stage_memo, template_memo, templates
 from primer.build.config import PrimerConfig
 from primer.build.live_server import LiveSite
 from primer.build.stages import (
@@ -79,6 +79,8 @@ class Memory:
     charts: dict = field(default_factory=dict)
     search: dict = field(default_factory=dict)   # each page's search entries, by page: (key, entries)
     pages_html: dict = field(default_factory=dict)   # each page's HTML from the theme, by page: (key, html)
+    post_pages: dict = field(default_factory=dict)   # each page's output after its last steps, by page: (key, output)
+    marks: dict = field(default_factory=dict)   # each page's marks and notes, by page: (key, reads, marks)
     stages: dict = field(default_factory=dict)   # the ledgers' chapter pages and downloads, by their parts' key
     windows: dict = field(default_factory=dict)   # each excerpt's words, by what they were cut from (Excerpts)
     live: LiveSite | None = None   # under `mkdocs serve`, once its server is attached: where rebuilds write
@@ -97,6 +99,7 @@ class Build:
     reading_time: ReadingTime
     content_policy: ContentPolicy
     reuse: stage_memo.Reuse   # serve: the ledgers' chapter pages and downloads of the last rebuild, where unchanged
+    post_page: post_page_memo.PostPageMemo   # serve: each page's last steps of the last rebuild, where its HTML is unchanged
     glossary: Glossary = field(default_factory=Glossary)
     figure_ledger: FigureLedger = field(default_factory=FigureLedger)
     claims_ledger: ClaimsLedger = field(default_factory=ClaimsLedger)
@@ -149,6 +152,7 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
             self.memory.windows.clear()
         editions.check(config)                                                       # 1 read
         footnotes.use_fast_footnotes(config)                                         # 3 cite: marks are footnotes
+        policy = ContentPolicy(config, self.command)                                 # 5 pages
         self.build = Build(
             root=root, cache=cache,
             check_cache=figures.ResultCache(cache / "figures", root),                # 2 check
@@ -157,8 +161,10 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
             print_edition=PrintEdition(self.command, self.config.pdf, self.memory.print_pages),   # 6 print
             charts=Charts(cache / "charts", self.memory.charts),                     # 4 derive
             reading_time=ReadingTime(self.config.reading.words_per_minute, self.memory.reading_times),  # 5 pages
-            content_policy=ContentPolicy(config, self.command),                      # 5 pages
+            content_policy=policy,                                                   # 5 pages
             reuse=stage_memo.Reuse(self.memory.stages if self.command == "serve" else None),   # 4 derive
+            post_page=post_page_memo.PostPageMemo(self.memory.post_pages if self.command == "serve" else None,
+                                                  policy, root),                     # 5 pages
         )
         self.build.search = search_memo.use(config, self.memory.search, cache / "search")   # 5 pages: search entries
         self.build.ran(1, "config")
@@ -193,7 +199,8 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         if b.check is not None:
             b.excerpts.plan(b.check.claims)
         b.source_cites = bibliography.source_cites(config, b.root)                  # 3 cite: each source's citations
-        b.marks = Marks(config, b.root, b.check_cache, b.excerpts, b.source_cites)   # 3 cite: waits for pandoc
+        b.marks = Marks(config, b.root, b.check_cache, b.excerpts, b.source_cites,   # 3 cite: waits for pandoc
+                        marks_memo.MarksMemo(self.memory.marks if self.command == "serve" else None))
         if b.check is not None:
             b.figure_ledger.add_pages(files, config, b.root, b.check, b.excerpts, b.marks.label_for,    # 4 derive
                                       b.reuse)
@@ -274,6 +281,11 @@ class PrimerPlugin(BasePlugin[PrimerConfig]):
         b = self.build
         output = b.claims_ledger.put_cards(output, page)                             # 4 derive
         output = b.cite.fill(output)                                                 # 3 cite
+        # 5 pages: the steps below; under `mkdocs serve`, their output of the last rebuild while this is unchanged
+        return b.post_page(output, page, functools.partial(self._finish_page, page=page))
+
+    def _finish_page(self, output, *, page):
+        b = self.build
         output = repairs.name_search_dialog(output)                                  # 5 pages
         output = repairs.drop_empty_tabindex(output)                                 # 5 pages
         output = safety.tooltips(output)                                             # 5 pages: tooltips as text
