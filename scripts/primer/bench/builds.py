@@ -38,18 +38,19 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(mkdocs_yml.PageDir, lambda dumper, _: dumper.represent_scalar("!relative", ""))
 
 
-def baseline_config(tmp: Path, docs_dir: Path | None = None) -> Path:
-    """The real mkdocs.yml with Material alone: only the search plugin, no primer plugin, no bibtex; its pages
-    from DOCS_DIR (default: the project's docs/)."""
-    config = load_config(ROOT / "mkdocs.yml")
+def baseline_config(tmp: Path, docs_dir: Path | None = None, root: Path | None = None) -> Path:
+    """The mkdocs.yml of the project at ROOT (default: this one) with Material alone: only the search plugin, no
+    primer plugin, no bibtex; its pages from DOCS_DIR (default: the project's docs/)."""
+    root = root or ROOT
+    config = load_config(root / "mkdocs.yml")
     search = [p for p in config.get("plugins", []) if p == "search" or (isinstance(p, dict) and "search" in p)]
     config["plugins"] = search or ["search"]
     config.pop("hooks", None)
     config["strict"] = False
-    config["docs_dir"] = str(docs_dir or ROOT / config.get("docs_dir", "docs"))
+    config["docs_dir"] = str(docs_dir or root / config.get("docs_dir", "docs"))
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):  # Material's own overrides stay: they are the theme
-        theme["custom_dir"] = str(ROOT / theme["custom_dir"])
+        theme["custom_dir"] = str(root / theme["custom_dir"])
     tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "mkdocs.yml"
     path.write_text(yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -76,14 +77,15 @@ finally:
 """
 
 
-def same_pages_docs(dest: Path) -> Path:
+def same_pages_docs(dest: Path, root: Path | None = None) -> Path:
     """docs/ copied to DEST with every file the primer plugin generates written beside the pages (the bibliography,
     the glossary, the ledgers and claims pages, the source text, the print edition, the downloads), as the
     plugin makes them in on_files, before their own later work: the pages Material alone builds when it is
     timed "on the same pages" as the strict build."""
-    shutil.copytree(ROOT / "docs", dest)
+    root = root or ROOT
+    shutil.copytree(root / "docs", dest)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", PDF_ENV: "0"}
-    result = subprocess.run([sys.executable, "-c", _WRITE_GENERATED, str(dest)], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-c", _WRITE_GENERATED, str(dest)], cwd=root, env=env,
                             capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
         raise SystemExit(f"bench: writing the generated pages failed:\n{result.stdout}{result.stderr}")

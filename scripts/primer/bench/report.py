@@ -89,6 +89,12 @@ def tenfold_section(t: dict | None) -> list[str]:
         lines.append(f"Live reload after one edit: median {r['median_s']:.2f} s (budget {BUDGETS['tenfold_reload_s']:g} s).")
     else:
         lines.append(f"Live reload not measured: {r.get('why', 'unknown')}.")
+    m = t.get("reload_material") or {}
+    if m.get("available"):
+        lines.append(f"Material alone on the same pages (no primer plugin; MkDocs rebuilds every page on any change), "
+                     f"live reload after the same edit: median {m['median_s']:.2f} s.")
+    elif m:
+        lines.append(f"Material alone's live reload not measured: {m.get('why', 'unknown')}.")
     return lines + [""]
 
 

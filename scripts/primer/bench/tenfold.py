@@ -72,7 +72,7 @@ def make_tenfold(dest: Path, factor: int = 10, root: Path = ROOT) -> dict:
 def bench_tenfold(tmp: Path, runs: int, today: dict) -> dict:
     """The tenfold primer built strictly (cold once, then warm RUNS times) and a live reload after one edit;
     per page and per citation, against TODAY's warm build ({"median_s", "pages"})."""
-    from primer.bench.builds import timed_build
+    from primer.bench.builds import baseline_config, same_pages_docs, timed_build
     from primer.bench.reload import measure_reload
 
     project = tmp / "tenfold"
@@ -87,7 +87,13 @@ def bench_tenfold(tmp: Path, runs: int, today: dict) -> dict:
         reload = measure_reload(project, "primer/external-risks.md", max(3, runs // 2))
     except Exception as error:  # noqa: BLE001 - reported, never a crash of the rest of the bench
         reload = {"available": False, "why": f"{type(error).__name__}: {error}"}
+    try:   # the floor: Material alone on the same pages (MkDocs rebuilds every page on any change)
+        material = tmp / "tenfold-material"
+        baseline_config(material, same_pages_docs(material / "docs", root=project), root=project)
+        reload_material = measure_reload(material, "primer/external-risks.md", max(3, runs // 2))
+    except Exception as error:  # noqa: BLE001 - reported, never a crash of the rest of the bench
+        reload_material = {"available": False, "why": f"{type(error).__name__}: {error}"}
     return {**counts, "pages": pages, "cold_s": cold, "warm_median_s": median, "warm_runs": warm,
             "per_page_ms": 1000 * median / pages, "per_citation_ms": 1000 * median / max(1, counts["citation_blocks"]),
             "ratio_to_today": median / today["median_s"] if today.get("median_s") else None,
-            "reload": reload, "reload_measured_in_s": time.monotonic() - start}
+            "reload": reload, "reload_material": reload_material, "reload_measured_in_s": time.monotonic() - start}
